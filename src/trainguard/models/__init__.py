@@ -1,0 +1,12 @@
+"""Candidate models: the extension point and the built-in families."""
+
+from trainguard.models import candidates as _builtin  # noqa: F401  (registers the built-ins)
+from trainguard.models.base import (
+    Candidate,
+    ModelContext,
+    available_candidates,
+    register,
+    resolve_candidates,
+)
+
+__all__ = ["Candidate", "ModelContext", "available_candidates", "register", "resolve_candidates"]

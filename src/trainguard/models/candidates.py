@@ -1,0 +1,144 @@
+"""The built-in candidate models, each with defaults that are sensible without tuning."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sklearn.base import clone
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.pipeline import Pipeline
+
+from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
+from trainguard.models.base import Candidate, register
+
+BOOSTING_MAX_ROUNDS = 1000
+BOOSTING_PATIENCE = 20
+
+
+@register
+class Baseline(Candidate):
+    name = "baseline"
+    description = "predicts the training class frequencies or the training mean, ignoring features"
+    is_baseline = True
+
+    def build(self) -> Pipeline:
+        model = (
+            DummyRegressor(strategy="mean")
+            if self.context.task == "regression"
+            else DummyClassifier(strategy="prior")
+        )
+        # Keep the preprocessing so the baseline accepts exactly what the real models accept.
+        preprocess = build_preprocessor(self.context.schema, scale=False, categorical="ordinal")
+        return Pipeline([("preprocess", preprocess), ("model", model)])
+
+
+@register
+class Linear(Candidate):
+    name = "linear"
+    description = "L2-regularised logistic or ridge regression on scaled, one-hot encoded features"
+
+    def build(self) -> Pipeline:
+        if self.context.task == "regression":
+            model: object = Ridge(alpha=1.0)
+        else:
+            model = LogisticRegression(C=1.0, max_iter=5000)
+        preprocess = build_preprocessor(self.context.schema, scale=True, categorical="onehot")
+        return Pipeline([("preprocess", preprocess), ("model", model)])
+
+
+@register
+class RandomForest(Candidate):
+    name = "random_forest"
+    description = "a random forest of 300 trees on imputed, ordinal-encoded features"
+
+    def build(self) -> Pipeline:
+        kwargs = dict(
+            n_estimators=300,
+            min_samples_leaf=1 if self.context.task != "regression" else 2,
+            random_state=self.context.seed,
+            n_jobs=self.context.n_jobs,
+        )
+        model = (
+            RandomForestRegressor(**kwargs)
+            if self.context.task == "regression"
+            else RandomForestClassifier(**kwargs)
+        )
+        preprocess = build_preprocessor(self.context.schema, scale=False, categorical="ordinal")
+        return Pipeline([("preprocess", preprocess), ("model", model)])
+
+
+@register
+class GradientBoosting(Candidate):
+    """scikit-learn's HistGradientBoosting with native categories and missing values.
+
+    Boosting rounds are chosen by early stopping on the validation rows (never the test rows);
+    the refit on train+validation then uses that many rounds, with early stopping off.
+    """
+
+    name = "gradient_boosting"
+    description = "histogram gradient boosting with native categories, early-stopped on validation"
+
+    def _model(self, **params: object) -> object:
+        defaults: dict[str, object] = dict(
+            learning_rate=0.05,
+            max_iter=BOOSTING_MAX_ROUNDS,
+            n_iter_no_change=BOOSTING_PATIENCE,
+            random_state=self.context.seed,
+        )
+        defaults.update(params)
+        if self.context.task == "regression":
+            return HistGradientBoostingRegressor(**defaults)
+        return HistGradientBoostingClassifier(**defaults)
+
+    def build(self) -> Pipeline:
+        preprocess = build_preprocessor(
+            self.context.schema, scale=False, categorical="native", native_missing=True
+        )
+        return Pipeline([("preprocess", preprocess), ("model", self._model(early_stopping="auto"))])
+
+    def _fit_with(
+        self,
+        pipeline: Pipeline,
+        X: pd.DataFrame,
+        y: pd.Series,
+        X_val: pd.DataFrame | None,
+        y_val: pd.Series | None,
+    ) -> Pipeline:
+        # Fitted by hand rather than with Pipeline.fit because the validation rows must pass
+        # through the preprocessing fit on the training rows before the booster sees them.
+        preprocess = pipeline.named_steps["preprocess"].fit(X, y)
+        model = pipeline.named_steps["model"]
+        model.set_params(categorical_features=native_categorical_mask(preprocess, self.context.schema))
+        Xt = preprocess.transform(X)
+        if X_val is not None and y_val is not None and len(X_val):
+            model.set_params(early_stopping=True)
+            model.fit(Xt, y, X_val=preprocess.transform(X_val), y_val=y_val)
+        else:
+            model.fit(Xt, y)
+        return Pipeline([("preprocess", preprocess), ("model", model)])
+
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y: pd.Series,
+        X_val: pd.DataFrame | None = None,
+        y_val: pd.Series | None = None,
+    ) -> Pipeline:
+        return self._fit_with(self.build(), X, y, X_val, y_val)
+
+    def refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
+        rounds = int(selected.named_steps["model"].n_iter_)
+        fresh = clone(selected)
+        fresh.named_steps["model"].set_params(max_iter=rounds, early_stopping=False)
+        return self._fit_with(fresh, X, y, None, None)
+
+    def params(self, fitted: Pipeline) -> dict[str, object]:
+        params = super().params(fitted)
+        params["n_iter_"] = int(fitted.named_steps["model"].n_iter_)
+        return params

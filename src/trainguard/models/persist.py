@@ -1,0 +1,59 @@
+"""Saving and loading fitted pipelines with skops, never with pickle.
+
+Loading a pickle runs whatever code the file names, so a model file from a shared folder or the
+internet is an attack vector. skops stores the object graph as data and, on load, refuses any
+type that is not on a trust list. We trust skops' defaults (scikit-learn, NumPy, SciPy) plus our
+own transformers, and refuse everything else with an explanation.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import skops.io as sio
+
+from trainguard.errors import DataError
+
+# Types of our own that appear inside saved pipelines. Kept explicit rather than "anything under
+# trainguard." so a crafted file cannot name an arbitrary callable that happens to live here.
+TRUSTED_TYPES: frozenset[str] = frozenset({
+    "trainguard.features.preprocess.DatetimeFeatures",
+})
+# Plain Python and NumPy types skops does not trust by default but that our pipelines contain.
+_HARMLESS_TYPES: frozenset[str] = frozenset({
+    "builtins.bool", "builtins.int", "builtins.float", "builtins.str", "builtins.NoneType",
+    "builtins.object", "numpy.dtype", "numpy.dtypes.ObjectDType", "numpy.dtypes.Float64DType",
+    "numpy.dtypes.Int64DType", "numpy.dtypes.BoolDType",
+})
+
+
+def save_model(model: Any, path: str | os.PathLike[str]) -> None:
+    sio.dump(model, Path(path), compression=8)
+
+
+def load_model(path: str | os.PathLike[str], *, trust: frozenset[str] = frozenset()) -> Any:
+    """Load a pipeline saved by :func:`save_model`, refusing types that could run code.
+
+    ``trust`` adds type names for users who saved their own estimator classes in a run.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise DataError("the model file is missing", where=str(file),
+                        fix="point at a run folder written by 'trainguard train'")
+    try:
+        untrusted = sio.get_untrusted_types(file=file)
+    except Exception as exc:  # noqa: BLE001 - any parse failure means an unusable file
+        raise DataError(f"the model file cannot be read ({exc})", where=str(file),
+                        fix="re-run 'trainguard train' to write it again") from exc
+    allowed = TRUSTED_TYPES | _HARMLESS_TYPES | trust
+    refused = sorted(t for t in untrusted if t not in allowed)
+    if refused:
+        raise DataError(
+            f"the model file names types that are not trusted: {', '.join(refused)}",
+            where=str(file),
+            fix="only load model files you produced; if you trust this one, pass those type "
+                "names as trust=... to trainguard.load_run",
+        )
+    return sio.load(file, trusted=sorted(set(untrusted)))

@@ -1,0 +1,149 @@
+"""A finished run: what was trained, how it scored, and the model ready to predict.
+
+The run folder is the source of truth. ``Run`` reads it back (``trainguard.load_run``) and
+checks new data against the stored schema before the model sees it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trainguard.data.load import read_table
+from trainguard.data.schema import Schema
+from trainguard.data.validate import check_new_data
+from trainguard.diagnose.findings import Finding
+from trainguard.errors import DataError
+from trainguard.models.persist import load_model
+
+MANIFEST = "manifest.json"
+METRICS = "metrics.json"
+LEADERBOARD = "leaderboard.csv"
+SPLIT = "split.csv"
+MODEL = "model.skops"
+
+
+class Run:
+    """A trained model with its manifest, metrics and leaderboard."""
+
+    def __init__(
+        self,
+        path: Path,
+        manifest: dict[str, Any],
+        metrics: dict[str, Any],
+        leaderboard: pd.DataFrame,
+        model: Any = None,
+        trust: frozenset[str] = frozenset(),
+    ) -> None:
+        self.path = path
+        self.manifest = manifest
+        self.metrics = metrics
+        self.leaderboard = leaderboard
+        self._model = model
+        self._trust = trust
+        #: Warnings about the last data passed to predict / predict_proba.
+        self.last_findings: list[Finding] = []
+
+    def __repr__(self) -> str:
+        return (f"<Run {self.path} task={self.task} model={self.model_name} "
+                f"test {self.metric}={self.test_score:.4g}>")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], *, trust: frozenset[str] = frozenset()) -> Run:
+        folder = Path(path)
+        manifest_file = folder / MANIFEST
+        if not manifest_file.is_file():
+            raise DataError(
+                "not a trainguard run folder (no manifest.json)", where=str(folder),
+                fix="pass the folder that 'trainguard train' printed at the end",
+            )
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        metrics = json.loads((folder / METRICS).read_text(encoding="utf-8"))
+        leaderboard = pd.read_csv(folder / LEADERBOARD)
+        return cls(folder, manifest, metrics, leaderboard, trust=trust)
+
+    # ------------------------------------------------------------------ what was trained
+    @property
+    def model(self) -> Any:
+        """The fitted scikit-learn pipeline (preprocessing and model), loaded on first use."""
+        if self._model is None:
+            self._model = load_model(self.path / MODEL, trust=self._trust)
+        return self._model
+
+    @property
+    def schema(self) -> Schema:
+        return Schema.from_dict(self.manifest["schema"])
+
+    @property
+    def task(self) -> str:
+        return str(self.manifest["target"]["task"])
+
+    @property
+    def target(self) -> str:
+        return str(self.manifest["target"]["name"])
+
+    @property
+    def classes(self) -> list[Any] | None:
+        return self.manifest["target"].get("classes")
+
+    @property
+    def metric(self) -> str:
+        return str(self.manifest["metric"]["name"])
+
+    @property
+    def model_name(self) -> str:
+        return str(self.manifest["model"]["name"])
+
+    @property
+    def test_score(self) -> float:
+        value = self.metrics["test"]["model"]["ci"]["value"]
+        return float("nan") if value is None else float(value)
+
+    # ------------------------------------------------------------------ scoring new rows
+    def prepare(self, data: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
+        """New rows as the model expects them; warnings land in :attr:`last_findings`."""
+        where = "DataFrame"
+        if not isinstance(data, pd.DataFrame):
+            where = str(data)
+            data = read_table(data)
+        features, self.last_findings = check_new_data(
+            data, self.schema, target=self.target, where=where
+        )
+        return features
+
+    def predict(self, data: pd.DataFrame | str | os.PathLike[str]) -> np.ndarray:
+        return np.asarray(self.model.predict(self.prepare(data)))
+
+    def predict_proba(self, data: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
+        """Class probabilities, one column per class, rows in the input's order."""
+        if self.task == "regression":
+            raise DataError("probabilities are only defined for classification",
+                            where=str(self.path), fix="use predict() for a regression run")
+        proba = self.model.predict_proba(self.prepare(data))
+        return pd.DataFrame(proba, columns=[str(c) for c in self.model.classes_])
+
+    def predictions_frame(
+        self, data: pd.DataFrame | str | os.PathLike[str], *, proba: bool = False
+    ) -> pd.DataFrame:
+        """What ``trainguard predict`` writes: declared id columns, prediction, probabilities."""
+        frame = data if isinstance(data, pd.DataFrame) else read_table(data)
+        where = "DataFrame" if isinstance(data, pd.DataFrame) else str(data)
+        features, self.last_findings = check_new_data(
+            frame, self.schema, target=self.target, where=where
+        )
+        ids = [c for c in self.manifest.get("id_columns", []) if c in frame.columns]
+        out = frame[ids].reset_index(drop=True).copy()
+        out["prediction"] = np.asarray(self.model.predict(features))
+        if proba:
+            if self.task == "regression":
+                raise DataError("--proba needs a classification run", where=str(self.path),
+                                fix="drop --proba for a regression model")
+            probabilities = self.model.predict_proba(features)
+            for i, label in enumerate(self.model.classes_):
+                out[f"proba_{label}"] = probabilities[:, i]
+        return out

@@ -1,0 +1,341 @@
+"""The main workflow: data file in, leak-free test score and a saved run out.
+
+The order of the steps is the point. The rows are split *before* anything is fit; every
+statistic lives inside a pipeline fit on training rows; candidates are chosen on validation
+rows; the test rows stay sealed until the chosen model is final and are then used exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trainguard.data.fingerprint import fingerprint
+from trainguard.data.load import read_table
+from trainguard.data.schema import Schema, coerce_features, infer_schema, parse_datetimes
+from trainguard.data.target import Target, prepare_target
+from trainguard.data.validate import check_duplicate_columns
+from trainguard.diagnose.findings import Finding, Severity
+from trainguard.errors import ConfigError, DataError
+from trainguard.evaluate.metrics import Metric, default_metric, get_metric
+from trainguard.evaluate.sealed import SealedTestSet
+from trainguard.models import ModelContext, resolve_candidates
+from trainguard.models.persist import save_model
+from trainguard.search.select import Leaderboard, compare_candidates
+from trainguard.split.splitter import Split, SplitFractions, split_rows
+from trainguard.track.run_folder import RunFolder, default_run_path
+from trainguard.workflow.progress import Reporter
+from trainguard.workflow.run import LEADERBOARD, MANIFEST, METRICS, MODEL, SPLIT, Run
+
+DEFAULT_SEED = 42
+DEFAULT_SPLIT = "0.7,0.15,0.15"
+VERSIONED_PACKAGES = ("trainguard", "numpy", "pandas", "scikit-learn", "scipy", "skops", "pyarrow")
+
+
+@dataclass
+class TrainConfig:
+    """Every option of ``trainguard train``; stored in the manifest so a run can be repeated."""
+
+    target: str
+    task: str | None = None
+    metric: str | None = None
+    split: str = DEFAULT_SPLIT
+    group: str | None = None
+    time: str | None = None
+    seed: int = DEFAULT_SEED
+    categorical: Sequence[str] = ()
+    drop: Sequence[str] = ()
+    ids: Sequence[str] = ()
+    models: Sequence[str] | None = None
+    refit: bool = True
+    out: str | None = None
+    runs_dir: str = "runs"
+    name: str | None = None
+    n_jobs: int = 1
+    bootstrap_resamples: int = 1000
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("categorical", "drop", "ids"):
+            data[key] = list(data[key])
+        data["models"] = list(self.models) if self.models else None
+        return data
+
+
+@dataclass
+class _Prepared:
+    """The data after loading and cleaning, before anything is fit."""
+
+    frame: pd.DataFrame
+    source: str
+    n_rows_read: int
+    target: Target
+    schema: Schema
+
+
+def _versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in VERSIONED_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def _load(data: pd.DataFrame | str | os.PathLike[str]) -> tuple[pd.DataFrame, str]:
+    if isinstance(data, pd.DataFrame):
+        check_duplicate_columns(data, "DataFrame")
+        if data.empty:
+            raise DataError("the DataFrame has no rows", where="DataFrame", fix="pass a frame with data")
+        return data.reset_index(drop=True), "DataFrame"
+    return read_table(data), str(data)
+
+
+def _check_time_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    values = frame[column]
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values
+    parsed = parse_datetimes(values)
+    unparsed = values.notna() & parsed.isna()
+    if unparsed.all() or unparsed.mean() > 0.05:
+        examples = values[unparsed].head(3).tolist()
+        raise DataError(
+            f"column {column!r} does not parse as time ({int(unparsed.sum())} of {len(values)} "
+            f"values, e.g. {examples!r})",
+            where="--time",
+            fix="pass a column of dates, timestamps or numbers that order the rows in time",
+        )
+    return parsed
+
+
+def _prepare(data: pd.DataFrame | str | os.PathLike[str], config: TrainConfig,
+             reporter: Reporter) -> tuple[_Prepared, list[Finding]]:
+    findings: list[Finding] = []
+    frame, source = _load(data)
+    n_rows_read = len(frame)
+    target = prepare_target(frame, config.target, task=config.task, where=source)
+    if target.n_dropped:
+        findings.append(Finding(
+            id="missing-target",
+            severity=Severity.WARNING,
+            message=f"{target.n_dropped} row(s) have no value in target {config.target!r} and were dropped",
+            fix="fill in the outcome for those rows if they should count",
+            evidence={"rows_dropped": target.n_dropped},
+        ))
+        frame = frame.iloc[target.kept_rows].reset_index(drop=True)
+    schema = infer_schema(
+        frame, target=config.target, categorical=config.categorical, drop=config.drop,
+        ids=config.ids, group=config.group, time=config.time,
+    )
+    reporter.data({"source": source, "rows": n_rows_read, "columns": frame.shape[1],
+                   "rows_used": len(frame)})
+    reporter.roles(schema, target)
+    return _Prepared(frame, source, n_rows_read, target, schema), findings
+
+
+def _split(prepared: _Prepared, config: TrainConfig) -> Split:
+    if config.group and config.time:
+        raise ConfigError("--group and --time cannot be combined", where="--group/--time",
+                          fix="choose one: --group for grouped rows, --time for time-ordered rows")
+    fractions = SplitFractions.parse(config.split)
+    if fractions.val == 0:
+        raise ConfigError(
+            "the validation share is 0, but candidates are chosen on validation rows",
+            where="--split", fix="give validation a share, e.g. --split 0.7,0.15,0.15",
+        )
+    classification = prepared.target.task != "regression"
+    times = _check_time_column(prepared.frame, config.time) if config.time else None
+    groups = prepared.frame[config.group] if config.group else None
+    return split_rows(
+        len(prepared.frame),
+        fractions=fractions,
+        y=prepared.target.values.to_numpy() if classification else None,
+        stratify=classification and groups is None and times is None,
+        groups=groups,
+        group_name=config.group or "group",
+        times=times,
+        time_name=config.time or "time",
+        seed=config.seed,
+    )
+
+
+def _warn_if_no_better_than_baseline(board: Leaderboard) -> list[Finding]:
+    best, baseline = board.best(), board.baseline()
+    if best is None or baseline is None:
+        return []
+    gap = best.val_score - baseline.val_score
+    if not board.metric.greater_is_better:
+        gap = -gap
+    if gap > 1e-9:
+        return []
+    return [Finding(
+        id="no-better-than-baseline",
+        severity=Severity.WARNING,
+        message=(f"the best model ({best.name}) scores no better than the baseline on validation "
+                 f"{board.metric.name} ({best.val_score:.4g} vs {baseline.val_score:.4g}): the "
+                 "features may carry no signal about the target"),
+        fix="check the target column and the features; more data or better features may help",
+    )]
+
+
+def _failed_candidates(board: Leaderboard) -> list[Finding]:
+    return [
+        Finding(
+            id="candidate-failed",
+            severity=Severity.WARNING,
+            message=f"candidate {r.name!r} could not be trained: {r.error}",
+            fix="the other candidates were compared without it; run with --debug for details",
+        )
+        for r in board.results if r.error
+    ]
+
+
+def train(
+    data: pd.DataFrame | str | os.PathLike[str],
+    target: str | None = None,
+    *,
+    config: TrainConfig | None = None,
+    reporter: Reporter | None = None,
+    **options: Any,
+) -> Run:
+    """Train, select and evaluate models on ``data`` and save the run; see ``trainguard train``.
+
+    ``options`` are the fields of :class:`TrainConfig` (``task``, ``metric``, ``split``,
+    ``group``, ``time``, ``seed``, ``models``, ``out`` ...).
+    """
+    if config is None:
+        if target is None:
+            raise ConfigError("no target column given", where="target", fix="pass target='column'")
+        config = TrainConfig(target=target, **options)
+    reporter = reporter or Reporter()
+
+    with reporter.stage("Loading and checking data"):
+        prepared, findings = _prepare(data, config, reporter)
+    for finding in findings:
+        reporter.finding(finding)
+    name = config.name or (Path(prepared.source).name.split(".")[0] if prepared.source != "DataFrame" else "run")
+    destination = Path(config.out) if config.out else default_run_path(config.runs_dir, name)
+    folder = RunFolder(destination)  # fails now, not after training, if the folder exists
+
+    with reporter.stage("Splitting rows"):
+        split = _split(prepared, config)
+    reporter.split(split)
+
+    task = prepared.target.task
+    metric = get_metric(config.metric or default_metric(task), task)
+    X = coerce_features(prepared.frame, prepared.schema)
+    y = prepared.target.values
+    X_train, y_train = X.iloc[split.train], y.iloc[split.train]
+    X_val, y_val = X.iloc[split.val], y.iloc[split.val]
+    sealed = SealedTestSet(X.iloc[split.test], y.iloc[split.test])
+
+    context = ModelContext(task=task, schema=prepared.schema, seed=config.seed, n_jobs=config.n_jobs)
+    candidates = [cls(context) for cls in resolve_candidates(list(config.models or []))]
+    with reporter.stage("Training candidates"):
+        board = compare_candidates(candidates, metric, X_train, y_train, X_val, y_val,
+                                   on_result=reporter.candidate)
+    reporter.leaderboard(board)
+    best, baseline = board.best(), board.baseline()
+    if best is None or best.pipeline is None or baseline is None or baseline.pipeline is None:
+        errors = "; ".join(f"{r.name}: {r.error}" for r in board.results if r.error)
+        raise RuntimeError(f"no candidate could be trained ({errors})")
+    post = _failed_candidates(board) + _warn_if_no_better_than_baseline(board)
+    for finding in post:
+        reporter.finding(finding)
+    findings += post
+
+    final, final_baseline = best.pipeline, baseline.pipeline
+    if config.refit:
+        with reporter.stage(f"Refitting {best.name} on train+validation"):
+            trval = np.concatenate([split.train, split.val])
+            X_trval, y_trval = X.iloc[trval], y.iloc[trval]
+            final = best.candidate.refit(best.pipeline, X_trval, y_trval)
+            final_baseline = baseline.candidate.refit(baseline.pipeline, X_trval, y_trval)
+
+    with reporter.stage("Evaluating on the sealed test set (once)"):
+        test = sealed.evaluate({"model": final, "baseline": final_baseline}, task=task,
+                               metric=metric, seed=config.seed,
+                               n_resamples=config.bootstrap_resamples)
+
+    manifest = _manifest(config, prepared, split, metric, best.name, best.candidate.params(final),
+                         findings, destination.name)
+    metrics = {
+        "metric": metric.name,
+        "greater_is_better": metric.greater_is_better,
+        "validation": {r.name: {metric.name: r.val_score, f"train_{metric.name}": r.train_score}
+                       for r in board.results},
+        "test": test,
+    }
+    leaderboard = board.to_frame()
+    with reporter.stage("Saving the run"), folder:
+        split_frame = split.to_frame()
+        split_frame["row"] = prepared.target.kept_rows[split_frame["row"].to_numpy()]
+        folder.write_csv(SPLIT, split_frame)
+        folder.write_csv(LEADERBOARD, leaderboard)
+        folder.write_json(METRICS, metrics)
+        save_model(final, folder.file(MODEL))
+        folder.write_json(MANIFEST, manifest)
+        path = folder.commit()
+
+    run = Run(path, manifest=manifest, metrics=metrics, leaderboard=leaderboard, model=final)
+    reporter.done(run)
+    return run
+
+
+def _manifest(config: TrainConfig, prepared: _Prepared, split: Split, metric: Metric,
+              model_name: str, params: dict[str, Any], findings: list[Finding],
+              run_name: str) -> dict[str, Any]:
+    fractions = SplitFractions.parse(config.split)
+    return {
+        "format": 1,
+        "name": run_name,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data": {
+            "source": prepared.source,
+            "fingerprint": fingerprint(prepared.frame),
+            "rows_read": prepared.n_rows_read,
+            "rows_used": len(prepared.frame),
+            "rows_dropped_missing_target": prepared.target.n_dropped,
+            "columns": prepared.frame.shape[1],
+        },
+        "target": {
+            "name": prepared.target.name,
+            "task": prepared.target.task,
+            "task_reason": prepared.target.reason,
+            "classes": prepared.target.classes,
+        },
+        "schema": prepared.schema.to_dict(),
+        "id_columns": list(config.ids),
+        "split": {
+            "strategy": split.strategy,
+            "fractions": {"train": fractions.train, "val": fractions.val, "test": fractions.test},
+            "sizes": split.sizes(),
+            "seed": config.seed,
+            "group": config.group,
+            "time": config.time,
+            "indices_file": SPLIT,
+            "indices_refer_to": "0-based data rows of the source, before rows without a target were dropped",
+        },
+        "metric": {"name": metric.name, "greater_is_better": metric.greater_is_better},
+        "model": {
+            "name": model_name,
+            "file": MODEL,
+            "format": "skops",
+            "fit_on": "train+val" if config.refit else "train",
+            "params": params,
+        },
+        "config": config.to_dict(),
+        "versions": _versions(),
+        "findings": [f.to_dict() for f in findings],
+    }
