@@ -21,6 +21,8 @@ from trainguard.evaluate.metrics import Metric, bootstrap_ci, evaluate_predictio
 class TestSetAlreadyUsedError(RuntimeError):
     """Raised on a second look at a sealed test set."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
 
 class SealedTestSet:
     """Test rows that can be evaluated once, for all models at the same time."""

@@ -53,7 +53,7 @@ class DatetimeFeatures(TransformerMixin, BaseEstimator):
         parts = []
         for column in frame.columns:
             dates = frame[column].dt
-            parts += [dates.year, dates.month, dates.day, dates.dayofweek, dates.dayofyear]
+            parts += [dates.year, dates.month, dates.day, dates.day_of_week, dates.day_of_year]
             if self.has_time_[str(column)]:
                 parts.append(dates.hour)
         return np.column_stack([p.to_numpy(dtype=float, na_value=np.nan) for p in parts])
