@@ -27,6 +27,13 @@ _HARMLESS_TYPES: frozenset[str] = frozenset({
     "builtins.object", "numpy.dtype", "numpy.dtypes.ObjectDType", "numpy.dtypes.Float64DType",
     "numpy.dtypes.Int64DType", "numpy.dtypes.BoolDType",
 })
+# scikit-learn's own classes (e.g. the Cython tree of a forest) only hold data; skops leaves
+# some off its default list, but constructing them runs no user-controlled code.
+_TRUSTED_PREFIXES: tuple[str, ...] = ("sklearn.",)
+
+
+def _is_allowed(type_name: str, allowed: frozenset[str]) -> bool:
+    return type_name in allowed or type_name.startswith(_TRUSTED_PREFIXES)
 
 
 def save_model(model: Any, path: str | os.PathLike[str]) -> None:
@@ -48,7 +55,7 @@ def load_model(path: str | os.PathLike[str], *, trust: frozenset[str] = frozense
         raise DataError(f"the model file cannot be read ({exc})", where=str(file),
                         fix="re-run 'trainguard train' to write it again") from exc
     allowed = TRUSTED_TYPES | _HARMLESS_TYPES | trust
-    refused = sorted(t for t in untrusted if t not in allowed)
+    refused = sorted(t for t in untrusted if not _is_allowed(t, allowed))
     if refused:
         raise DataError(
             f"the model file names types that are not trusted: {', '.join(refused)}",
