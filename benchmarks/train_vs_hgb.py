@@ -50,13 +50,19 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OrdinalEncoder
+from threadpoolctl import threadpool_limits
 
+import trainguard
 from trainguard import datasets as tg_datasets
 from trainguard.evaluate.metrics import evaluate_predictions, get_metric
 from trainguard.workflow.run import MODEL, Run
 
 SEED = 42
 DEFAULT_REPEATS = 3
+# OpenMP/BLAS threads on both sides. One thread by default: HGB's OpenMP threads slow down
+# 10-50x when the cores are busy with other work, which would make the timings meaningless.
+DEFAULT_THREADS = 1
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # Resamples of the test rows for the paired bootstrap interval of the score difference.
 PAIRED_RESAMPLES = 1000
 # metrics.json and the re-scored saved model must agree to this tolerance.
@@ -378,6 +384,28 @@ def _load_average() -> float | None:
         return None
 
 
+def source_version() -> str:
+    """trainguard's version and, in a git checkout, the commit and whether src/ has edits."""
+    version = f"trainguard {trainguard.__version__}"
+    repo = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain", "--",
+                                "src"], cwd=repo, capture_output=True, text=True,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return version
+    return f"{version}, commit {head}" + (" with uncommitted changes in src/" if dirty else "")
+
+
+def source_stamp() -> tuple[tuple[str, int], ...]:
+    """Modification times of trainguard's source, to notice edits made during the benchmark."""
+    root = Path(trainguard.__file__).parent
+    return tuple(sorted((str(p.relative_to(root)), p.stat().st_mtime_ns)
+                        for p in root.rglob("*.py")))
+
+
 def startup_time(workdir: Path, repeats: int) -> float:
     """``trainguard --version``: the fixed cost of starting Python and importing the CLI."""
     return statistics.median(time_command([*trainguard_command(), "--version"], workdir)
@@ -399,6 +427,17 @@ def _signed(value: float) -> str:
     if math.isnan(value):
         return "-"
     return f"{value:+.2f}" if abs(value) >= 10 else f"{value:+.4f}"
+
+
+def _finite(value: Any) -> Any:
+    """NaN and inf become null, so the output is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def format_table(results: list[dict[str, Any]]) -> str:
@@ -437,6 +476,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=DEFAULT_REPEATS,
                         help="timed repeats per side; the median is reported (default: %(default)s)")
     parser.add_argument("--quick", action="store_true", help="one repeat (overrides --repeats)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help="OpenMP/BLAS threads for both sides (0: the libraries' default, "
+                             "all cores; default: %(default)s)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     args = parser.parse_args(argv)
     names = [n.strip() for value in (args.datasets or list(DATASETS))
@@ -449,38 +491,55 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.repeats = 1
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if args.threads < 0:
+        parser.error("--threads must be 0 or more")
     return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="trainguard-bench-") as tmp:
+    limit = args.threads or None
+    if limit:
+        # The subprocess reads the variables at start-up; this process is limited below.
+        os.environ.update({name: str(limit) for name in THREAD_VARIABLES})
+    with tempfile.TemporaryDirectory(prefix="trainguard-bench-") as tmp, \
+            threadpool_limits(limits=limit):
         workdir = Path(tmp)
+        version, stamp = source_version(), source_stamp()
         load_before = _load_average()
         startup = startup_time(workdir, args.repeats)
         results = [benchmark(DATASETS[name], workdir, args.repeats) for name in args.datasets]
         load_after = _load_average()
+        changed = source_stamp() != stamp
 
-    machine_note = (f"Machine: {os.cpu_count()} CPUs; 1-minute load average {load_before} at "
-                    f"the start, {load_after} at the end (other work on the machine slows both "
-                    f"sides, trainguard's many short steps more).")
+    version_note = f"Code: {version}."
+    if changed:
+        version_note += " WARNING: trainguard's source changed while the benchmark ran."
+        print(f"warning: {version_note}", file=sys.stderr)
+    threads = f"{limit} OpenMP/BLAS thread(s)" if limit else "the libraries' default threads"
+    machine_note = (f"Machine: {os.cpu_count()} CPUs, both sides with {threads}; 1-minute "
+                    f"load average {load_before} at the start, {load_after} at the end (other "
+                    f"work on the machine slows both sides).")
     startup_note = (f"`trainguard --version` alone (Python start-up + CLI imports) takes "
                     f"{startup:.2f} s, median of {args.repeats}.")
     if args.json:
-        print(json.dumps({
+        print(json.dumps(_finite({
             "seed": SEED,
             "repeats": args.repeats,
             "trainguard_startup_s": startup,
             "cpus": os.cpu_count(),
+            "threads": limit,
             "load_average": [load_before, load_after],
-            "notes": [*NOTES, startup_note, machine_note],
+            "version": version,
+            "source_changed_during_run": changed,
+            "notes": [*NOTES, startup_note, machine_note, version_note],
             "results": results,
-        }, indent=2, default=str))
+        }), indent=2, default=str, allow_nan=False))
     else:
         print(format_table(results))
         print()
         print(f"Times: median of {args.repeats} run(s); ratio = trainguard s / HGB s. Seed {SEED}.")
-        for note in (*NOTES, startup_note, machine_note):
+        for note in (*NOTES, startup_note, machine_note, version_note):
             print(f"- {note}")
         failed = [r["dataset"] for r in results if not r["rescore_check"]["ok"]]
         if failed:

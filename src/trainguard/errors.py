@@ -31,7 +31,8 @@ class TrainguardError(Exception):
     def message(self) -> str:
         text = f"{self.where}: {self.what}" if self.where else self.what
         if self.fix:
-            text += f". Fix: {self.fix.rstrip('.')}."
+            fix = self.fix.rstrip(".")
+            text += f". Fix: {fix}" + ("" if fix.endswith(("?", "!")) else ".")
         else:
             text += "."
         return text

@@ -59,26 +59,37 @@ def assert_bad_input(
     cwd: Path,
     before: dict[str, tuple[int, int] | None],
     *keywords: str,
-) -> str:
-    """The whole promise for one bad input; returns the error line."""
-    info = describe(result)
-    assert result.returncode == EXIT_USAGE, f"exit code is not 2{info}"
-    assert "Traceback" not in result.stderr, f"traceback shown without --debug{info}"
+) -> None:
+    """The whole promise for one bad input; every broken part is reported at once.
+
+    ``keywords`` (case-sensitive) name the cause and where it is: a file, a column, an option.
+    """
+    problems = []
+    if result.returncode != EXIT_USAGE:
+        problems.append(f"exit code {result.returncode}, not 2")
+    if "Traceback" in result.stderr:
+        problems.append("traceback shown without --debug")
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, f"stderr is not exactly one line ({len(lines)} lines){info}"
-    line = lines[0]
-    assert line.startswith("error:"), f"stderr line does not start with 'error:'{info}"
-    assert "Fix:" in line, f"no 'Fix:' in the error line{info}"
-    for word in keywords:
-        assert word.lower() in line.lower(), f"{word!r} not in the error line{info}"
-    assert result.stdout == "", f"stdout is not empty{info}"
+    line = lines[0] if lines else ""
+    if len(lines) != 1:
+        problems.append(f"stderr has {len(lines)} lines, not 1")
+    if not line.startswith("error:"):
+        problems.append("stderr does not start with 'error:'")
+    if "Fix:" not in line:
+        problems.append("no 'Fix:' in the error line")
+    problems += [f"{word!r} not in the error line" for word in keywords if word not in line]
+    if result.stdout != "":
+        problems.append("stdout is not empty")
     after = snapshot(cwd)
-    assert not (cwd / "runs").exists(), f"a runs/ folder was left behind: {sorted(after)}{info}"
+    if (cwd / "runs").exists():
+        problems.append("a runs/ folder was left behind")
     new = sorted(set(after) - set(before))
-    assert not new, f"paths left behind: {new}{info}"
+    if new:
+        problems.append(f"paths left behind: {new}")
     changed = sorted(p for p in before if after.get(p) != before[p])
-    assert not changed, f"existing paths changed or removed: {changed}{info}"
-    return line
+    if changed:
+        problems.append(f"existing paths changed or removed: {changed}")
+    assert not problems, "; ".join(problems) + describe(result)
 
 
 def binary_frame(n: int, seed: int = 0) -> pd.DataFrame:
@@ -298,11 +309,11 @@ def test_debug_shows_traceback_and_still_exits_2(
 def predict_frame(n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     frame = pd.DataFrame({
-        "a": rng.normal(size=n).round(4),
-        "b": rng.normal(size=n).round(4),
+        "age": rng.normal(size=n).round(4),
+        "income": rng.normal(size=n).round(4),
         "color": rng.choice(["red", "green", "blue"], size=n),
     })
-    frame["y"] = (frame["a"] + (frame["color"] == "red") + rng.normal(scale=0.5, size=n) > 0.5)
+    frame["y"] = (frame["age"] + (frame["color"] == "red") + rng.normal(scale=0.5, size=n) > 0.5)
     frame["y"] = frame["y"].map({True: "yes", False: "no"})
     return frame
 
@@ -340,19 +351,19 @@ def test_predict_run_path_that_does_not_exist(tmp_path: Path) -> None:
 
 
 def test_predict_new_data_missing_a_model_column(tmp_path: Path, trained_run: Path) -> None:
-    _new_data(tmp_path, predict_frame(10, seed=6).drop(columns=["y", "b"]))
+    _new_data(tmp_path, predict_frame(10, seed=6).drop(columns=["y", "income"]))
     before = snapshot(tmp_path)
     result = run_cli(tmp_path, "predict", str(trained_run), "new.csv")
-    assert_bad_input(result, tmp_path, before, "new.csv", "missing", "b")
+    assert_bad_input(result, tmp_path, before, "new.csv", "missing", "income")
 
 
 def test_predict_value_not_of_the_trained_type(tmp_path: Path, trained_run: Path) -> None:
-    frame = predict_frame(10, seed=6).drop(columns="y").astype({"a": object})
-    frame.loc[4, "a"] = "abc"
+    frame = predict_frame(10, seed=6).drop(columns="y").astype({"age": object})
+    frame.loc[4, "age"] = "abc"
     _new_data(tmp_path, frame)
     before = snapshot(tmp_path)
     result = run_cli(tmp_path, "predict", str(trained_run), "new.csv")
-    assert_bad_input(result, tmp_path, before, "'a'", "abc")
+    assert_bad_input(result, tmp_path, before, "'age'", "abc")
 
 
 def _predictions(result: subprocess.CompletedProcess[str]) -> list[str]:

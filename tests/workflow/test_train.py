@@ -161,3 +161,14 @@ def test_unseen_categories_are_handled_at_predict_time(tmp_path):
     assert len(predictions) == 10
     [finding] = [f for f in run.last_findings if f.id == "unseen-categories"]
     assert finding.evidence == {"column": "plan", "rows": 10, "examples": ["enterprise"]}
+
+
+@pytest.mark.parametrize("model", ["linear", "random_forest", "gradient_boosting"])
+def test_every_candidate_reloads_from_its_run_folder_and_predicts_the_same(tmp_path, model):
+    frame = make_table("binary", n=200)
+    run = trainguard.train(frame, "churned", models=[model], out=tmp_path / model)
+    assert run.model_name == model
+    new = frame.drop(columns="churned")
+    reloaded = trainguard.load_run(run.path)
+    np.testing.assert_array_equal(reloaded.predict(new), run.predict(new))
+    np.testing.assert_allclose(reloaded.predict_proba(new), run.predict_proba(new))

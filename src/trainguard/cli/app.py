@@ -78,6 +78,10 @@ def _names(values: Sequence[str]) -> list[str]:
 debug_option = click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
 
 
+def _model_names() -> str:
+    return ", ".join(name for name, cls in available_candidates().items() if not cls.is_baseline)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="trainguard")
 def cli() -> None:
@@ -96,20 +100,26 @@ def cli() -> None:
               "(default: roc_auc for binary, f1_macro for multiclass, rmse for regression).")
 @click.option("--split", "split", default=DEFAULT_SPLIT, show_default=True,
               help="Train, validation and test shares (fractions or percentages).")
-@click.option("--group", help="Column whose values (e.g. patient or user) must stay on one side of the split.")
+@click.option("--group",
+              help="Column whose values (e.g. patient or user) must stay on one side of the split.")
 @click.option("--time", "time_column", help="Time column: train on the earliest rows, test on the latest.")
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
               help="Seed for the split and the models; the same seed gives the same run.")
-@click.option("--categorical", multiple=True, metavar="COLS", help="Treat these columns as categories (comma-separated or repeated).")
+@click.option("--categorical", multiple=True, metavar="COLS",
+              help="Treat these columns as categories (comma-separated or repeated).")
 @click.option("--drop", multiple=True, metavar="COLS", help="Leave these columns out entirely.")
-@click.option("--id", "ids", multiple=True, metavar="COLS", help="Identifier columns: not features, copied to predictions.")
+@click.option("--id", "ids", multiple=True, metavar="COLS",
+              help="Identifier columns: not features, copied to predictions.")
 @click.option("--models", metavar="NAMES",
-              help=f"Candidates to try, comma-separated (default: all of {', '.join(n for n, c in available_candidates().items() if not c.is_baseline)}). The baseline always runs.")
-@click.option("--no-refit", is_flag=True, help="Keep the model fit on training rows only instead of refitting on train+validation.")
+              help=f"Candidates to try, comma-separated (default: all of {_model_names()}). "
+                   "The baseline always runs.")
+@click.option("--no-refit", is_flag=True,
+              help="Keep the model fit on training rows only instead of refitting on train+validation.")
 @click.option("-o", "--out", type=click.Path(path_type=str), help="Run folder to write (must not exist).")
 @click.option("--runs-dir", default="runs", show_default=True, help="Where runs go when --out is not given.")
 @click.option("--name", help="Run name, used for the default run folder.")
-@click.option("-j", "--jobs", type=int, default=1, show_default=True, help="CPU cores for models that can use several (-1: all).")
+@click.option("-j", "--jobs", type=int, default=-1, show_default=True,
+              help="CPU cores for models that can use several (-1: all).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the final result and errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout and nothing else.")
 @debug_option

@@ -128,8 +128,10 @@ class RichReporter(Reporter):
         self.console.print(f"Model: [bold]{run.model_name}[/], fit on {run.manifest['model']['fit_on']}",
                            highlight=False)
         self.console.print(f"Run saved to [bold]{run.path}[/]", highlight=False)
-        self.console.print(f"[dim]Score new rows: trainguard predict {run.path} NEW.csv -o predictions.csv[/]",
-                           highlight=False)
+        self.console.print(
+            f"[dim]Score new rows: trainguard predict {run.path} NEW.csv -o predictions.csv[/]",
+            highlight=False,
+        )
 
 
 def _headline_metrics(task: str, model: dict[str, Any], baseline: dict[str, Any]) -> list[str]:

@@ -498,7 +498,22 @@ def _read_json(source: _Source, encoding: str, text: str) -> pd.DataFrame:
             source.path, lines=lines, encoding=enc, compression=source.compression
         )
 
-    return _call_reader(source, lambda: _read_with_fallback(encoding, read))
+    df = _call_reader(source, lambda: _read_with_fallback(encoding, read))
+    if not lines and text.lstrip().startswith("{"):
+        _check_row_labels(source, df)
+    return df
+
+
+def _check_row_labels(source: _Source, df: pd.DataFrame) -> None:
+    """A JSON object of columns maps each column to {row number: value}. Inner keys that are not
+    row numbers mean a nested document (e.g. a config file), which pandas would silently turn
+    into a one-row table with the keys as its index."""
+    labels = [str(label) for label in df.index]
+    if not all(label.isdigit() for label in labels):
+        raise source.error(
+            f"is a nested JSON object (inner keys such as {labels[0]!r} are not row numbers), not a table",
+            fix=_JSON_FIX,
+        )
 
 
 def _read_parquet(source: _Source) -> pd.DataFrame:
@@ -715,7 +730,7 @@ def _check_has_data(source: _Source, df: pd.DataFrame) -> None:
 def _check_flat_cells(source: _Source, df: pd.DataFrame) -> None:
     """A nested JSON object (or a list/struct column) lands in a cell as a dict or array, which no
     model can use and which breaks hashing (nunique, value_counts) later; reject it now."""
-    for name in df.columns[df.dtypes == object]:
+    for name in df.columns[df.dtypes.map(pd.api.types.is_object_dtype)]:
         values = df[name].dropna()
         nested = values.map(lambda value: isinstance(value, _CONTAINER_TYPES))
         if nested.any():

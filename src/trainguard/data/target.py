@@ -40,6 +40,11 @@ class Target:
         return sorted(pd.unique(self.values).tolist())
 
 
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value a user would write (1, not np.int64(1))."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def find_target_column(frame: pd.DataFrame, name: str, where: str) -> None:
     if name in frame.columns:
         return
@@ -99,7 +104,7 @@ def prepare_target(
     values = column[present]
     if values.nunique() < 2:
         raise DataError(
-            f"target column {name!r} has a single value ({values.iloc[0]!r}) in every row",
+            f"target column {name!r} has a single value ({_plain(values.iloc[0])!r}) in every row",
             where=where,
             fix="a model needs at least two outcomes to learn from: choose another target",
         )

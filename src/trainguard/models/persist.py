@@ -12,8 +12,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import skops.io as sio
-
 from trainguard.errors import DataError
 
 # Types of our own that appear inside saved pipelines. Kept explicit rather than "anything under
@@ -22,9 +20,10 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
     "trainguard.features.preprocess.DatetimeFeatures",
 })
 # Plain Python and NumPy types skops does not trust by default but that our pipelines contain.
+# functools.partial is safe to allow because the function it wraps is checked on its own.
 _HARMLESS_TYPES: frozenset[str] = frozenset({
     "builtins.bool", "builtins.int", "builtins.float", "builtins.str", "builtins.NoneType",
-    "builtins.object", "numpy.dtype", "numpy.dtypes.ObjectDType", "numpy.dtypes.Float64DType",
+    "builtins.object", "numpy.dtype", "functools.partial", "numpy.dtypes.ObjectDType", "numpy.dtypes.Float64DType",
     "numpy.dtypes.Int64DType", "numpy.dtypes.BoolDType",
 })
 # scikit-learn's own classes (e.g. the Cython tree of a forest) only hold data; skops leaves
@@ -37,6 +36,8 @@ def _is_allowed(type_name: str, allowed: frozenset[str]) -> bool:
 
 
 def save_model(model: Any, path: str | os.PathLike[str]) -> None:
+    import skops.io as sio  # imported on use: it loads all of scikit-learn (and torch) at import
+
     sio.dump(model, Path(path), compression=8)
 
 
@@ -45,6 +46,8 @@ def load_model(path: str | os.PathLike[str], *, trust: frozenset[str] = frozense
 
     ``trust`` adds type names for users who saved their own estimator classes in a run.
     """
+    import skops.io as sio
+
     file = Path(path)
     if not file.is_file():
         raise DataError("the model file is missing", where=str(file),

@@ -11,7 +11,7 @@ import os
 import platform
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -22,10 +22,10 @@ import pandas as pd
 from trainguard.data.fingerprint import fingerprint
 from trainguard.data.load import read_table
 from trainguard.data.schema import Schema, coerce_features, infer_schema, parse_datetimes
-from trainguard.data.target import Target, prepare_target
+from trainguard.data.target import TASKS, Target, prepare_target
 from trainguard.data.validate import check_duplicate_columns
 from trainguard.diagnose.findings import Finding, Severity
-from trainguard.errors import ConfigError, DataError
+from trainguard.errors import ConfigError, DataError, TrainguardError
 from trainguard.evaluate.metrics import Metric, default_metric, get_metric
 from trainguard.evaluate.sealed import SealedTestSet
 from trainguard.models import ModelContext, resolve_candidates
@@ -119,8 +119,8 @@ def _check_time_column(frame: pd.DataFrame, column: str) -> pd.Series:
     return parsed
 
 
-def _prepare(data: pd.DataFrame | str | os.PathLike[str], config: TrainConfig,
-             reporter: Reporter) -> tuple[_Prepared, list[Finding]]:
+def _prepare(data: pd.DataFrame | str | os.PathLike[str],
+             config: TrainConfig) -> tuple[_Prepared, list[Finding]]:
     findings: list[Finding] = []
     frame, source = _load(data)
     n_rows_read = len(frame)
@@ -138,13 +138,11 @@ def _prepare(data: pd.DataFrame | str | os.PathLike[str], config: TrainConfig,
         frame, target=config.target, categorical=config.categorical, drop=config.drop,
         ids=config.ids, group=config.group, time=config.time,
     )
-    reporter.data({"source": source, "rows": n_rows_read, "columns": frame.shape[1],
-                   "rows_used": len(frame)})
-    reporter.roles(schema, target)
     return _Prepared(frame, source, n_rows_read, target, schema), findings
 
 
-def _split(prepared: _Prepared, config: TrainConfig) -> Split:
+def _check_options(config: TrainConfig) -> SplitFractions:
+    """Option errors that need no data, raised before the data is read or anything printed."""
     if config.group and config.time:
         raise ConfigError("--group and --time cannot be combined", where="--group/--time",
                           fix="choose one: --group for grouped rows, --time for time-ordered rows")
@@ -154,20 +152,55 @@ def _split(prepared: _Prepared, config: TrainConfig) -> Split:
             "the validation share is 0, but candidates are chosen on validation rows",
             where="--split", fix="give validation a share, e.g. --split 0.7,0.15,0.15",
         )
+    if config.metric is not None:
+        # The task is not known yet; a name that fits no task at all can be refused now.
+        errors = []
+        for task in TASKS:
+            try:
+                get_metric(config.metric, task)
+                break
+            except ConfigError as exc:
+                errors.append(exc)
+        else:
+            raise errors[0]
+    resolve_candidates(list(config.models or []))
+    return fractions
+
+
+def _split(prepared: _Prepared, config: TrainConfig, fractions: SplitFractions) -> Split:
     classification = prepared.target.task != "regression"
     times = _check_time_column(prepared.frame, config.time) if config.time else None
     groups = prepared.frame[config.group] if config.group else None
-    return split_rows(
-        len(prepared.frame),
-        fractions=fractions,
-        y=prepared.target.values.to_numpy() if classification else None,
-        stratify=classification and groups is None and times is None,
-        groups=groups,
-        group_name=config.group or "group",
-        times=times,
-        time_name=config.time or "time",
-        seed=config.seed,
-    )
+    try:
+        return split_rows(
+            len(prepared.frame),
+            fractions=fractions,
+            y=prepared.target.values.to_numpy() if classification else None,
+            stratify=classification and groups is None and times is None,
+            groups=groups,
+            group_name=config.group or "group",
+            times=times,
+            time_name=config.time or "time",
+            target_name=config.target,
+            seed=config.seed,
+        )
+    except TrainguardError as exc:
+        # The splitter knows rows, not files: say which data the problem is in.
+        if exc.where is None:
+            exc.where = prepared.source
+        raise
+
+
+def _run_destination(data: pd.DataFrame | str | os.PathLike[str], config: TrainConfig) -> Path:
+    if config.out:
+        return Path(config.out)
+    if config.name:
+        name = config.name
+    elif isinstance(data, pd.DataFrame):
+        name = "run"
+    else:
+        name = Path(data).name.split(".")[0]  # "churn.csv.gz" -> "churn"
+    return default_run_path(config.runs_dir, name)
 
 
 def _warn_if_no_better_than_baseline(board: Leaderboard) -> list[Finding]:
@@ -220,20 +253,23 @@ def train(
         config = TrainConfig(target=target, **options)
     reporter = reporter or Reporter()
 
-    with reporter.stage("Loading and checking data"):
-        prepared, findings = _prepare(data, config, reporter)
-    for finding in findings:
-        reporter.finding(finding)
-    name = config.name or (Path(prepared.source).name.split(".")[0] if prepared.source != "DataFrame" else "run")
-    destination = Path(config.out) if config.out else default_run_path(config.runs_dir, name)
+    fractions = _check_options(config)
+    destination = _run_destination(data, config)
     folder = RunFolder(destination)  # fails now, not after training, if the folder exists
 
-    with reporter.stage("Splitting rows"):
-        split = _split(prepared, config)
+    # Everything that can refuse the data happens before anything is printed about it.
+    with reporter.stage("Loading, checking and splitting data"):
+        prepared, findings = _prepare(data, config)
+        split = _split(prepared, config, fractions)
+        task = prepared.target.task
+        metric = get_metric(config.metric or default_metric(task), task)
+    reporter.data({"source": prepared.source, "rows": prepared.n_rows_read,
+                   "columns": prepared.frame.shape[1], "rows_used": len(prepared.frame)})
+    reporter.roles(prepared.schema, prepared.target)
     reporter.split(split)
+    for finding in findings:
+        reporter.finding(finding)
 
-    task = prepared.target.task
-    metric = get_metric(config.metric or default_metric(task), task)
     X = coerce_features(prepared.frame, prepared.schema)
     y = prepared.target.values
     X_train, y_train = X.iloc[split.train], y.iloc[split.train]
@@ -300,7 +336,7 @@ def _manifest(config: TrainConfig, prepared: _Prepared, split: Split, metric: Me
     return {
         "format": 1,
         "name": run_name,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "data": {
             "source": prepared.source,
             "fingerprint": fingerprint(prepared.frame),

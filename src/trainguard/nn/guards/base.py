@@ -9,6 +9,7 @@ in ``trainer.findings`` so a run folder can store them.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable, Iterable
 
@@ -46,8 +47,7 @@ class GuardError(TrainguardError):
 
 def render_details(finding: Finding) -> list[str]:
     """The indented explanation lines a guard stored under ``evidence["details"]``."""
-    return [f"  {line}" if line and not line.startswith(" ") else line
-            for line in finding.evidence.get("details", [])]
+    return [f"  {line}" for line in finding.evidence.get("details", [])]
 
 
 def render(finding: Finding) -> str:
@@ -62,8 +62,15 @@ def first_error(findings: Iterable[Finding]) -> Finding | None:
     return next((f for f in findings if f.severity is Severity.ERROR), None)
 
 
-def warn_finding(finding: Finding, *, printer: Callable[[str], None] | None = None,
-                 stacklevel: int = 3) -> None:
+def _caller_outside_trainguard_nn() -> int:
+    """The ``stacklevel`` that points a warning at the user's line (``trainer.fit(...)``), not at ours."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("trainguard.nn"):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def warn_finding(finding: Finding, *, printer: Callable[[str], None] | None = None) -> None:
     """Surface a non-fatal finding once: printed when the Trainer talks, else a Python warning.
 
     Python warnings are the default because they reach every environment (scripts, notebooks,
@@ -73,4 +80,4 @@ def warn_finding(finding: Finding, *, printer: Callable[[str], None] | None = No
     if printer is not None:
         printer(render(finding))
     else:
-        warnings.warn(render(finding), TrainguardWarning, stacklevel=stacklevel)
+        warnings.warn(render(finding), TrainguardWarning, stacklevel=_caller_outside_trainguard_nn())

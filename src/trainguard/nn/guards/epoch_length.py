@@ -78,6 +78,8 @@ def check_epoch_length(
     were consumed but not trained on. ``n_samples`` and ``batch_size``, when known, let the message
     show the floor-versus-ceil arithmetic that is the most common cause.
     """
+    if received == 0 and not expected:
+        return _no_batches(epoch, source_kind)
     if expected is None or received == expected:
         return None
     context = _Context(epoch, received, expected, source_kind, declared_by, n_samples, batch_size)
@@ -114,6 +116,21 @@ def empty_batch_finding(epoch: int, batch_index: int, expected: int | None, sour
     )
 
 
+def _no_batches(epoch: int, source_kind: str) -> Finding:
+    return Finding(
+        id="epoch-empty",
+        severity=Severity.ERROR,
+        message=f"epoch {epoch}: the {source_kind} yielded no batches at all",
+        fix=("check that the data is not empty and that a generator function yields (x, y) pairs instead "
+             "of returning them; a generator object can only be iterated once"),
+        evidence={"epoch": epoch, "received": 0, "source_kind": source_kind, "details": [
+            "Likely causes:",
+            "  - the data is empty (a filter removed every row, a wrong file or split)",
+            "  - a generator object was already consumed (by an earlier epoch, a peek, or list())",
+        ]},
+    )
+
+
 @dataclass(frozen=True)
 class _Context:
     epoch: int
@@ -140,6 +157,10 @@ class _Context:
                 f"(floor: {n} // {bs} = {n // bs})")
 
 
+def _batches(n: int) -> str:
+    return "batch" if n == 1 else "batches"
+
+
 def _short_epoch(c: _Context) -> Finding:
     causes, fix = _short_causes(c)
     details = [f"source: {c.source_kind}; expected length from {c.declared_by}", "Likely causes:"]
@@ -149,7 +170,7 @@ def _short_epoch(c: _Context) -> Finding:
     return Finding(
         id="epoch-too-short",
         severity=Severity.ERROR,
-        message=(f"epoch {c.epoch} ended after {c.received} batches, but {c.expected} were expected "
+        message=(f"epoch {c.epoch} ended after {c.received} {_batches(c.received)}, but {c.expected} were expected "
                  f"(from {c.declared_by}); training stopped"),
         fix=fix,
         evidence=c.evidence(details),
@@ -205,12 +226,8 @@ def _extra_batches(c: _Context, *, lower_bound: bool) -> Finding:
     return Finding(
         id="epoch-extra-batches",
         severity=Severity.WARNING,
-        message=(f"epoch {c.epoch}: the {c.source_kind} yielded {amount} batches beyond the {c.expected} "
+        message=(f"epoch {c.epoch}: the {c.source_kind} yielded {amount} {_batches(extra)} beyond the {c.expected} "
                  f"declared (from {c.declared_by}); they were not trained on"),
         fix=fix,
         evidence=c.evidence(details) | {"extra": extra, "extra_is_lower_bound": lower_bound},
     )
-
-
-def epoch_length_error(finding: Finding) -> EpochLengthError:
-    return EpochLengthError(finding)

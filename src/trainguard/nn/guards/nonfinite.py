@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -30,7 +30,7 @@ import torch
 from torch import Tensor, nn
 
 from trainguard.diagnose.findings import Finding, Severity
-from trainguard.nn.data import call_module
+from trainguard.nn.data import all_finite, call_module, named_tensors
 from trainguard.nn.guards.base import GuardError
 
 POLICIES: Final = ("stop", "skip_batch", "reduce_lr")
@@ -69,41 +69,18 @@ class NonFiniteCount:
         return f"{self.name}: {', '.join(kinds)} of {self.total} values"
 
 
-def named_tensors(obj: Any, name: str) -> Iterator[tuple[str, Tensor]]:
-    """Every tensor inside a batch element, named like ``inputs``, ``inputs[0]``, ``inputs['ids']``."""
-    if isinstance(obj, Tensor):
-        yield name, obj
-    elif isinstance(obj, Mapping):
-        for key, value in obj.items():
-            yield from named_tensors(value, f"{name}[{key!r}]")
-    elif isinstance(obj, (list, tuple)):
-        for i, value in enumerate(obj):
-            yield from named_tensors(value, f"{name}[{i}]")
-
-
 def count_nonfinite(name: str, tensor: Tensor) -> NonFiniteCount:
     if not (tensor.is_floating_point() or tensor.is_complex()):
         return NonFiniteCount(name, 0, 0, 0, tensor.numel())
-    t = tensor.detach()
+    t = torch.view_as_real(tensor.detach()) if tensor.is_complex() else tensor.detach()
     counts = torch.stack([torch.isnan(t).sum(), torch.isposinf(t).sum(), torch.isneginf(t).sum()])
     nan, posinf, neginf = (int(v) for v in counts.tolist())
     return NonFiniteCount(name, nan, posinf, neginf, t.numel())
 
 
 def count_all(obj: Any, name: str) -> list[NonFiniteCount]:
+    """Counts for every tensor in a batch element (``inputs``, ``inputs[0]``, ...)."""
     return [count_nonfinite(n, t) for n, t in named_tensors(obj, name)]
-
-
-def all_finite(obj: Any) -> Tensor | None:
-    """A 0-dim device bool: are all floating values in ``obj`` finite? ``None`` if nothing to check.
-
-    No host sync: the result stays on the device until the guard reads it.
-    """
-    flags = [torch.isfinite(t).all() for _, t in named_tensors(obj, "")
-             if t.is_floating_point() or t.is_complex()]
-    if not flags:
-        return None
-    return flags[0] if len(flags) == 1 else torch.stack(flags).all()
 
 
 def _has_nonfinite(obj: Any) -> bool:
@@ -119,6 +96,18 @@ def nonfinite_parameters(module: nn.Module, *, grads: bool = False) -> list[str]
         if t is not None and not bool(torch.isfinite(t).all()):
             names.append(name)
     return names
+
+
+def largest_weight(module: nn.Module) -> tuple[str, float] | None:
+    """The parameter with the largest finite magnitude: huge weights are the footprint of divergence."""
+    best: tuple[str, float] | None = None
+    for name, p in module.named_parameters():
+        finite = p.detach()[torch.isfinite(p.detach())]
+        if finite.numel():
+            value = float(finite.abs().max())
+            if best is None or value > best[1]:
+                best = (name, value)
+    return best
 
 
 def mask_nonfinite_step_(grads: Sequence[Tensor], ok: Tensor) -> None:
@@ -279,7 +268,8 @@ class NonFiniteEvidence:
     nonfinite_params: list[str]
     grad_norms: list[float]
     lrs: list[float]
-    policy: str = "stop"
+    note: str = ""
+    largest_weight: tuple[str, float] | None = None  # (parameter name, max |value|)
 
 
 def diagnose_nonfinite(ev: NonFiniteEvidence) -> Finding:
@@ -287,6 +277,8 @@ def diagnose_nonfinite(ev: NonFiniteEvidence) -> Finding:
     trend = grad_norm_trend(ev.grad_norms)
     causes = _likely_causes(ev, trend)
     details = [_where_line(ev), *_evidence_lines(ev, trend), "Likely causes (most likely first):"]
+    if ev.note:
+        details.insert(0, f"Note: {ev.note}")
     details += [f"  {i}. {cause}" for i, (cause, _) in enumerate(causes, start=1)]
     return Finding(
         id="non-finite-training",
@@ -362,6 +354,8 @@ def _evidence_lines(ev: NonFiniteEvidence, trend: GradNormTrend) -> list[str]:
         lines.append(f"  - parameters already non-finite: {_names(ev.nonfinite_params)}")
     else:
         lines.append("  - parameters: all finite")
+    if ev.largest_weight is not None:
+        lines.append(f"  - largest |weight| overall: {ev.largest_weight[1]:.3g} in {ev.largest_weight[0]}")
     origin = ev.reproduction.origin
     if origin is not None and origin.param_max_abs is not None:
         lines.append(f"  - largest |weight| in {origin.label}: {origin.param_max_abs:.3g}")
@@ -403,6 +397,8 @@ def _likely_causes(ev: NonFiniteEvidence, trend: GradNormTrend) -> list[tuple[st
             "guard the operation, e.g. torch.log(x.clamp_min(1e-8)), x / (d + 1e-8), or use stable "
             "ops (log_softmax, logsumexp, BCEWithLogitsLoss on logits)",
         ))
+    elif trend.exploding and r.stage in ("loss", "backward", "not reproduced"):
+        pass  # with exploding gradients, an overflowing loss or gradient is a symptom, not a second cause
     elif r.stage == "loss":
         causes.append((
             "the loss is undefined for these finite outputs/targets (e.g. log of 0 in a hand-written loss, "
@@ -436,7 +432,8 @@ def skipped_finding(epoch: int, skipped: int, received: int, first_step: int | N
         id="non-finite-batches-skipped",
         severity=Severity.WARNING,
         message=(f"epoch {epoch}: skipped {skipped} of {received} batches with non-finite loss, gradients "
-                 f"or data (first at step {first_step}; policy {policy!r}){lr_note}"),
+                 f"or data (first at step {first_step}; policy {policy!r}){lr_note}; later epochs' counts are "
+                 "in the history column nonfinite_skipped"),
         fix=("find the cause with Guards(nonfinite='stop'), which stops at the first such batch "
              "and explains it"),
         evidence={"epoch": epoch, "skipped": skipped, "received": received, "first_step": first_step,
@@ -457,7 +454,7 @@ class StepRecord:
     ref: Any  # what the batch source needs to hand the batch back; None once evicted
     loss: Tensor
     grad_norm: Tensor | None
-    ok: Tensor
+    ok: Tensor | bool  # a device flag when judged later, a bool when judged at once
     data_ok: Tensor | None
     nbytes: int = 0
 
@@ -502,7 +499,10 @@ class NonFiniteMonitor:
         if not self.window:
             return []
         records = list(self.window)
-        flags = torch.stack([r.ok for r in records]).tolist()
+        if all(isinstance(r.ok, bool) for r in records):
+            flags = [r.ok for r in records]
+        else:
+            flags = torch.stack([torch.as_tensor(r.ok) for r in records]).tolist()
         self.window.clear()
         self.held_bytes = 0
         return [r for r, ok in zip(records, flags, strict=True) if not ok]

@@ -1,0 +1,22 @@
+"""Callbacks for :class:`trainguard.nn.Trainer`: one small class per behaviour."""
+
+from trainguard.nn.callbacks.base import Callback, CallbackList
+from trainguard.nn.callbacks.early_stopping import EarlyStopping, infer_mode, is_improvement
+from trainguard.nn.callbacks.grad_clip import GradientClipping
+from trainguard.nn.callbacks.history import History
+from trainguard.nn.callbacks.logger import LoggerCallback
+from trainguard.nn.callbacks.lr_schedulers import LRScheduler
+from trainguard.nn.callbacks.progress import ProgressBar
+
+__all__ = [
+    "Callback",
+    "CallbackList",
+    "EarlyStopping",
+    "GradientClipping",
+    "History",
+    "LRScheduler",
+    "LoggerCallback",
+    "ProgressBar",
+    "infer_mode",
+    "is_improvement",
+]

@@ -1,0 +1,723 @@
+"""Trainer: a PyTorch training loop with guards that stop silent failures.
+
+The loop itself is ordinary (forward, loss, backward, step); what it adds is what hand-written
+loops get wrong:
+
+* **speed without host syncs**: in-memory data is batched by indexing device tensors (see
+  :mod:`trainguard.nn.data`); the epoch loss and gradient norm are summed on the device and read
+  once per epoch; per-batch ``logs`` carry device tensors, never ``.item()`` values.
+* **guards** (:mod:`trainguard.nn.guards`): the NaN/Inf check runs *before* ``optimizer.step()``
+  so a bad batch never reaches the weights; each epoch must have its declared number of batches;
+  the first batch of every fit is checked against the loss function.
+* **reproducibility**: the first ``fit`` seeds every RNG, and shuffling draws from the Trainer's own
+  seeded generator, so two Trainers with the same seed and initial weights train identically.
+
+``trainer.epoch`` counts completed epochs and ``trainer.global_step`` processed batches (including
+batches a lenient NaN policy skipped) over the Trainer's life; each ``fit(epochs=n)`` trains ``n``
+more epochs. :meth:`Trainer.state_dict` gathers everything a checkpoint needs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import torch
+from torch import Tensor, nn
+from torch.optim import Optimizer
+
+from trainguard.diagnose.findings import Finding, Severity
+from trainguard.errors import ConfigError, DataError
+from trainguard.nn.callbacks.base import Callback, CallbackList, Logs
+from trainguard.nn.callbacks.history import History
+from trainguard.nn.callbacks.progress import ProgressBar
+from trainguard.nn.data import BatchSource, LoadedBatch, as_batch_source, batch_rows, call_module
+from trainguard.nn.grads import grads_of, total_grad_norm
+from trainguard.nn.guards.base import first_error, warn_finding
+from trainguard.nn.guards.config import Guards
+from trainguard.nn.guards.epoch_length import (
+    BY_FIRST_EPOCH,
+    BY_STEPS,
+    DeclaredLength,
+    EpochLengthError,
+    check_epoch_length,
+    declare_length,
+    empty_batch_finding,
+)
+from trainguard.nn.guards.loss_mismatch import LossMismatchError, check_loss_inputs
+from trainguard.nn.guards.nonfinite import (
+    NonFiniteError,
+    NonFiniteEvidence,
+    NonFiniteMonitor,
+    Reproduction,
+    StepRecord,
+    count_all,
+    diagnose_nonfinite,
+    largest_weight,
+    mask_nonfinite_step_,
+    nonfinite_parameters,
+    reproduce_step,
+    skipped_finding,
+)
+from trainguard.nn.seed import rng_state, seed_everything, set_rng_state, use_deterministic_algorithms
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+OptimizerSpec = (
+    Optimizer | type[Optimizer] | tuple[type[Optimizer], Mapping[str, Any]]
+    | Callable[[list[nn.Parameter]], Optimizer] | None
+)
+#: Learning-rate keys that schedulers keep in param groups; scaled together so none undoes the others.
+_LR_KEYS = ("lr", "initial_lr", "max_lr", "min_lr")
+_LR_REDUCTION = 0.1
+
+
+@dataclass
+class FitState:
+    """What the current ``fit`` call is doing; callbacks read it as ``trainer.fit_state``."""
+
+    train: BatchSource
+    val: BatchSource | None
+    first_epoch: int
+    epochs: int
+    batch_size: int
+    declared: DeclaredLength
+    needs_grad_norm: bool
+    first_batch_pending: bool = True
+    extras_checked: bool = False
+    skips_reported: bool = False
+    lr_reductions: int = 0
+
+    @property
+    def expected_batches(self) -> int | None:
+        """Batches per epoch, once known (from steps_per_epoch, len() or the first epoch)."""
+        return self.declared.batches
+
+
+class Trainer:
+    """Train a ``torch.nn.Module`` with guards on: ``Trainer(model, nn.MSELoss()).fit((X, y), epochs=20)``.
+
+    ``optimizer``: ``None`` (Adam, lr 1e-3), an optimizer instance, an optimizer class, a
+    ``(class, kwargs)`` pair, or a callable ``params -> optimizer``. ``device="auto"`` picks CUDA when
+    available. ``guards``: ``True``, ``False`` or :class:`~trainguard.nn.guards.Guards`.
+    ``verbose``: 0 silent (guard warnings go through :mod:`warnings`), 1 progress bar on terminals
+    and epoch lines elsewhere, 2 epoch lines only; at 1 and 2 guard warnings are printed instead.
+    """
+
+    def __init__(
+        self,
+        module: nn.Module,
+        loss: Callable[[Any, Any], Tensor],
+        optimizer: OptimizerSpec = None,
+        callbacks: Iterable[Callback] = (),
+        seed: int | None = 0,
+        device: str | torch.device = "auto",
+        deterministic: bool = False,
+        guards: bool | Guards = True,
+        verbose: int = 0,
+    ) -> None:
+        if not isinstance(module, nn.Module):
+            raise ConfigError(f"module must be a torch.nn.Module, got {type(module).__name__}",
+                              where="Trainer(module=...)", fix="pass the model, e.g. nn.Sequential(...)")
+        if not callable(loss):
+            raise ConfigError(f"loss must be callable, got {loss!r}", where="Trainer(loss=...)",
+                              fix="pass a loss module such as nn.MSELoss() or a function (output, target) -> loss")
+        if not isinstance(verbose, int) or verbose < 0:
+            raise ConfigError(f"verbose must be 0, 1 or 2, got {verbose!r}", where="Trainer(verbose=...)",
+                              fix="use verbose=1 for a progress bar")
+        self.device = resolve_device(device)
+        self.module = module.to(self.device)
+        self.loss_fn = loss
+        self.guards = Guards.resolve(guards).for_device(self.device)
+        self.seed, self.deterministic, self.verbose = seed, deterministic, verbose
+        self.trainable_parameters = _trainable(module)
+        self.optimizer = build_optimizer(optimizer, module, self.trainable_parameters)
+        self.callbacks, self.history = _callback_list(callbacks, verbose, self)
+        self.stop_training = False
+        self.epoch = 0
+        self.global_step = 0
+        #: The current step's total gradient norm before clipping (device tensor), when computed.
+        self.grad_norm: Tensor | None = None
+        #: Every guard finding of this Trainer's fits, warnings and errors alike.
+        self.findings: list[Finding] = []
+        self.fit_state: FitState | None = None
+        self._generator: torch.Generator | None = None
+        self._monitor: NonFiniteMonitor | None = None
+        self._console: Console | None = None
+        self._batch_size = 32
+
+    # --- public API ------------------------------------------------------------------------------
+
+    def fit(self, train: Any, val: Any = None, epochs: int = 10, steps_per_epoch: int | None = None,
+            batch_size: int = 32, shuffle: bool = True) -> History:
+        """Train ``epochs`` more epochs; returns (and keeps as ``trainer.history``) this fit's History.
+
+        ``batch_size`` and ``shuffle`` apply to in-memory data and Datasets; DataLoaders and batch
+        iterables batch themselves. ``steps_per_epoch`` declares the epoch length (required for a
+        one-shot generator over several epochs).
+        """
+        _check_int("epochs", epochs, minimum=0)
+        _check_int("batch_size", batch_size, minimum=1)
+        if steps_per_epoch is not None:
+            _check_int("steps_per_epoch", steps_per_epoch, minimum=1)
+        self._ensure_seeded()
+        state = self._start_fit(train, val, epochs, steps_per_epoch, batch_size, shuffle)
+        logs: Logs = {}
+        try:
+            self.callbacks.on_train_begin({})
+            for epoch in range(state.first_epoch, state.first_epoch + epochs):
+                logs = self._run_epoch(epoch, state)
+                if self.stop_training:
+                    break
+            self.callbacks.on_train_end(logs)
+        except BaseException as exc:
+            self.callbacks.on_exception(exc)
+            raise
+        finally:
+            self.grad_norm = None
+            if self._monitor is not None:
+                self._monitor.reset()  # drop references to batches
+        return self.history
+
+    def evaluate(self, data: Any, batch_size: int | None = None) -> dict[str, float]:
+        """Mean loss over ``data`` (sample-weighted), in eval mode without gradients."""
+        source = self._source(data, role="evaluate", batch_size=batch_size or self._batch_size, shuffle=False)
+        return self._evaluate_source(source)
+
+    def predict(self, data: Any, batch_size: int | None = None) -> Tensor:
+        """Model outputs for ``data`` (inputs alone, or batches whose targets are ignored), on the CPU."""
+        source = self._source(data, role="predict", batch_size=batch_size or self._batch_size, shuffle=False,
+                              targets=False)
+        outputs = []
+        with _evaluating(self.module), torch.no_grad():
+            for batch in source.epoch():
+                out = call_module(self.module, batch.x)
+                if not isinstance(out, Tensor):
+                    raise ConfigError(f"the model returned {type(out).__name__}, not a tensor",
+                                      where="Trainer.predict", fix="call the module directly for structured outputs")
+                outputs.append(out.detach())
+        if not outputs:
+            raise DataError("predict got no batches", where="Trainer.predict", fix="pass at least one sample")
+        return torch.cat(outputs).cpu()
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True)
+        return self._console
+
+    @console.setter
+    def console(self, console: Console) -> None:
+        """Send progress and verbose output elsewhere (a file, a notebook console, a test buffer)."""
+        self._console = console
+
+    def print(self, message: str) -> None:
+        """Print a line for the user (callbacks use this, gated by their own ``verbose``)."""
+        self.console.print(message, highlight=False, markup=False, soft_wrap=True)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue training exactly: weights, optimizer, callbacks, counters, RNG."""
+        return {
+            "epoch": self.epoch,
+            "global_step": self.global_step,
+            "module": self.module.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "callbacks": self.callbacks.state_dict(),
+            "rng": rng_state(),
+            "shuffle_generator": None if self._generator is None else self._generator.get_state(),
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        self.epoch, self.global_step = int(state["epoch"]), int(state["global_step"])
+        self.module.load_state_dict(state["module"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.callbacks.load_state_dict(state.get("callbacks", {}))
+        if state.get("rng") is not None:
+            set_rng_state(state["rng"])
+        if state.get("shuffle_generator") is not None:
+            self._generator = torch.Generator()
+            self._generator.set_state(state["shuffle_generator"])
+
+    # --- fit setup -------------------------------------------------------------------------------
+
+    def _ensure_seeded(self) -> None:
+        """Seed once, at the first fit, so constructing a Trainer has no global side effects."""
+        if self._generator is not None:
+            return
+        generator = torch.Generator()
+        if self.seed is not None:
+            seed_everything(self.seed, self.deterministic)
+            generator.manual_seed(self.seed)
+        else:
+            generator.seed()
+            if self.deterministic:
+                use_deterministic_algorithms()
+        self._generator = generator
+
+    def _source(self, data: Any, *, role: str, batch_size: int, shuffle: bool, targets: bool = True) -> BatchSource:
+        return as_batch_source(data, batch_size=batch_size, shuffle=shuffle, generator=self._generator,
+                               device=self.device, float_dtype=_float_dtype(self.module), targets=targets, role=role)
+
+    def _start_fit(self, train: Any, val: Any, epochs: int, steps_per_epoch: int | None, batch_size: int,
+                   shuffle: bool) -> FitState:
+        train_source = self._source(train, role="train", batch_size=batch_size, shuffle=shuffle)
+        val_source = None if val is None else self._source(val, role="val", batch_size=batch_size, shuffle=False)
+        _check_reiterable(train_source, val_source, epochs, steps_per_epoch)
+        self.trainable_parameters = _trainable(self.module)
+        self._batch_size = batch_size
+        policy = self.guards.nonfinite
+        self._monitor = None if policy is None else NonFiniteMonitor(
+            self.guards.check_every or 1, self.guards.grad_norm_history, self.guards.max_held_bytes)
+        length = train_source.length() if self.guards.epoch_length else None
+        self.fit_state = FitState(
+            train=train_source, val=val_source, first_epoch=self.epoch, epochs=epochs, batch_size=batch_size,
+            declared=declare_length(steps_per_epoch, length),
+            needs_grad_norm=policy is not None or self.callbacks.needs_grad_norm,
+        )
+        self.stop_training = False
+        return self.fit_state
+
+    # --- one epoch -------------------------------------------------------------------------------
+
+    def _run_epoch(self, epoch: int, state: FitState) -> Logs:
+        self.callbacks.on_epoch_begin(epoch, {})
+        started = time.perf_counter()
+        logs = self._train_epoch(epoch, state)
+        if state.val is not None:
+            logs.update({f"val_{k}": v for k, v in self._evaluate_source(state.val).items()})
+        logs.update(self._lr_logs())
+        logs["time"] = time.perf_counter() - started
+        self.epoch = epoch + 1  # completed; a checkpoint taken in on_epoch_end resumes at the next epoch
+        self.callbacks.on_epoch_end(epoch, logs)
+        return logs
+
+    def _train_epoch(self, epoch: int, state: FitState) -> Logs:
+        self.module.train()
+        stats = _EpochStats(self.device)
+        source = state.train
+        limit = state.declared.batches
+        batches = source.epoch()
+        received, interrupted = 0, False
+        for batch in itertools.islice(batches, limit) if limit is not None else batches:
+            if self.guards.epoch_length and not source.exact_length and batch_rows(batch.x) == 0:
+                self._raise(EpochLengthError, empty_batch_finding(
+                    epoch, received, limit, source.kind, declared_by=state.declared.by))
+            self._train_step(epoch, received, batch, stats, state)
+            received += 1
+            if self.stop_training:
+                interrupted = True
+                break
+        self._poll_nonfinite(state, stats)
+        if not interrupted:
+            self._check_epoch_length(epoch, received, batches, state)
+        return self._epoch_logs(epoch, received, stats, state)
+
+    def _train_step(self, epoch: int, batch_index: int, batch: LoadedBatch, stats: _EpochStats,
+                    state: FitState) -> None:
+        step, rows = self.global_step, batch_rows(batch.x)
+        logs: Logs = {"batch": batch_index, "size": rows}
+        self.callbacks.on_batch_begin(step, logs)
+        self.optimizer.zero_grad(set_to_none=True)
+        output = call_module(self.module, batch.x)
+        first = state.first_batch_pending
+        if first:
+            state.first_batch_pending = False
+            self._check_first_batch(output, batch.y)
+        loss = self.loss_fn(output, batch.y)
+        if first:
+            _check_scalar_loss(loss)
+        loss.backward()
+        gnorm = total_grad_norm(self.trainable_parameters) if state.needs_grad_norm else None
+        self.grad_norm = gnorm
+        ok = self._guard_step(epoch, batch_index, batch, loss, gnorm, state, stats)
+        skipped = ok is False
+        if not skipped:
+            self.callbacks.on_before_optimizer_step(step, logs)
+            self.optimizer.step()
+            stats.add(loss, rows, gnorm, ok if isinstance(ok, Tensor) else None)
+        self.global_step += 1
+        logs["loss"], logs["skipped"] = loss.detach(), skipped
+        self.callbacks.on_batch_end(step, logs)
+        if self._monitor is not None and self._monitor.check_every > 1 and self._monitor.due():
+            self._poll_nonfinite(state, stats)
+
+    def _epoch_logs(self, epoch: int, received: int, stats: _EpochStats, state: FitState) -> Logs:
+        logs = stats.read()
+        if self.guards.nonfinite in ("skip_batch", "reduce_lr"):
+            logs["nonfinite_skipped"] = stats.skipped
+        if stats.skipped and stats.first_skipped is not None:
+            if stats.skipped >= received:
+                raise self._nonfinite_error(stats.first_skipped, state,
+                                            note=f"every one of the {received} batches of epoch {epoch} was skipped")
+            finding = skipped_finding(epoch, stats.skipped, received, stats.first_skipped.step,
+                                      str(self.guards.nonfinite), self._lrs())
+            if state.skips_reported:  # once per fit; the per-epoch counts are in the history
+                self.findings.append(finding)
+            else:
+                state.skips_reported = True
+                self._warn(finding)
+        return logs
+
+    # --- guards ----------------------------------------------------------------------------------
+
+    def _check_first_batch(self, output: Any, target: Any) -> None:
+        if not self.guards.loss_mismatch:
+            return
+        findings = check_loss_inputs(self.loss_fn, output, target)
+        error = first_error(findings)
+        if error is not None:
+            others = [f"Also: [{f.id}] {f.message}" for f in findings if f is not error]
+            error = dataclasses.replace(error, evidence=error.evidence | {
+                "details": [*error.evidence.get("details", []), *others]})
+            self._raise(LossMismatchError, error, others=[f for f in findings if f is not error])
+        for finding in findings:
+            self._warn(finding)
+
+    def _guard_step(self, epoch: int, batch_index: int, batch: LoadedBatch, loss: Tensor, gnorm: Tensor | None,
+                    state: FitState, stats: _EpochStats) -> bool | Tensor | None:
+        """``None``: no guard. ``True``/``False``: judged now. A device flag: judged at the next poll."""
+        monitor = self._monitor
+        if monitor is None:
+            return None
+        loss_value = loss.detach()
+        data_ok = state.train.data_ok(batch)
+        deferred = monitor.check_every > 1
+        ok = _finite_flag(loss_value, gnorm, data_ok) if deferred else _finite_now(loss_value, gnorm, data_ok)
+        monitor.record(StepRecord(epoch, self.global_step, batch_index, batch.ref, loss_value, gnorm, ok,
+                                  data_ok, batch.nbytes))
+        if deferred:
+            assert isinstance(ok, Tensor)
+            mask_nonfinite_step_(grads_of(self.trainable_parameters), ok)
+            return ok
+        bad = monitor.poll()
+        if not bad:
+            return True
+        self._handle_nonfinite(bad, state, stats)
+        self.optimizer.zero_grad(set_to_none=True)
+        return False
+
+    def _poll_nonfinite(self, state: FitState, stats: _EpochStats) -> None:
+        if self._monitor is not None and (bad := self._monitor.poll()):
+            self._handle_nonfinite(bad, state, stats)
+
+    def _handle_nonfinite(self, bad: list[StepRecord], state: FitState, stats: _EpochStats) -> None:
+        policy = self.guards.nonfinite
+        if policy == "stop":
+            raise self._nonfinite_error(bad[0], state)
+        stats.note_skipped(bad)
+        if policy != "reduce_lr":
+            return
+        model_caused = [r for r in bad if r.data_ok is None or bool(r.data_ok)]  # lr can't fix bad data
+        if not model_caused:
+            return
+        if state.lr_reductions >= self.guards.max_lr_reductions:
+            raise self._nonfinite_error(model_caused[0], state, note=(
+                f"the learning rate was already divided by 10 {state.lr_reductions} times and training "
+                "still produces non-finite values"))
+        self._scale_lr(_LR_REDUCTION)
+        state.lr_reductions += 1
+
+    def _nonfinite_error(self, rec: StepRecord, state: FitState, note: str = "") -> NonFiniteError:
+        batch = state.train.refetch(rec.ref) if rec.ref is not None else None
+        if batch is None:
+            inputs, targets = [], []
+            repro = Reproduction("unavailable", note=(
+                f"the batch is no longer held (check_every={self.guards.check_every}); "
+                "pass Guards(check_every=1) to localise the failure"))
+        else:
+            x, y = batch
+            inputs, targets = count_all(x, "inputs"), count_all(y, "targets")
+            repro = _safe_reproduce(self.module, self.loss_fn, x, y)
+        evidence = NonFiniteEvidence(
+            epoch=rec.epoch, step=rec.step, batch_index=rec.batch_index, loss=float(rec.loss),
+            grad_norm=None if rec.grad_norm is None else float(rec.grad_norm), inputs=inputs, targets=targets,
+            reproduction=repro, nonfinite_params=nonfinite_parameters(self.module),
+            largest_weight=largest_weight(self.module),
+            grad_norms=self._monitor.grad_norms_until(rec.step) if self._monitor else [],
+            lrs=self._lrs(), note=note,
+        )
+        finding = diagnose_nonfinite(evidence)
+        self.findings.append(finding)
+        return NonFiniteError(finding, where="Trainer.fit")
+
+    def _check_epoch_length(self, epoch: int, received: int, batches: Iterator[LoadedBatch],
+                            state: FitState) -> None:
+        if not self.guards.epoch_length:
+            return
+        source, declared = state.train, state.declared
+        if declared.batches is None:  # nothing declared: the first epoch sets the length
+            if received == 0:
+                self._raise(EpochLengthError, check_epoch_length(epoch, 0, None, source.kind))
+            state.declared = DeclaredLength(received, BY_FIRST_EPOCH)
+            return
+        extra, capped = 0, False
+        if received == declared.batches and not source.one_shot and not state.extras_checked:
+            extra, capped = _count_extra_batches(source, batches, declared.batches)
+            if capped and declared.by == BY_STEPS and source.length() is None:
+                state.extras_checked, extra = True, 0  # an infinite stream cut by steps_per_epoch, as intended
+        finding = check_epoch_length(
+            epoch, received + extra, declared.batches, source.kind, declared_by=str(declared.by),
+            extra_is_lower_bound=capped, n_samples=source.n_samples, batch_size=source.batch_size)
+        if finding is None:
+            return
+        if finding.severity is Severity.ERROR:
+            self._raise(EpochLengthError, finding)
+        state.extras_checked = True
+        self._warn(finding)
+
+    def _raise(self, error: type[Exception], finding: Finding | None, others: Sequence[Finding] = ()) -> None:
+        assert finding is not None
+        self.findings.extend([finding, *others])
+        raise error(finding, where="Trainer.fit")
+
+    def _warn(self, finding: Finding) -> None:
+        self.findings.append(finding)
+        warn_finding(finding, printer=self.print if self.verbose else None)
+
+    # --- evaluation and learning rates ------------------------------------------------------------
+
+    def _evaluate_source(self, source: BatchSource) -> dict[str, float]:
+        total = torch.zeros((), dtype=_accumulator_dtype(self.device), device=self.device)
+        samples = 0
+        with _evaluating(self.module), torch.no_grad():
+            for batch in source.epoch():
+                loss = self.loss_fn(call_module(self.module, batch.x), batch.y)
+                rows = batch_rows(batch.x)
+                total.add_(loss.detach(), alpha=rows)
+                samples += rows
+        if samples == 0:
+            raise DataError(f"the {source.kind} given for evaluation yielded no batches", where="val/evaluate data",
+                            fix="pass data with at least one (x, y) batch")
+        return {"loss": float(total) / samples}
+
+    def _lrs(self) -> list[float]:
+        return [float(group["lr"]) for group in self.optimizer.param_groups]
+
+    def _lr_logs(self) -> Logs:
+        lrs = self._lrs()
+        return {"lr": lrs[0], **{f"lr_{i}": lr for i, lr in enumerate(lrs) if i}}
+
+    def _scale_lr(self, factor: float) -> None:
+        for group in self.optimizer.param_groups:
+            for key in _LR_KEYS:
+                if isinstance(group.get(key), Tensor):
+                    group[key].mul_(factor)
+                elif isinstance(group.get(key), (int, float)):
+                    group[key] = group[key] * factor
+        self.callbacks.on_lr_scaled(factor)
+
+
+# --- per-epoch accumulation ----------------------------------------------------------------------
+
+
+class _EpochStats:
+    """Epoch sums of loss and gradient norm, kept where adding is cheapest and read once per epoch.
+
+    On an accelerator the sums stay on the device: reading a value would stall the pipeline every
+    step. On the CPU there is no pipeline to stall, and reading a 0-dim tensor (about 1 µs) is far
+    cheaper than dispatching an in-place add (5-50 µs), so values are summed as Python floats.
+    Steps judged later by the NaN guard (``ok`` is a device flag) are always summed on the device,
+    masked by their flag.
+    """
+
+    def __init__(self, device: torch.device) -> None:
+        self.on_host = device.type == "cpu"
+        self.dtype = _accumulator_dtype(device)
+        self.sums = torch.zeros(4, dtype=self.dtype, device=device)  # loss*rows, rows, grad norm, steps
+        self.loss_sum, self.rows_sum, self.gnorm_sum, self.gnorm_steps = self.sums.unbind()
+        self.host = [0.0, 0, 0.0, 0]  # the same four, summed on the host
+        self.skipped = 0
+        self.first_skipped: StepRecord | None = None
+
+    def add(self, loss: Tensor, rows: int, gnorm: Tensor | None, ok: Tensor | None) -> None:
+        value = loss.detach()
+        if ok is not None:
+            self.loss_sum.add_(torch.where(ok, value, 0.0), alpha=rows)
+            self.rows_sum.add_(ok.to(self.dtype), alpha=rows)
+            if gnorm is not None:
+                self.gnorm_sum.add_(torch.where(ok, gnorm, 0.0))
+                self.gnorm_steps.add_(ok.to(self.dtype))
+        elif self.on_host:
+            self.host[0] += value.item() * rows
+            self.host[1] += rows
+            if gnorm is not None:
+                self.host[2] += gnorm.item()
+                self.host[3] += 1
+        else:
+            self.loss_sum.add_(value, alpha=rows)
+            self.host[1] += rows
+            if gnorm is not None:
+                self.gnorm_sum.add_(gnorm)
+                self.host[3] += 1
+
+    def note_skipped(self, records: list[StepRecord]) -> None:
+        self.skipped += len(records)
+        if self.first_skipped is None and records:
+            self.first_skipped = records[0]
+
+    def read(self) -> Logs:
+        device_sums = self.sums.tolist()  # the epoch's one sync
+        loss_sum, rows, gnorm_sum, steps = (h + d for h, d in zip(self.host, device_sums, strict=True))
+        logs: Logs = {"loss": loss_sum / rows if rows else math.nan}
+        if steps:
+            logs["grad_norm"] = gnorm_sum / steps
+        return logs
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """``"auto"`` is CUDA when available, else CPU; anything else is passed to ``torch.device``."""
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ConfigError(f"unknown device {device!r}", where="Trainer(device=...)",
+                          fix="use 'auto', 'cpu', 'cuda' or 'cuda:1'") from exc
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("device 'cuda' was requested but CUDA is not available", where="Trainer(device=...)",
+                          fix="use device='auto' to fall back to the CPU, or install a CUDA build of torch")
+    return resolved
+
+
+def build_optimizer(spec: OptimizerSpec, module: nn.Module, params: list[nn.Parameter]) -> Optimizer:
+    """Accept every common way of naming an optimizer; default to Adam(lr=1e-3)."""
+    if not params:
+        raise ConfigError("the module has no trainable parameters", where="Trainer(module=...)",
+                          fix="check requires_grad on the parameters you mean to train")
+    where, fix = "Trainer(optimizer=...)", "pass e.g. lambda params: torch.optim.SGD(params, lr=0.1)"
+    if spec is None:
+        return torch.optim.Adam(params, lr=1e-3)
+    if isinstance(spec, Optimizer):
+        _check_owns_parameters(spec, module)
+        return spec
+    if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], type) and isinstance(spec[1], Mapping):
+        spec, kwargs = spec[0], dict(spec[1])
+        if not issubclass(spec, Optimizer):
+            raise ConfigError(f"{spec.__name__} is not a torch optimizer class", where=where, fix=fix)
+        return spec(params, **kwargs)
+    if callable(spec):
+        built = spec(params)
+        if not isinstance(built, Optimizer):
+            raise ConfigError(f"the optimizer factory returned {type(built).__name__}, not an optimizer",
+                              where=where, fix=fix)
+        return built
+    raise ConfigError(f"cannot make an optimizer from {spec!r}", where=where, fix=fix)
+
+
+def _check_owns_parameters(optimizer: Optimizer, module: nn.Module) -> None:
+    ours = {id(p) for p in module.parameters()}
+    theirs = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    if not ours & theirs:
+        raise ConfigError("the optimizer holds none of this module's parameters", where="Trainer(optimizer=...)",
+                          fix="build the optimizer from this model's parameters, or pass a factory "
+                              "(lambda params: torch.optim.Adam(params, lr=1e-3)) and let the Trainer bind it")
+
+
+def _callback_list(callbacks: Iterable[Callback], verbose: int, trainer: Trainer) -> tuple[CallbackList, History]:
+    """History first (unless the user placed one), the user's callbacks, then a ProgressBar if verbose."""
+    given = list(callbacks)
+    history = next((cb for cb in given if isinstance(cb, History)), None)
+    ordered = given if history is not None else [History(), *given]
+    if verbose and not any(isinstance(cb, ProgressBar) for cb in ordered):
+        ordered.append(ProgressBar(verbose))
+    history = history or ordered[0]
+    assert isinstance(history, History)
+    return CallbackList(ordered, trainer=trainer), history
+
+
+def _count_extra_batches(source: BatchSource, batches: Iterator[LoadedBatch], expected: int) -> tuple[int, bool]:
+    """Consume what the epoch still holds; stop at ``expected`` more (``capped``) for endless sources."""
+    if source.exact_length:
+        return max(0, (source.length() or 0) - expected), False
+    cap = max(expected, 1)
+    count = 0
+    for _ in batches:
+        count += 1
+        if count >= cap:
+            return count, True
+    return count, False
+
+
+def _check_reiterable(train: BatchSource, val: BatchSource | None, epochs: int, steps_per_epoch: int | None) -> None:
+    if train.one_shot and steps_per_epoch is None and epochs > 1:
+        raise ConfigError(
+            "train is a generator/iterator object, which can be read only once, so it cannot restart for "
+            f"each of {epochs} epochs (and an infinite one would never end the first)",
+            where="fit(train=...)",
+            fix="pass the generator function itself (make_batches, not make_batches()) to get a fresh one "
+                "each epoch, or make it infinite and pass steps_per_epoch",
+        )
+    if val is not None and val.one_shot:
+        raise ConfigError("val is a generator/iterator object, which would be used up by the first validation",
+                          where="fit(val=...)",
+                          fix="pass arrays, a DataLoader, a list of batches, or the generator function itself")
+
+
+def _check_int(name: str, value: Any, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{name} must be an integer >= {minimum}, got {value!r}", where=f"fit({name}=...)",
+                          fix=f"pass a whole number, e.g. {name}={max(minimum, 1)}")
+
+
+def _check_scalar_loss(loss: Any) -> None:
+    if not isinstance(loss, Tensor) or loss.ndim != 0:
+        shape = tuple(loss.shape) if isinstance(loss, Tensor) else type(loss).__name__
+        raise ConfigError(f"the loss function returned {shape}, not a single number", where="Trainer(loss=...)",
+                          fix="reduce the loss to a scalar (reduction='mean', or .mean() in a custom loss)")
+
+
+def _safe_reproduce(module: nn.Module, loss_fn: Any, x: Any, y: Any) -> Reproduction:
+    """Diagnosis must never hide the original problem behind a new exception."""
+    try:
+        return reproduce_step(module, loss_fn, x, y)
+    except Exception as exc:  # noqa: BLE001
+        return Reproduction("unavailable", note=f"re-running the batch raised {type(exc).__name__}: {exc}")
+
+
+def _finite_flag(loss: Tensor, gnorm: Tensor | None, data_ok: Tensor | None) -> Tensor:
+    """The step's verdict as a device bool, computed without a host sync."""
+    ok = torch.isfinite(loss).all()
+    if gnorm is not None:
+        ok = ok & torch.isfinite(gnorm)
+    return ok if data_ok is None else ok & data_ok
+
+
+def _finite_now(loss: Tensor, gnorm: Tensor | None, data_ok: Tensor | None) -> bool:
+    """The step's verdict read immediately: on the CPU, reading scalars beats launching kernels."""
+    return (math.isfinite(loss.item()) and (gnorm is None or math.isfinite(gnorm.item()))
+            and (data_ok is None or bool(data_ok)))
+
+
+def _trainable(module: nn.Module) -> list[nn.Parameter]:
+    return [p for p in module.parameters() if p.requires_grad]
+
+
+def _float_dtype(module: nn.Module) -> torch.dtype:
+    return next((p.dtype for p in module.parameters() if p.is_floating_point()), torch.get_default_dtype())
+
+
+def _accumulator_dtype(device: torch.device) -> torch.dtype:
+    return torch.float32 if device.type == "mps" else torch.float64  # MPS has no float64
+
+
+@contextmanager
+def _evaluating(module: nn.Module) -> Iterator[None]:
+    """Eval mode for the block, then back to whatever mode the module was in."""
+    was_training = module.training
+    module.eval()
+    try:
+        yield
+    finally:
+        module.train(was_training)
