@@ -44,7 +44,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import skops.io as sio
 from sklearn import datasets as sk_datasets
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -55,7 +54,7 @@ from threadpoolctl import threadpool_limits
 import trainguard
 from trainguard import datasets as tg_datasets
 from trainguard.evaluate.metrics import evaluate_predictions, get_metric
-from trainguard.workflow.run import MODEL, Run
+from trainguard.workflow.run import Run
 
 SEED = 42
 DEFAULT_REPEATS = 3
@@ -250,14 +249,8 @@ def run_hgb(X_fit: pd.DataFrame, y_fit: pd.Series, X_test: pd.DataFrame, task: s
 
 
 def trainguard_predictions(run_dir: Path, X_test_frame: pd.DataFrame, task: str) -> Predictions:
-    """The saved model's test predictions, read the way ``trainguard predict`` reads data.
-
-    The file was written moments ago by the subprocess, so every type in it is trusted. (Plain
-    ``Run.load`` refuses a saved gradient_boosting pipeline: its HGB predictor types are not on
-    trainguard's trust list, so ``trainguard predict`` fails on such runs too.)
-    """
-    untrusted = frozenset(sio.get_untrusted_types(file=run_dir / MODEL))
-    run = Run.load(run_dir, trust=untrusted)
+    """The saved model's test predictions, read the way ``trainguard predict`` reads data."""
+    run = Run.load(run_dir)
     features = run.prepare(X_test_frame)
     model = run.model
     y_pred = np.asarray(model.predict(features))
@@ -459,7 +452,7 @@ def format_table(results: list[dict[str, Any]]) -> str:
 
     def line(cells: list[str]) -> str:
         return "  ".join(c.rjust(w) if h in right else c.ljust(w)
-                         for c, w, h in zip(cells, widths, headers)).rstrip()
+                         for c, w, h in zip(cells, widths, headers, strict=False)).rstrip()
 
     out = [line(headers), line(["-" * w for w in widths])]
     out += [line(row) for row in rows]
