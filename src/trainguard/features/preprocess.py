@@ -19,7 +19,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from trainguard.data.schema import Role, Schema
+from trainguard.data.schema import Role, Schema, parse_datetimes
 
 CategoricalEncoding = Literal["onehot", "ordinal", "native"]
 # One-hot columns per categorical feature; rarer values share an "infrequent" column.
@@ -70,7 +70,7 @@ class DatetimeFeatures(TransformerMixin, BaseEstimator):
     @staticmethod
     def _as_frame(X: pd.DataFrame) -> pd.DataFrame:
         frame = pd.DataFrame(X)
-        return frame.apply(lambda c: pd.to_datetime(c, errors="coerce"))
+        return frame.apply(parse_datetimes)
 
 
 def _numeric_steps(scale: bool, native_missing: bool) -> Pipeline | str:

@@ -1,0 +1,52 @@
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.pipeline import Pipeline
+
+from trainguard.data.schema import coerce_features, infer_schema
+from trainguard.evaluate.metrics import get_metric
+from trainguard.models import ModelContext, resolve_candidates
+from trainguard.models.base import Candidate
+from trainguard.search.select import compare_candidates
+from trainguard.errors import ConfigError
+
+
+class Broken(Candidate):
+    name = "broken"
+    description = "always fails"
+
+    def build(self) -> Pipeline:
+        raise ValueError("cannot build")
+
+
+def _data(task):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=200), "b": rng.choice(["u", "v"], 200)})
+    frame["y"] = frame.a * 3 + rng.normal(size=200) if task == "regression" else (frame.a > 0).astype(int)
+    schema = infer_schema(frame, target="y")
+    return schema, coerce_features(frame, schema), frame.y
+
+
+@pytest.mark.parametrize(("task", "metric"), [("binary", "roc_auc"), ("regression", "rmse")])
+def test_leaderboard_is_ranked_best_first_in_the_metric_direction(task, metric):
+    schema, X, y = _data(task)
+    context = ModelContext(task=task, schema=schema, seed=0)
+    candidates = [cls(context) for cls in resolve_candidates(["linear", "random_forest"])] + [Broken(context)]
+    board = compare_candidates(candidates, get_metric(metric, task), X[:140], y[:140], X[140:], y[140:])
+    scores = [r.val_score for r in board.results if r.error is None]
+    assert scores == sorted(scores, reverse=metric != "rmse")
+    assert board.results[-1].name == "broken" and "cannot build" in board.results[-1].error
+    assert board.best().name in {"linear", "random_forest"}
+    assert not board.best().is_baseline
+    frame = board.to_frame()
+    assert frame.selected.sum() == 1 and list(frame["rank"]) == [1, 2, 3, 4]
+
+
+def test_unknown_model_name_is_a_config_error():
+    with pytest.raises(ConfigError, match="unknown model"):
+        resolve_candidates(["xgboost"])
+
+
+def test_the_baseline_always_runs_first():
+    names = [c.name for c in resolve_candidates(["gradient_boosting"])]
+    assert names == ["baseline", "gradient_boosting"]
