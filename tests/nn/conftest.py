@@ -34,7 +34,9 @@ def regression() -> tuple[torch.Tensor, torch.Tensor]:
 def mlp() -> Callable[..., nn.Module]:
     """Identically initialised small MLPs, so two runs can be compared weight for weight."""
 
-    def make(n_in: int = 4, n_out: int = 1, hidden: int = 16, dropout: float = 0.0, seed: int = 123) -> nn.Module:
+    def make(
+        n_in: int = 4, n_out: int = 1, hidden: int = 16, dropout: float = 0.0, seed: int = 123
+    ) -> nn.Module:
         torch.manual_seed(seed)
         layers: list[nn.Module] = [nn.Linear(n_in, hidden), nn.ReLU()]
         if dropout:

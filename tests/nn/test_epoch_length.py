@@ -14,11 +14,12 @@ from trainguard.nn import EpochLengthError, Guards, Trainer, TrainguardWarning, 
 from trainguard.nn.guards.epoch_length import BY_FIRST_EPOCH, BY_LEN, BY_STEPS, declare_length
 
 Data = tuple[torch.Tensor, torch.Tensor]
+MakeMLP = Callable[..., nn.Module]
 
 
 def batches_of(data: Data, n: int, size: int = 32) -> list[Data]:
     x, y = data
-    return [(x[i * size:(i + 1) * size], y[i * size:(i + 1) * size]) for i in range(n)]
+    return [(x[i * size : (i + 1) * size], y[i * size : (i + 1) * size]) for i in range(n)]
 
 
 # --- the pure decision ---------------------------------------------------------------------------
@@ -45,12 +46,17 @@ def test_short_epoch_shows_the_floor_ceil_arithmetic_when_sizes_are_known() -> N
     assert "ceil(100/32) = 4 batches (floor: 100 // 32 = 3)" in "\n".join(finding.evidence["details"])
 
 
-@pytest.mark.parametrize(("kind", "declared_by", "cause"), [
-    ("iterator", BY_STEPS, "not infinite"),
-    ("Sequence", BY_LEN, "__len__ reports 5 but iteration yields 3"),
-    ("generator function", BY_FIRST_EPOCH, "state used up by an earlier epoch"),
-])
-def test_causes_depend_on_the_source_and_how_the_length_was_declared(kind: str, declared_by: str, cause: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "declared_by", "cause"),
+    [
+        ("iterator", BY_STEPS, "not infinite"),
+        ("Sequence", BY_LEN, "__len__ reports 5 but iteration yields 3"),
+        ("generator function", BY_FIRST_EPOCH, "state used up by an earlier epoch"),
+    ],
+)
+def test_causes_depend_on_the_source_and_how_the_length_was_declared(
+    kind: str, declared_by: str, cause: str
+) -> None:
     finding = check_epoch_length(1, 3, 5, kind, declared_by=declared_by)
     assert finding is not None and cause in "\n".join(finding.evidence["details"])
 
@@ -78,7 +84,7 @@ def test_declared_length_prefers_steps_per_epoch_then_len() -> None:
 # --- in the Trainer ------------------------------------------------------------------------------
 
 
-def test_generator_running_dry_after_3_of_5_declared_batches(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_generator_running_dry_after_3_of_5_declared_batches(regression: Data, mlp: MakeMLP) -> None:
     def three_batches() -> Iterator[Data]:
         yield from batches_of(regression, 3)
 
@@ -91,14 +97,14 @@ def test_generator_running_dry_after_3_of_5_declared_batches(regression: Data, m
     assert trainer.findings[-1].id == "epoch-too-short"
 
 
-def test_one_shot_generator_that_is_not_infinite(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_one_shot_generator_that_is_not_infinite(regression: Data, mlp: MakeMLP) -> None:
     seven = iter(batches_of(regression, 3) * 2 + batches_of(regression, 1))  # 7 batches, then dry
     with pytest.raises(EpochLengthError, match="epoch 1 ended after 2 batches, but 5 were expected") as info:
         Trainer(mlp(), nn.MSELoss()).fit(seven, epochs=3, steps_per_epoch=5)
     assert "while True" in str(info.value)
 
 
-def test_sequence_whose_len_is_too_large(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_sequence_whose_len_is_too_large(regression: Data, mlp: MakeMLP) -> None:
     class Batches:
         def __init__(self) -> None:
             self.batches = batches_of(regression, 3)
@@ -114,7 +120,7 @@ def test_sequence_whose_len_is_too_large(regression: Data, mlp: Callable[..., nn
     assert "__len__ reports 5" in str(info.value)
 
 
-def test_sequence_that_slices_past_its_end_gives_empty_batches(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_sequence_that_slices_past_its_end_gives_empty_batches(regression: Data, mlp: MakeMLP) -> None:
     x, y = regression
 
     class Slicing:
@@ -122,14 +128,13 @@ def test_sequence_that_slices_past_its_end_gives_empty_batches(regression: Data,
             return 5  # 100 rows at 32 per batch are 4 batches
 
         def __getitem__(self, i: int) -> Data:
-            return x[i * 32:(i + 1) * 32], y[i * 32:(i + 1) * 32]  # never raises IndexError
+            return x[i * 32 : (i + 1) * 32], y[i * 32 : (i + 1) * 32]  # never raises IndexError
 
     with pytest.raises(EpochLengthError, match="batch 4 of the 5 declared from the Sequence is empty"):
         Trainer(mlp(), nn.MSELoss()).fit(Slicing(), epochs=1)
 
 
-def test_sequence_whose_len_is_too_small_reports_the_extra_batches(
-        regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_sequence_whose_len_is_too_small_reports_the_extra_batches(regression: Data, mlp: MakeMLP) -> None:
     class Batches:
         def __len__(self) -> int:
             return 3
@@ -143,8 +148,7 @@ def test_sequence_whose_len_is_too_small_reports_the_extra_batches(
     assert trainer.global_step == 6, "trains on exactly the declared length"
 
 
-def test_extra_batches_are_consumed_counted_and_reported_once_per_fit(
-        regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_extra_batches_are_consumed_counted_and_reported_once_per_fit(regression: Data, mlp: MakeMLP) -> None:
     def five_batches() -> Iterator[Data]:
         yield from batches_of(regression, 3) + batches_of(regression, 2)
 
@@ -157,7 +161,7 @@ def test_extra_batches_are_consumed_counted_and_reported_once_per_fit(
     assert trainer.global_step == 12
 
 
-def test_tensors_with_too_few_steps_report_the_exact_extra(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_tensors_with_too_few_steps_report_the_exact_extra(regression: Data, mlp: MakeMLP) -> None:
     trainer = Trainer(mlp(), nn.MSELoss())
     with pytest.warns(TrainguardWarning, match="yielded 1 batch beyond the 3 declared") as record:
         trainer.fit(regression, epochs=1, steps_per_epoch=3)
@@ -165,14 +169,15 @@ def test_tensors_with_too_few_steps_report_the_exact_extra(regression: Data, mlp
     assert trainer.global_step == 3
 
 
-def test_tensors_with_too_many_steps_stop_with_the_arithmetic(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_tensors_with_too_many_steps_stop_with_the_arithmetic(regression: Data, mlp: MakeMLP) -> None:
     with pytest.raises(EpochLengthError, match="ended after 4 batches, but 5 were expected") as info:
         Trainer(mlp(), nn.MSELoss()).fit(regression, epochs=1, steps_per_epoch=5)
     assert "ceil(100/32) = 4 batches" in str(info.value)
 
 
 def test_infinite_generator_function_cut_by_steps_per_epoch_is_not_reported(
-        regression: Data, mlp: Callable[..., nn.Module]) -> None:
+    regression: Data, mlp: MakeMLP
+) -> None:
     def endless() -> Iterator[Data]:
         while True:
             yield from batches_of(regression, 3)
@@ -184,8 +189,7 @@ def test_infinite_generator_function_cut_by_steps_per_epoch_is_not_reported(
     assert trainer.global_step == 6
 
 
-def test_generator_with_nothing_declared_that_shortens_in_epoch_two(
-        regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_generator_with_nothing_declared_that_shortens_in_epoch_two(regression: Data, mlp: MakeMLP) -> None:
     remaining = iter(range(100))  # state outside the function: used up over epochs
 
     def shrinking() -> Iterator[Data]:
@@ -200,7 +204,7 @@ def test_generator_with_nothing_declared_that_shortens_in_epoch_two(
     assert "first epoch" in str(info.value)
 
 
-def test_generator_that_yields_nothing(mlp: Callable[..., nn.Module]) -> None:
+def test_generator_that_yields_nothing(mlp: MakeMLP) -> None:
     def nothing() -> Iterator[Data]:
         return
         yield
@@ -209,7 +213,7 @@ def test_generator_that_yields_nothing(mlp: Callable[..., nn.Module]) -> None:
         Trainer(mlp(), nn.MSELoss()).fit(nothing, epochs=1)
 
 
-def test_the_guard_can_be_switched_off(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_the_guard_can_be_switched_off(regression: Data, mlp: MakeMLP) -> None:
     def three_batches() -> Iterator[Data]:
         yield from batches_of(regression, 3)
 

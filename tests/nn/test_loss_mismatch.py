@@ -17,6 +17,8 @@ from trainguard.diagnose.findings import Severity
 from trainguard.nn import Guards, LossMismatchError, Trainer, TrainguardWarning, check_loss_inputs
 from trainguard.nn.guards.loss_mismatch import loss_kind
 
+MakeMLP = Callable[..., nn.Module]
+
 g = torch.Generator().manual_seed(0)
 LOGITS = torch.randn(32, 1, generator=g) * 3
 PROBS = torch.sigmoid(LOGITS)
@@ -64,7 +66,9 @@ def test_softmax_rows_into_cross_entropy_is_a_double_softmax_warning() -> None:
     assert check_loss_inputs(nn.CrossEntropyLoss(), CLASS_LOGITS, CLASSES) == []
 
 
-@pytest.mark.parametrize("loss", [nn.MSELoss(), nn.L1Loss(), nn.SmoothL1Loss(), nn.BCEWithLogitsLoss(), F.mse_loss])
+@pytest.mark.parametrize(
+    "loss", [nn.MSELoss(), nn.L1Loss(), nn.SmoothL1Loss(), nn.BCEWithLogitsLoss(), F.mse_loss]
+)
 def test_n_by_1_predictions_against_n_targets_broadcast_to_n_by_n(loss) -> None:
     target = LABELS01.squeeze(1)
     finding = next(f for f in check_loss_inputs(loss, LOGITS, target) if f.id == "loss-shape-broadcast")
@@ -107,7 +111,9 @@ def test_class_labels_outside_the_output_columns() -> None:
 
 
 def test_a_single_output_column_cannot_learn_with_cross_entropy() -> None:
-    assert "single-class-output" in ids(check_loss_inputs(nn.CrossEntropyLoss(), LOGITS, torch.zeros(32).long()))
+    assert "single-class-output" in ids(
+        check_loss_inputs(nn.CrossEntropyLoss(), LOGITS, torch.zeros(32).long())
+    )
 
 
 def test_probabilities_into_nll_loss() -> None:
@@ -132,7 +138,7 @@ def test_losses_are_recognised_as_modules_functions_and_partials() -> None:
 # --- in the Trainer ------------------------------------------------------------------------------
 
 
-def test_trainer_raises_on_an_error_finding_before_training(regression, mlp: Callable[..., nn.Module]) -> None:
+def test_trainer_raises_on_an_error_finding_before_training(regression, mlp: MakeMLP) -> None:
     x, y = regression
     model = mlp()
     before = [p.detach().clone() for p in model.parameters()]
@@ -142,11 +148,13 @@ def test_trainer_raises_on_an_error_finding_before_training(regression, mlp: Cal
     message = str(info.value)
     assert message.splitlines()[0].startswith("Trainer.fit: MSELoss on the first batch: output shape (32, 1)")
     assert "Fix:" in message.splitlines()[-1]
-    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True)), "no step was taken"
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True)), (
+        "no step was taken"
+    )
     assert trainer.findings[0].id == "loss-shape-broadcast"
 
 
-def test_trainer_warns_once_per_fit_on_a_warning_finding(regression, mlp: Callable[..., nn.Module]) -> None:
+def test_trainer_warns_once_per_fit_on_a_warning_finding(regression, mlp: MakeMLP) -> None:
     x, y = regression
     model = nn.Sequential(mlp(), nn.Sigmoid())
     with pytest.warns(TrainguardWarning, match="double-sigmoid") as record:
@@ -155,7 +163,7 @@ def test_trainer_warns_once_per_fit_on_a_warning_finding(regression, mlp: Callab
     assert record[0].filename == __file__, "the warning points at the user's fit() call"
 
 
-def test_verbose_trainer_prints_the_warning_instead(regression, mlp: Callable[..., nn.Module]) -> None:
+def test_verbose_trainer_prints_the_warning_instead(regression, mlp: MakeMLP) -> None:
     x, y = regression
     buffer = io.StringIO()
     trainer = Trainer(nn.Sequential(mlp(), nn.Sigmoid()), nn.BCEWithLogitsLoss(), verbose=2)
@@ -167,7 +175,7 @@ def test_verbose_trainer_prints_the_warning_instead(regression, mlp: Callable[..
     assert [f.id for f in trainer.findings] == ["double-sigmoid"]
 
 
-def test_the_check_can_be_switched_off(regression, mlp: Callable[..., nn.Module]) -> None:
+def test_the_check_can_be_switched_off(regression, mlp: MakeMLP) -> None:
     x, y = regression
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # torch's own broadcast warning

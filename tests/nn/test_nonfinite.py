@@ -25,6 +25,7 @@ from trainguard.nn.guards.nonfinite import (
 )
 
 Data = tuple[torch.Tensor, torch.Tensor]
+MakeMLP = Callable[..., nn.Module]
 
 
 class LogOfRelu(nn.Module):
@@ -61,10 +62,19 @@ def all_finite(module: nn.Module) -> bool:
 
 
 def evidence(**overrides) -> NonFiniteEvidence:
-    base = dict(epoch=1, step=12, batch_index=3, loss=math.nan, grad_norm=math.nan,
-                inputs=[NonFiniteCount("inputs", 0, 0, 0, 64)], targets=[NonFiniteCount("targets", 0, 0, 0, 16)],
-                reproduction=Reproduction("not reproduced", loss=0.5), nonfinite_params=[],
-                grad_norms=[1.0, 1.1, 0.9, math.nan], lrs=[0.001])
+    base = dict(
+        epoch=1,
+        step=12,
+        batch_index=3,
+        loss=math.nan,
+        grad_norm=math.nan,
+        inputs=[NonFiniteCount("inputs", 0, 0, 0, 64)],
+        targets=[NonFiniteCount("targets", 0, 0, 0, 16)],
+        reproduction=Reproduction("not reproduced", loss=0.5),
+        nonfinite_params=[],
+        grad_norms=[1.0, 1.1, 0.9, math.nan],
+        lrs=[0.001],
+    )
     return NonFiniteEvidence(**(base | overrides))
 
 
@@ -81,8 +91,9 @@ def test_grad_norm_trend_flags_growth_beyond_ten_times() -> None:
 
 
 def test_diagnosis_ranks_bad_data_first_and_names_the_tensor() -> None:
-    finding = diagnose_nonfinite(evidence(inputs=[NonFiniteCount("inputs", 3, 0, 1, 64)],
-                                          reproduction=Reproduction("inputs")))
+    finding = diagnose_nonfinite(
+        evidence(inputs=[NonFiniteCount("inputs", 3, 0, 1, 64)], reproduction=Reproduction("inputs"))
+    )
     assert finding.severity is Severity.ERROR and finding.id == "non-finite-training"
     assert finding.message.startswith("non-finite values in the batch data at epoch 1, step 12 (batch 3")
     details = "\n".join(finding.evidence["details"])
@@ -96,14 +107,22 @@ def test_diagnosis_names_the_origin_module_and_says_inputs_were_finite() -> None
     origin = ModuleFault("net.1", "LogOfRelu", [NonFiniteCount("output", 0, 0, 40, 128)], True, None)
     finding = diagnose_nonfinite(evidence(reproduction=Reproduction("forward", origin=origin)))
     details = "\n".join(finding.evidence["details"])
-    assert "module net.1 (LogOfRelu) produced non-finite output (output: 40 -inf of 128 values) from finite inputs" in details
+    assert (
+        "module net.1 (LogOfRelu) produced non-finite output (output: 40 -inf of 128 values) "
+        "from finite inputs" in details
+    )
     assert "batch data finite" in details
     assert "clamp_min" in finding.fix and finding.evidence["origin"] == "net.1 (LogOfRelu)"
 
 
 def test_diagnosis_calls_exploding_gradients_divergence_and_quotes_the_lr() -> None:
-    finding = diagnose_nonfinite(evidence(grad_norms=[1.0, 50.0, 4e3, 2e6, math.inf], lrs=[5.0],
-                                          reproduction=Reproduction("loss", loss=math.inf)))
+    finding = diagnose_nonfinite(
+        evidence(
+            grad_norms=[1.0, 50.0, 4e3, 2e6, math.inf],
+            lrs=[5.0],
+            reproduction=Reproduction("loss", loss=math.inf),
+        )
+    )
     details = "\n".join(finding.evidence["details"])
     assert "1. training diverged" in details and "learning rate: 5" in details
     assert "lower the learning rate (e.g. 0.5)" in finding.fix and "GradientClipping" in finding.fix
@@ -111,9 +130,14 @@ def test_diagnosis_calls_exploding_gradients_divergence_and_quotes_the_lr() -> N
 
 
 def test_diagnosis_of_a_backward_only_failure_lists_the_parameters() -> None:
-    finding = diagnose_nonfinite(evidence(loss=0.3, grad_norm=math.inf, grad_norms=[1.0, math.nan],
-                                          reproduction=Reproduction("backward", loss=0.3,
-                                                                    nonfinite_grads=["net.0.weight"])))
+    finding = diagnose_nonfinite(
+        evidence(
+            loss=0.3,
+            grad_norm=math.inf,
+            grad_norms=[1.0, math.nan],
+            reproduction=Reproduction("backward", loss=0.3, nonfinite_grads=["net.0.weight"]),
+        )
+    )
     assert finding.message.startswith("non-finite gradient norm (inf) with a finite loss")
     assert "gradients are non-finite in net.0.weight" in "\n".join(finding.evidence["details"])
 
@@ -121,8 +145,18 @@ def test_diagnosis_of_a_backward_only_failure_lists_the_parameters() -> None:
 def test_monitor_reads_deferred_flags_in_one_poll_and_returns_the_bad_steps() -> None:
     monitor = NonFiniteMonitor(check_every=3)
     for step, ok in enumerate([True, False, True]):
-        monitor.record(StepRecord(0, step, step, ref=None, loss=torch.tensor(1.0), grad_norm=torch.tensor(float(step)),
-                                  ok=torch.tensor(ok), data_ok=None))
+        monitor.record(
+            StepRecord(
+                0,
+                step,
+                step,
+                ref=None,
+                loss=torch.tensor(1.0),
+                grad_norm=torch.tensor(float(step)),
+                ok=torch.tensor(ok),
+                data_ok=None,
+            )
+        )
     assert monitor.due()
     bad = monitor.poll()
     assert [r.step for r in bad] == [1] and not monitor.due()
@@ -131,8 +165,20 @@ def test_monitor_reads_deferred_flags_in_one_poll_and_returns_the_bad_steps() ->
 
 def test_monitor_evicts_held_batches_beyond_its_byte_budget() -> None:
     monitor = NonFiniteMonitor(check_every=4, max_held_bytes=100)
-    records = [StepRecord(0, s, s, ref=("batch", s), loss=torch.tensor(0.0), grad_norm=None, ok=torch.tensor(True),
-                          data_ok=None, nbytes=60) for s in range(3)]
+    records = [
+        StepRecord(
+            0,
+            s,
+            s,
+            ref=("batch", s),
+            loss=torch.tensor(0.0),
+            grad_norm=None,
+            ok=torch.tensor(True),
+            data_ok=None,
+            nbytes=60,
+        )
+        for s in range(3)
+    ]
     for record in records:
         monitor.record(record)
     assert [r.ref is not None for r in records] == [False, False, True]
@@ -176,7 +222,7 @@ def test_reproduce_step_finds_a_backward_only_failure() -> None:
 # --- in the Trainer ------------------------------------------------------------------------------
 
 
-def test_nan_in_inputs_stops_and_names_the_input(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_nan_in_inputs_stops_and_names_the_input(regression: Data, mlp: MakeMLP) -> None:
     x, y = regression
     x = x.clone()
     x[5, 2] = math.nan
@@ -185,7 +231,9 @@ def test_nan_in_inputs_stops_and_names_the_input(regression: Data, mlp: Callable
     with pytest.raises(NonFiniteError) as info:
         Trainer(model, nn.MSELoss()).fit((x, y), epochs=1, shuffle=False)
     message = str(info.value)
-    assert message.splitlines()[0].startswith("Trainer.fit: non-finite values in the batch data at epoch 0, step 0")
+    assert message.splitlines()[0].startswith(
+        "Trainer.fit: non-finite values in the batch data at epoch 0, step 0"
+    )
     assert "inputs: 1 NaN, 1 +inf of 128 values" in message and "targets: finite" in message
     assert all_finite(model), "the guard runs before optimizer.step()"
 
@@ -215,7 +263,7 @@ def test_huge_learning_rate_is_diagnosed_as_divergence(regression: Data) -> None
     assert all_finite(model)
 
 
-def test_skip_batch_skips_and_carries_on_with_finite_weights(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_skip_batch_skips_and_carries_on_with_finite_weights(regression: Data, mlp: MakeMLP) -> None:
     x, y = regression
     x = x.clone()
     x[40, 1] = math.nan  # one bad row: one bad batch per epoch
@@ -232,8 +280,12 @@ def test_skip_batch_skips_and_carries_on_with_finite_weights(regression: Data, m
 
 def test_reduce_lr_divides_the_learning_rate_by_ten(regression: Data) -> None:
     model = Net(NaNOnCalls({3}))
-    trainer = Trainer(model, nn.MSELoss(), optimizer=lambda p: torch.optim.SGD(p, lr=0.01),
-                      guards=Guards(nonfinite="reduce_lr"))
+    trainer = Trainer(
+        model,
+        nn.MSELoss(),
+        optimizer=lambda p: torch.optim.SGD(p, lr=0.01),
+        guards=Guards(nonfinite="reduce_lr"),
+    )
     with pytest.warns(TrainguardWarning, match="learning rate: 0.001 now"):
         history = trainer.fit(regression, epochs=2)
     assert trainer.optimizer.param_groups[0]["lr"] == pytest.approx(0.001)
@@ -242,12 +294,14 @@ def test_reduce_lr_divides_the_learning_rate_by_ten(regression: Data) -> None:
 
 
 def test_reduce_lr_gives_up_after_max_reductions(regression: Data) -> None:
-    trainer = Trainer(Net(NaNOnCalls(always=True)), nn.MSELoss(), guards=Guards(nonfinite="reduce_lr", max_lr_reductions=2))
+    trainer = Trainer(
+        Net(NaNOnCalls(always=True)), nn.MSELoss(), guards=Guards(nonfinite="reduce_lr", max_lr_reductions=2)
+    )
     with pytest.raises(NonFiniteError, match="already divided by 10 2 times"):
         trainer.fit(regression, epochs=1)
 
 
-def test_reduce_lr_does_not_punish_the_lr_for_bad_data(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_reduce_lr_does_not_punish_the_lr_for_bad_data(regression: Data, mlp: MakeMLP) -> None:
     x, y = regression
     y = y.clone()
     y[0, 0] = math.nan
@@ -275,7 +329,7 @@ def test_deferred_checks_keep_weights_finite_and_find_the_first_bad_step(regress
 
 
 def test_deferred_check_without_the_batch_explains_how_to_localise(regression: Data) -> None:
-    batches = [(regression[0][i:i + 32], regression[1][i:i + 32]) for i in range(0, 100, 32)]
+    batches = [(regression[0][i : i + 32], regression[1][i : i + 32]) for i in range(0, 100, 32)]
     trainer = Trainer(Net(NaNOnCalls({2})), nn.MSELoss(), guards=Guards(check_every=4, max_held_bytes=0))
     with pytest.raises(NonFiniteError, match="check_every=1"):
         trainer.fit(batches, epochs=1)
@@ -289,10 +343,12 @@ def test_the_nonfinite_guard_can_be_switched_off(regression: Data) -> None:
 
 
 def test_deferred_checks_read_the_device_a_few_times_per_epoch_not_per_step(
-        regression: Data, mlp: Callable[..., nn.Module], monkeypatch: pytest.MonkeyPatch) -> None:
+    regression: Data, mlp: MakeMLP, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """On accelerators every host read stalls the GPU; the deferred path reads only at polls."""
-    trainer = Trainer(mlp(), nn.MSELoss(), optimizer=lambda p: torch.optim.SGD(p, lr=0.01),
-                      guards=Guards(check_every=25))
+    trainer = Trainer(
+        mlp(), nn.MSELoss(), optimizer=lambda p: torch.optim.SGD(p, lr=0.01), guards=Guards(check_every=25)
+    )
     reads = {"n": 0}
     for name in ("item", "tolist", "__bool__", "__float__"):
         original = getattr(torch.Tensor, name)

@@ -19,6 +19,7 @@ from trainguard.nn import Callback, LoggerCallback, Trainer
 from trainguard.nn.data import IterableSource, TensorSource, as_batch_source
 
 Data = tuple[torch.Tensor, torch.Tensor]
+MakeMLP = Callable[..., nn.Module]
 
 
 class StepCounter(Callback):
@@ -37,7 +38,7 @@ class StepCounter(Callback):
 # --- learning ---------------------------------------------------------------------------------------
 
 
-def test_regression_loss_drops_a_lot(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_regression_loss_drops_a_lot(regression: Data, mlp: MakeMLP) -> None:
     trainer = Trainer(mlp(), nn.MSELoss(), optimizer=lambda p: torch.optim.Adam(p, lr=0.02))
     history = trainer.fit(regression, epochs=30)
     losses = history.history["loss"]
@@ -45,12 +46,14 @@ def test_regression_loss_drops_a_lot(regression: Data, mlp: Callable[..., nn.Mod
     assert trainer.evaluate(regression)["loss"] < 0.05 * losses[0]
 
 
-def test_classification_learns_three_blobs(mlp: Callable[..., nn.Module]) -> None:
+def test_classification_learns_three_blobs(mlp: MakeMLP) -> None:
     g = torch.Generator().manual_seed(1)
     centers = torch.tensor([[3.0, 0.0], [-3.0, 0.0], [0.0, 3.0]])
     y = torch.arange(3).repeat_interleave(60)
     x = centers[y] + 0.5 * torch.randn(180, 2, generator=g)
-    trainer = Trainer(mlp(n_in=2, n_out=3), nn.CrossEntropyLoss(), optimizer=lambda p: torch.optim.Adam(p, lr=0.05))
+    trainer = Trainer(
+        mlp(n_in=2, n_out=3), nn.CrossEntropyLoss(), optimizer=lambda p: torch.optim.Adam(p, lr=0.05)
+    )
     history = trainer.fit((x, y), val=(x, y), epochs=15)
     assert history.history["loss"][-1] < 0.2 * history.history["loss"][0]
     accuracy = (trainer.predict(x).argmax(1) == y).float().mean().item()
@@ -61,7 +64,7 @@ def test_classification_learns_three_blobs(mlp: Callable[..., nn.Module]) -> Non
 
 
 def _input_forms(x: torch.Tensor, y: torch.Tensor) -> dict[str, tuple[object, dict[str, int]]]:
-    batches = [(x[i:i + 32], y[i:i + 32]) for i in range(0, len(x), 32)]
+    batches = [(x[i : i + 32], y[i : i + 32]) for i in range(0, len(x), 32)]
 
     class PairDataset(Dataset):
         def __len__(self) -> int:
@@ -90,10 +93,23 @@ def _input_forms(x: torch.Tensor, y: torch.Tensor) -> dict[str, tuple[object, di
     }
 
 
-@pytest.mark.parametrize("form", ["tensors", "numpy", "pandas", "TensorDataset", "Dataset", "DataLoader",
-                                  "list of batches", "generator function", "infinite generator"])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "tensors",
+        "numpy",
+        "pandas",
+        "TensorDataset",
+        "Dataset",
+        "DataLoader",
+        "list of batches",
+        "generator function",
+        "infinite generator",
+    ],
+)
 def test_every_input_form_trains_with_the_same_number_of_steps(
-        form: str, regression: Data, mlp: Callable[..., nn.Module]) -> None:
+    form: str, regression: Data, mlp: MakeMLP
+) -> None:
     data, kwargs = _input_forms(*regression)[form]
     counter = StepCounter()
     trainer = Trainer(mlp(), nn.MSELoss(), callbacks=[counter])
@@ -103,7 +119,7 @@ def test_every_input_form_trains_with_the_same_number_of_steps(
     assert history.history["loss"][-1] < history.history["loss"][0]
 
 
-def test_in_memory_data_never_goes_through_getitem(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_in_memory_data_never_goes_through_getitem(regression: Data, mlp: MakeMLP) -> None:
     class NoGetitem(TensorDataset):
         def __getitem__(self, index):  # the fast path must index whole tensors instead
             raise AssertionError("per-sample __getitem__ was called")
@@ -111,15 +127,28 @@ def test_in_memory_data_never_goes_through_getitem(regression: Data, mlp: Callab
     trainer = Trainer(mlp(), nn.MSELoss())
     trainer.fit(NoGetitem(*regression), epochs=2)
     assert trainer.global_step == 8
-    source = as_batch_source(regression, batch_size=32, shuffle=True, generator=torch.Generator(),
-                             device=torch.device("cpu"), float_dtype=torch.float32)
+    source = as_batch_source(
+        regression,
+        batch_size=32,
+        shuffle=True,
+        generator=torch.Generator(),
+        device=torch.device("cpu"),
+        float_dtype=torch.float32,
+    )
     assert isinstance(source, TensorSource)
 
 
 def test_fast_path_batches_are_a_permutation_of_the_rows(regression: Data) -> None:
     x, y = regression
-    source = TensorSource(x, y, batch_size=32, shuffle=True, generator=torch.Generator().manual_seed(0),
-                          device=torch.device("cpu"), float_dtype=torch.float32)
+    source = TensorSource(
+        x,
+        y,
+        batch_size=32,
+        shuffle=True,
+        generator=torch.Generator().manual_seed(0),
+        device=torch.device("cpu"),
+        float_dtype=torch.float32,
+    )
     batches = list(source.epoch())
     assert [len(b.x) for b in batches] == [32, 32, 32, 4]
     rows = torch.cat([b.ref for b in batches])
@@ -129,8 +158,14 @@ def test_fast_path_batches_are_a_permutation_of_the_rows(regression: Data) -> No
 
 
 def test_numpy_float64_is_cast_to_the_model_dtype_and_labels_stay_integer() -> None:
-    source = as_batch_source((np.zeros((10, 3)), np.arange(10)), batch_size=4, shuffle=False, generator=None,
-                             device=torch.device("cpu"), float_dtype=torch.float32)
+    source = as_batch_source(
+        (np.zeros((10, 3)), np.arange(10)),
+        batch_size=4,
+        shuffle=False,
+        generator=None,
+        device=torch.device("cpu"),
+        float_dtype=torch.float32,
+    )
     batch = next(source.epoch())
     assert batch.x.dtype == torch.float32 and batch.y.dtype == torch.int64
 
@@ -143,42 +178,61 @@ def test_custom_dataset_goes_through_a_dataloader() -> None:
         def __getitem__(self, i: int):
             return torch.zeros(2), torch.zeros(1)
 
-    source = as_batch_source(Pairs(), batch_size=4, shuffle=True, generator=torch.Generator(),
-                             device=torch.device("cpu"), float_dtype=torch.float32)
+    source = as_batch_source(
+        Pairs(),
+        batch_size=4,
+        shuffle=True,
+        generator=torch.Generator(),
+        device=torch.device("cpu"),
+        float_dtype=torch.float32,
+    )
     assert isinstance(source, IterableSource) and source.kind == "Dataset" and source.length() == 3
 
 
 def test_non_numeric_and_misaligned_arrays_are_refused() -> None:
     with pytest.raises(DataError, match="non-numeric"):
-        as_batch_source((np.array([["a"], ["b"]], dtype=object), np.zeros(2)), batch_size=2, shuffle=False,
-                        generator=None, device=torch.device("cpu"), float_dtype=torch.float32)
+        as_batch_source(
+            (np.array([["a"], ["b"]], dtype=object), np.zeros(2)),
+            batch_size=2,
+            shuffle=False,
+            generator=None,
+            device=torch.device("cpu"),
+            float_dtype=torch.float32,
+        )
     with pytest.raises(DataError, match="10 rows but y has 9"):
-        as_batch_source((np.zeros((10, 2)), np.zeros(9)), batch_size=2, shuffle=False, generator=None,
-                        device=torch.device("cpu"), float_dtype=torch.float32)
+        as_batch_source(
+            (np.zeros((10, 2)), np.zeros(9)),
+            batch_size=2,
+            shuffle=False,
+            generator=None,
+            device=torch.device("cpu"),
+            float_dtype=torch.float32,
+        )
 
 
-def test_batches_that_are_not_pairs_are_explained(mlp: Callable[..., nn.Module]) -> None:
+def test_batches_that_are_not_pairs_are_explained(mlp: MakeMLP) -> None:
     batches = [(torch.zeros(4, 4), torch.zeros(4, 1), torch.zeros(4))]
-    with pytest.raises(DataError, match=r"batch 0 from the iterable is a tuple of length 3.*\(inputs, targets\)"):
+    with pytest.raises(
+        DataError, match=r"batch 0 from the iterable is a tuple of length 3.*\(inputs, targets\)"
+    ):
         Trainer(mlp(), nn.MSELoss()).fit(batches, epochs=1)
 
 
-def test_unsupported_data_is_refused(mlp: Callable[..., nn.Module]) -> None:
+def test_unsupported_data_is_refused(mlp: MakeMLP) -> None:
     with pytest.raises(ConfigError, match="cannot train on int"):
         Trainer(mlp(), nn.MSELoss()).fit(42, epochs=1)
     with pytest.raises(ConfigError, match="needs targets"):
         Trainer(mlp(), nn.MSELoss()).fit(torch.zeros(8, 4), epochs=1)
 
 
-def test_a_generator_object_cannot_serve_several_epochs_without_steps(
-        regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_a_generator_object_cannot_serve_several_epochs_without_steps(regression: Data, mlp: MakeMLP) -> None:
     x, y = regression
-    gen = ((x[i:i + 32], y[i:i + 32]) for i in range(0, 100, 32))
+    gen = ((x[i : i + 32], y[i : i + 32]) for i in range(0, 100, 32))
     with pytest.raises(ConfigError, match="generator function itself"):
         Trainer(mlp(), nn.MSELoss()).fit(gen, epochs=2)
 
 
-def test_a_one_shot_iterator_is_refused_as_validation(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_a_one_shot_iterator_is_refused_as_validation(regression: Data, mlp: MakeMLP) -> None:
     with pytest.raises(ConfigError, match="used up by the first validation"):
         Trainer(mlp(), nn.MSELoss()).fit(regression, val=iter([regression]), epochs=2)
 
@@ -186,14 +240,13 @@ def test_a_one_shot_iterator_is_refused_as_validation(regression: Data, mlp: Cal
 # --- seeds ---------------------------------------------------------------------------------------
 
 
-def _trained_weights(seed: int, regression: Data, mlp: Callable[..., nn.Module]) -> list[torch.Tensor]:
+def _trained_weights(seed: int, regression: Data, mlp: MakeMLP) -> list[torch.Tensor]:
     model = mlp(dropout=0.2)  # dropout draws from the global RNG, shuffling from the Trainer's generator
     Trainer(model, nn.MSELoss(), seed=seed).fit(regression, epochs=3)
     return [p.detach().clone() for p in model.parameters()]
 
 
-def test_same_seed_gives_identical_weights_and_different_seeds_differ(
-        regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_same_seed_gives_identical_weights_and_different_seeds_differ(regression: Data, mlp: MakeMLP) -> None:
     first = _trained_weights(7, regression, mlp)
     torch.manual_seed(999)  # global state in between must not matter
     second = _trained_weights(7, regression, mlp)
@@ -205,13 +258,16 @@ def test_same_seed_gives_identical_weights_and_different_seeds_differ(
 # --- optimizer forms -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("spec", [
-    None,
-    torch.optim.SGD,
-    (torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
-    lambda params: torch.optim.SGD(params, lr=0.1),
-])
-def test_optimizer_can_be_given_in_every_documented_form(spec, mlp: Callable[..., nn.Module]) -> None:
+@pytest.mark.parametrize(
+    "spec",
+    [
+        None,
+        torch.optim.SGD,
+        (torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+        lambda params: torch.optim.SGD(params, lr=0.1),
+    ],
+)
+def test_optimizer_can_be_given_in_every_documented_form(spec, mlp: MakeMLP) -> None:
     trainer = Trainer(mlp(), nn.MSELoss(), optimizer=spec)
     assert isinstance(trainer.optimizer, torch.optim.Optimizer)
     assert isinstance(trainer.optimizer, torch.optim.Adam if spec is None else torch.optim.SGD)
@@ -219,7 +275,7 @@ def test_optimizer_can_be_given_in_every_documented_form(spec, mlp: Callable[...
         assert trainer.optimizer.param_groups[0]["lr"] == 1e-3
 
 
-def test_optimizer_instance_must_belong_to_the_module(mlp: Callable[..., nn.Module]) -> None:
+def test_optimizer_instance_must_belong_to_the_module(mlp: MakeMLP) -> None:
     model = mlp()
     own = torch.optim.SGD(model.parameters(), lr=0.1)
     assert Trainer(model, nn.MSELoss(), optimizer=own).optimizer is own
@@ -230,7 +286,7 @@ def test_optimizer_instance_must_belong_to_the_module(mlp: Callable[..., nn.Modu
         Trainer(model, nn.MSELoss(), optimizer=lambda params: "adam")
 
 
-def test_bad_arguments_are_config_errors(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_bad_arguments_are_config_errors(regression: Data, mlp: MakeMLP) -> None:
     with pytest.raises(ConfigError, match="torch.nn.Module"):
         Trainer("model", nn.MSELoss())  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="CUDA is not available"):
@@ -244,7 +300,7 @@ def test_bad_arguments_are_config_errors(regression: Data, mlp: Callable[..., nn
     assert issubclass(ConfigError, TrainguardError)
 
 
-def test_a_loss_that_is_not_a_scalar_is_explained(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_a_loss_that_is_not_a_scalar_is_explained(regression: Data, mlp: MakeMLP) -> None:
     with pytest.raises(ConfigError, match="not a single number.*reduction='mean'"):
         Trainer(mlp(), nn.MSELoss(reduction="none")).fit(regression, epochs=1)
 
@@ -252,8 +308,7 @@ def test_a_loss_that_is_not_a_scalar_is_explained(regression: Data, mlp: Callabl
 # --- loop mechanics ------------------------------------------------------------------------------
 
 
-def test_epochs_continue_across_fits_and_history_holds_the_latest(
-        regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_epochs_continue_across_fits_and_history_holds_the_latest(regression: Data, mlp: MakeMLP) -> None:
     trainer = Trainer(mlp(), nn.MSELoss())
     trainer.fit(regression, epochs=2)
     history = trainer.fit(regression, epochs=3)
@@ -262,7 +317,7 @@ def test_epochs_continue_across_fits_and_history_holds_the_latest(
     assert trainer.epoch == 5 and trainer.global_step == 20
 
 
-def test_stop_training_flag_ends_the_epoch_early(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_stop_training_flag_ends_the_epoch_early(regression: Data, mlp: MakeMLP) -> None:
     class StopAfterTwoBatches(Callback):
         def on_batch_end(self, step, logs=None) -> None:
             if step == 1:
@@ -273,7 +328,7 @@ def test_stop_training_flag_ends_the_epoch_early(regression: Data, mlp: Callable
     assert trainer.global_step == 2 and len(history) == 1
 
 
-def test_batch_logs_carry_device_tensors_not_host_floats(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_batch_logs_carry_device_tensors_not_host_floats(regression: Data, mlp: MakeMLP) -> None:
     seen: list[object] = []
 
     class Spy(Callback):
@@ -284,7 +339,7 @@ def test_batch_logs_carry_device_tensors_not_host_floats(regression: Data, mlp: 
     assert all(isinstance(v, torch.Tensor) and v.ndim == 0 for v in seen)
 
 
-def test_evaluate_and_predict_accept_the_same_forms(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_evaluate_and_predict_accept_the_same_forms(regression: Data, mlp: MakeMLP) -> None:
     x, y = regression
     model = mlp()
     trainer = Trainer(model, nn.MSELoss())
@@ -299,7 +354,8 @@ def test_evaluate_and_predict_accept_the_same_forms(regression: Data, mlp: Calla
 
 
 def test_state_dict_round_trip_restores_weights_counters_and_callbacks(
-        regression: Data, mlp: Callable[..., nn.Module]) -> None:
+    regression: Data, mlp: MakeMLP
+) -> None:
     first = Trainer(mlp(), nn.MSELoss())
     first.fit(regression, epochs=2)
     state = copy.deepcopy(first.state_dict())  # like a save/load: state_dict() returns live tensors
@@ -317,7 +373,7 @@ def test_state_dict_round_trip_restores_weights_counters_and_callbacks(
         assert torch.equal(a, b)
 
 
-def test_verbose_prints_epoch_lines_instead_of_silence(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_verbose_prints_epoch_lines_instead_of_silence(regression: Data, mlp: MakeMLP) -> None:
     buffer = io.StringIO()
     trainer = Trainer(mlp(), nn.MSELoss(), verbose=2)
     trainer.console = Console(file=buffer, width=200)
@@ -331,7 +387,7 @@ def test_verbose_prints_epoch_lines_instead_of_silence(regression: Data, mlp: Ca
     assert silent.getvalue() == ""
 
 
-def test_logger_callback_receives_each_epochs_metrics(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_logger_callback_receives_each_epochs_metrics(regression: Data, mlp: MakeMLP) -> None:
     received: list[tuple[dict[str, float], int]] = []
     logger = LoggerCallback(lambda metrics, step: received.append((metrics, step)), prefix="train/")
     Trainer(mlp(), nn.MSELoss(), callbacks=[logger]).fit(regression, val=regression, epochs=2)
@@ -340,7 +396,7 @@ def test_logger_callback_receives_each_epochs_metrics(regression: Data, mlp: Cal
     assert all(isinstance(v, float) for v in received[0][0].values())
 
 
-def test_logger_callback_by_global_step_and_by_subclass(regression: Data, mlp: Callable[..., nn.Module]) -> None:
+def test_logger_callback_by_global_step_and_by_subclass(regression: Data, mlp: MakeMLP) -> None:
     class Collect(LoggerCallback):
         def __init__(self) -> None:
             super().__init__(step="global_step")

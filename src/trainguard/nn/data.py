@@ -22,6 +22,7 @@ import itertools
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -70,8 +71,12 @@ def all_finite(*objs: Any) -> Tensor | None:
 
     No host sync: the flag stays on the device until a guard reads it.
     """
-    flags = [torch.isfinite(t).all() for obj in objs for _, t in named_tensors(obj, "")
-             if t.is_floating_point() or t.is_complex()]
+    flags = [
+        torch.isfinite(t).all()
+        for obj in objs
+        for _, t in named_tensors(obj, "")
+        if t.is_floating_point() or t.is_complex()
+    ]
     if not flags:
         return None
     return flags[0] if len(flags) == 1 else torch.stack(flags).all()
@@ -90,7 +95,9 @@ def nbytes(obj: Any) -> int:
     return sum(t.numel() * t.element_size() for _, t in named_tensors(obj, ""))
 
 
-def move(obj: Any, device: torch.device, float_dtype: torch.dtype | None, *, non_blocking: bool = False) -> Any:
+def move(
+    obj: Any, device: torch.device, float_dtype: torch.dtype | None, *, non_blocking: bool = False
+) -> Any:
     """Move every tensor (or NumPy array) in ``obj`` to ``device``, casting floats to ``float_dtype``."""
     if isinstance(obj, np.ndarray):
         obj = to_tensor(obj, "batch")
@@ -113,8 +120,11 @@ def to_tensor(data: Any, name: str) -> Tensor:
         data = data.to_numpy()
     array = np.asarray(data)
     if array.dtype == object or array.dtype.kind in "USMm":
-        raise DataError(f"{name} holds non-numeric values (dtype {array.dtype})", where=name,
-                        fix="encode text/categorical columns as numbers first (e.g. trainguard's preprocessing)")
+        raise DataError(
+            f"{name} holds non-numeric values (dtype {array.dtype})",
+            where=name,
+            fix="encode text/categorical columns as numbers first (e.g. trainguard's preprocessing)",
+        )
     if not array.flags.writeable:  # torch warns on (and must not write through) read-only memory
         array = array.copy()
     return torch.from_numpy(np.ascontiguousarray(array))
@@ -164,34 +174,47 @@ class TensorSource(BatchSource):
     kind = "tensors"
     exact_length = True
 
-    def __init__(self, x: Any, y: Any, *, batch_size: int, shuffle: bool, generator: torch.Generator | None,
-                 device: torch.device, float_dtype: torch.dtype | None) -> None:
+    def __init__(
+        self,
+        x: Any,
+        y: Any,
+        *,
+        batch_size: int,
+        shuffle: bool,
+        generator: torch.Generator | None,
+        device: torch.device,
+        float_dtype: torch.dtype | None,
+    ) -> None:
         x_t = to_tensor(x, "X")
         y_t = to_tensor(y, "y") if y is not None else None
         if x_t.ndim == 0:
             raise DataError("X is a scalar, not a batch of samples", where="X", fix="pass one row per sample")
         if y_t is not None and (y_t.ndim == 0 or y_t.shape[0] != x_t.shape[0]):
-            raise DataError(f"X has {x_t.shape[0]} rows but y has {y_t.shape[0] if y_t.ndim else 0}",
-                            where="(X, y)", fix="pass one target per row of X")
+            raise DataError(
+                f"X has {x_t.shape[0]} rows but y has {y_t.shape[0] if y_t.ndim else 0}",
+                where="(X, y)",
+                fix="pass one target per row of X",
+            )
         if x_t.shape[0] == 0:
             raise DataError("X has no rows", where="X", fix="pass at least one sample")
         self.x = move(x_t, device, float_dtype)
         self.y = move(y_t, device, float_dtype) if y_t is not None else None
-        self.n_samples, self.batch_size = int(x_t.shape[0]), batch_size
+        self.rows, self.rows_per_batch = int(x_t.shape[0]), batch_size
+        self.n_samples, self.batch_size = self.rows, batch_size
         self.shuffle, self.generator, self.device = shuffle, generator, device
         self._bad_rows: Tensor | None = None
         self._rows_checked = False
 
     def length(self) -> int:
-        return math.ceil(self.n_samples / self.batch_size)
+        return math.ceil(self.rows / self.rows_per_batch)
 
     def epoch(self) -> Iterator[LoadedBatch]:
-        n, bs = self.n_samples, self.batch_size
+        n, bs = self.rows, self.rows_per_batch
         perm = None
         if self.shuffle:
             perm = torch.randperm(n, generator=self.generator).to(self.device, non_blocking=True)
         for start in range(0, n, bs):
-            rows: Tensor | slice = perm[start:start + bs] if perm is not None else slice(start, start + bs)
+            rows: Tensor | slice = perm[start : start + bs] if perm is not None else slice(start, start + bs)
             yield LoadedBatch(self.x[rows], None if self.y is None else self.y[rows], rows, 0)
 
     def refetch(self, ref: Any) -> tuple[Any, Any]:
@@ -207,20 +230,28 @@ class TensorSource(BatchSource):
         return ~self._bad_rows[batch.ref].any()
 
     def _nonfinite_rows(self) -> Tensor | None:
-        bad = torch.zeros(self.n_samples, dtype=torch.bool, device=self.device)
+        bad = torch.zeros(self.rows, dtype=torch.bool, device=self.device)
         for t in (self.x, self.y):
             if t is not None and (t.is_floating_point() or t.is_complex()):
-                bad |= ~torch.isfinite(t.reshape(self.n_samples, -1)).all(dim=1)
+                bad |= ~torch.isfinite(t.reshape(self.rows, -1)).all(dim=1)
         return bad if bool(bad.any()) else None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where streamed batches go and what they must hold."""
+
+    device: torch.device
+    float_dtype: torch.dtype | None
+    targets: bool = True
+    non_blocking: bool = False  # only safe from pinned memory
 
 
 class _StreamedSource(BatchSource):
     """Batches produced by user code, moved to the device one at a time."""
 
-    def __init__(self, data: Any, *, kind: str, device: torch.device, float_dtype: torch.dtype | None,
-                 targets: bool, non_blocking: bool = False) -> None:
-        self.data, self.kind, self.device, self.float_dtype = data, kind, device, float_dtype
-        self.targets, self.non_blocking = targets, non_blocking
+    def __init__(self, data: Any, *, kind: str, placement: Placement) -> None:
+        self.data, self.kind, self.placement = data, kind, placement
 
     def length(self) -> int | None:
         try:
@@ -236,9 +267,10 @@ class _StreamedSource(BatchSource):
         return iter(self.data)
 
     def _load(self, raw: Any, index: int) -> LoadedBatch:
-        x, y = split_batch(raw, self.kind, index, targets=self.targets)
-        x = move(x, self.device, self.float_dtype, non_blocking=self.non_blocking)
-        y = move(y, self.device, self.float_dtype, non_blocking=self.non_blocking)
+        place = self.placement
+        x, y = split_batch(raw, self.kind, index, targets=place.targets)
+        x = move(x, place.device, place.float_dtype, non_blocking=place.non_blocking)
+        y = move(y, place.device, place.float_dtype, non_blocking=place.non_blocking)
         return LoadedBatch(x, y, (x, y), nbytes(x) + nbytes(y))
 
 
@@ -284,8 +316,8 @@ class IteratorSource(_StreamedSource):
 
     one_shot = True
 
-    def __init__(self, data: Any, **kwargs: Any) -> None:
-        super().__init__(iter(data), **kwargs)
+    def __init__(self, data: Any, *, kind: str, placement: Placement) -> None:
+        super().__init__(iter(data), kind=kind, placement=placement)
         self._index = 0
 
     def length(self) -> None:
@@ -306,7 +338,11 @@ def split_batch(raw: Any, kind: str, index: int, *, targets: bool) -> tuple[Any,
             return raw[0], None
         if isinstance(raw, (Tensor, np.ndarray)):
             return raw, None
-    got = f"a {type(raw).__name__} of length {len(raw)}" if isinstance(raw, (tuple, list)) else type(raw).__name__
+    got = (
+        f"a {type(raw).__name__} of length {len(raw)}"
+        if isinstance(raw, (tuple, list))
+        else type(raw).__name__
+    )
     raise DataError(
         f"batch {index} from the {kind} is {got}, but training needs (inputs, targets) pairs",
         where=f"{kind} batch {index}",
@@ -326,53 +362,97 @@ def as_batch_source(
     role: str = "train",
 ) -> BatchSource:
     """Recognise the form of ``data`` and wrap it; the order of checks resolves the ambiguous cases."""
-    common = {"device": device, "float_dtype": float_dtype, "targets": targets}
+    place = Placement(device, float_dtype, targets)
     if isinstance(data, DataLoader):
         pinned = bool(data.pin_memory) and device.type == "cuda"
-        source: BatchSource = IterableSource(data, kind="DataLoader", non_blocking=pinned, **common)
+        source: BatchSource = IterableSource(
+            data, kind="DataLoader", placement=replace(place, non_blocking=pinned)
+        )
         _describe_loader(source, data)
         return source
     if isinstance(data, (tuple, list)) and len(data) == 2 and all(_is_array_like(v) for v in data):
-        return TensorSource(data[0], data[1], batch_size=batch_size, shuffle=shuffle, generator=generator,
-                            device=device, float_dtype=float_dtype)
+        return TensorSource(
+            data[0],
+            data[1],
+            batch_size=batch_size,
+            shuffle=shuffle,
+            generator=generator,
+            device=device,
+            float_dtype=float_dtype,
+        )
     if _is_array_like(data):
         if targets:
-            raise ConfigError(f"{role} data is a single array, but training needs targets", where=role,
-                              fix=f"pass {role}=(X, y)")
-        return TensorSource(data, None, batch_size=batch_size, shuffle=False, generator=None,
-                            device=device, float_dtype=float_dtype)
+            raise ConfigError(
+                f"{role} data is a single array, but training needs targets",
+                where=role,
+                fix=f"pass {role}=(X, y)",
+            )
+        return TensorSource(
+            data,
+            None,
+            batch_size=batch_size,
+            shuffle=False,
+            generator=None,
+            device=device,
+            float_dtype=float_dtype,
+        )
     if isinstance(data, Dataset):
-        return _from_dataset(data, batch_size=batch_size, shuffle=shuffle, generator=generator, **common)
+        return _from_dataset(
+            data, batch_size=batch_size, shuffle=shuffle, generator=generator, placement=place
+        )
     if isinstance(data, Iterator):
-        return IteratorSource(data, kind="iterator", **common)
+        return IteratorSource(data, kind="iterator", placement=place)
     if isinstance(data, (list, tuple)):
-        return IterableSource(data, kind="iterable", **common)
-    if hasattr(data, "__getitem__") and hasattr(data, "__len__") and not isinstance(data, (str, bytes, Mapping)):
-        return SequenceSource(data, kind="Sequence", **common)
+        return IterableSource(data, kind="iterable", placement=place)
+    if (
+        hasattr(data, "__getitem__")
+        and hasattr(data, "__len__")
+        and not isinstance(data, (str, bytes, Mapping))
+    ):
+        return SequenceSource(data, kind="Sequence", placement=place)
     if isinstance(data, Iterable) and not isinstance(data, (str, bytes, Mapping)):
-        return IterableSource(data, kind="iterable", **common)
+        return IterableSource(data, kind="iterable", placement=place)
     if callable(data) and not isinstance(data, nn.Module):
-        return GeneratorFunctionSource(data, kind="generator function", **common)
+        return GeneratorFunctionSource(data, kind="generator function", placement=place)
     raise ConfigError(
-        f"cannot train on {type(data).__name__} given as {role} data", where=role,
-        fix=("pass (X, y) arrays, a Dataset, a DataLoader, an iterable of (x, y) batches, a generator "
-             "function, or a generator with steps_per_epoch"),
+        f"cannot train on {type(data).__name__} given as {role} data",
+        where=role,
+        fix=(
+            "pass (X, y) arrays, a Dataset, a DataLoader, an iterable of (x, y) batches, a generator "
+            "function, or a generator with steps_per_epoch"
+        ),
     )
 
 
-def _from_dataset(dataset: Dataset, *, batch_size: int, shuffle: bool, generator: torch.Generator | None,
-                  device: torch.device, float_dtype: torch.dtype | None, targets: bool) -> BatchSource:
+def _from_dataset(
+    dataset: Dataset,
+    *,
+    batch_size: int,
+    shuffle: bool,
+    generator: torch.Generator | None,
+    placement: Placement,
+) -> BatchSource:
     """A TensorDataset of (X, y) takes the fast path; any other Dataset goes through a DataLoader."""
-    n_tensors = len(dataset.tensors) if isinstance(dataset, TensorDataset) else 0
-    if n_tensors == 2 or (n_tensors == 1 and not targets):
-        x, y = dataset.tensors[0], dataset.tensors[1] if targets else None  # type: ignore[attr-defined]
-        return TensorSource(x, y, batch_size=batch_size, shuffle=shuffle, generator=generator,
-                            device=device, float_dtype=float_dtype)
-    iterable_style = isinstance(dataset, IterableDataset)
-    loader = DataLoader(dataset, batch_size=batch_size, shuffle=shuffle and not iterable_style,
-                        generator=generator, pin_memory=device.type == "cuda")
-    source = IterableSource(loader, kind="Dataset", device=device, float_dtype=float_dtype, targets=targets,
-                            non_blocking=device.type == "cuda")
+    tensors: list[Tensor] = list(dataset.tensors) if isinstance(dataset, TensorDataset) else []
+    if len(tensors) == 2 or (len(tensors) == 1 and not placement.targets):
+        return TensorSource(
+            tensors[0],
+            tensors[1] if placement.targets else None,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            generator=generator,
+            device=placement.device,
+            float_dtype=placement.float_dtype,
+        )
+    cuda = placement.device.type == "cuda"
+    loader = DataLoader(
+        dataset,
+        batch_size=batch_size,
+        shuffle=shuffle and not isinstance(dataset, IterableDataset),
+        generator=generator,
+        pin_memory=cuda,
+    )
+    source = IterableSource(loader, kind="Dataset", placement=replace(placement, non_blocking=cuda))
     _describe_loader(source, loader)
     return source
 

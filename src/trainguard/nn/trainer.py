@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import torch
 from torch import Tensor, nn
@@ -39,7 +39,7 @@ from trainguard.nn.callbacks.history import History
 from trainguard.nn.callbacks.progress import ProgressBar
 from trainguard.nn.data import BatchSource, LoadedBatch, as_batch_source, batch_rows, call_module
 from trainguard.nn.grads import grads_of, total_grad_norm
-from trainguard.nn.guards.base import first_error, warn_finding
+from trainguard.nn.guards.base import GuardError, first_error, warn_finding
 from trainguard.nn.guards.config import Guards
 from trainguard.nn.guards.epoch_length import (
     BY_FIRST_EPOCH,
@@ -71,8 +71,11 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 OptimizerSpec = (
-    Optimizer | type[Optimizer] | tuple[type[Optimizer], Mapping[str, Any]]
-    | Callable[[list[nn.Parameter]], Optimizer] | None
+    Optimizer
+    | type[Optimizer]
+    | tuple[type[Optimizer], Mapping[str, Any]]
+    | Callable[[list[nn.Parameter]], Optimizer]
+    | None
 )
 #: Learning-rate keys that schedulers keep in param groups; scaled together so none undoes the others.
 _LR_KEYS = ("lr", "initial_lr", "max_lr", "min_lr")
@@ -124,14 +127,23 @@ class Trainer:
         verbose: int = 0,
     ) -> None:
         if not isinstance(module, nn.Module):
-            raise ConfigError(f"module must be a torch.nn.Module, got {type(module).__name__}",
-                              where="Trainer(module=...)", fix="pass the model, e.g. nn.Sequential(...)")
+            raise ConfigError(
+                f"module must be a torch.nn.Module, got {type(module).__name__}",
+                where="Trainer(module=...)",
+                fix="pass the model, e.g. nn.Sequential(...)",
+            )
         if not callable(loss):
-            raise ConfigError(f"loss must be callable, got {loss!r}", where="Trainer(loss=...)",
-                              fix="pass a loss module such as nn.MSELoss() or a function (output, target) -> loss")
+            raise ConfigError(
+                f"loss must be callable, got {loss!r}",
+                where="Trainer(loss=...)",
+                fix="pass a loss module such as nn.MSELoss() or a function (output, target) -> loss",
+            )
         if not isinstance(verbose, int) or verbose < 0:
-            raise ConfigError(f"verbose must be 0, 1 or 2, got {verbose!r}", where="Trainer(verbose=...)",
-                              fix="use verbose=1 for a progress bar")
+            raise ConfigError(
+                f"verbose must be 0, 1 or 2, got {verbose!r}",
+                where="Trainer(verbose=...)",
+                fix="use verbose=1 for a progress bar",
+            )
         self.device = resolve_device(device)
         self.module = module.to(self.device)
         self.loss_fn = loss
@@ -155,8 +167,15 @@ class Trainer:
 
     # --- public API ------------------------------------------------------------------------------
 
-    def fit(self, train: Any, val: Any = None, epochs: int = 10, steps_per_epoch: int | None = None,
-            batch_size: int = 32, shuffle: bool = True) -> History:
+    def fit(
+        self,
+        train: Any,
+        val: Any = None,
+        epochs: int = 10,
+        steps_per_epoch: int | None = None,
+        batch_size: int = 32,
+        shuffle: bool = True,
+    ) -> History:
         """Train ``epochs`` more epochs; returns (and keeps as ``trainer.history``) this fit's History.
 
         ``batch_size`` and ``shuffle`` apply to in-memory data and Datasets; DataLoaders and batch
@@ -193,15 +212,19 @@ class Trainer:
 
     def predict(self, data: Any, batch_size: int | None = None) -> Tensor:
         """Model outputs for ``data`` (inputs alone, or batches whose targets are ignored), on the CPU."""
-        source = self._source(data, role="predict", batch_size=batch_size or self._batch_size, shuffle=False,
-                              targets=False)
+        source = self._source(
+            data, role="predict", batch_size=batch_size or self._batch_size, shuffle=False, targets=False
+        )
         outputs = []
         with _evaluating(self.module), torch.no_grad():
             for batch in source.epoch():
                 out = call_module(self.module, batch.x)
                 if not isinstance(out, Tensor):
-                    raise ConfigError(f"the model returned {type(out).__name__}, not a tensor",
-                                      where="Trainer.predict", fix="call the module directly for structured outputs")
+                    raise ConfigError(
+                        f"the model returned {type(out).__name__}, not a tensor",
+                        where="Trainer.predict",
+                        fix="call the module directly for structured outputs",
+                    )
                 outputs.append(out.detach())
         if not outputs:
             raise DataError("predict got no batches", where="Trainer.predict", fix="pass at least one sample")
@@ -263,23 +286,45 @@ class Trainer:
                 use_deterministic_algorithms()
         self._generator = generator
 
-    def _source(self, data: Any, *, role: str, batch_size: int, shuffle: bool, targets: bool = True) -> BatchSource:
-        return as_batch_source(data, batch_size=batch_size, shuffle=shuffle, generator=self._generator,
-                               device=self.device, float_dtype=_float_dtype(self.module), targets=targets, role=role)
+    def _source(
+        self, data: Any, *, role: str, batch_size: int, shuffle: bool, targets: bool = True
+    ) -> BatchSource:
+        return as_batch_source(
+            data,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            generator=self._generator,
+            device=self.device,
+            float_dtype=_float_dtype(self.module),
+            targets=targets,
+            role=role,
+        )
 
-    def _start_fit(self, train: Any, val: Any, epochs: int, steps_per_epoch: int | None, batch_size: int,
-                   shuffle: bool) -> FitState:
+    def _start_fit(
+        self, train: Any, val: Any, epochs: int, steps_per_epoch: int | None, batch_size: int, shuffle: bool
+    ) -> FitState:
         train_source = self._source(train, role="train", batch_size=batch_size, shuffle=shuffle)
-        val_source = None if val is None else self._source(val, role="val", batch_size=batch_size, shuffle=False)
+        val_source = (
+            None if val is None else self._source(val, role="val", batch_size=batch_size, shuffle=False)
+        )
         _check_reiterable(train_source, val_source, epochs, steps_per_epoch)
         self.trainable_parameters = _trainable(self.module)
         self._batch_size = batch_size
         policy = self.guards.nonfinite
-        self._monitor = None if policy is None else NonFiniteMonitor(
-            self.guards.check_every or 1, self.guards.grad_norm_history, self.guards.max_held_bytes)
+        self._monitor = (
+            None
+            if policy is None
+            else NonFiniteMonitor(
+                self.guards.check_every or 1, self.guards.grad_norm_history, self.guards.max_held_bytes
+            )
+        )
         length = train_source.length() if self.guards.epoch_length else None
         self.fit_state = FitState(
-            train=train_source, val=val_source, first_epoch=self.epoch, epochs=epochs, batch_size=batch_size,
+            train=train_source,
+            val=val_source,
+            first_epoch=self.epoch,
+            epochs=epochs,
+            batch_size=batch_size,
             declared=declare_length(steps_per_epoch, length),
             needs_grad_norm=policy is not None or self.callbacks.needs_grad_norm,
         )
@@ -309,8 +354,10 @@ class Trainer:
         received, interrupted = 0, False
         for batch in itertools.islice(batches, limit) if limit is not None else batches:
             if self.guards.epoch_length and not source.exact_length and batch_rows(batch.x) == 0:
-                self._raise(EpochLengthError, empty_batch_finding(
-                    epoch, received, limit, source.kind, declared_by=state.declared.by))
+                self._raise(
+                    EpochLengthError,
+                    empty_batch_finding(epoch, received, limit, source.kind, declared_by=state.declared.by),
+                )
             self._train_step(epoch, received, batch, stats, state)
             received += 1
             if self.stop_training:
@@ -321,8 +368,9 @@ class Trainer:
             self._check_epoch_length(epoch, received, batches, state)
         return self._epoch_logs(epoch, received, stats, state)
 
-    def _train_step(self, epoch: int, batch_index: int, batch: LoadedBatch, stats: _EpochStats,
-                    state: FitState) -> None:
+    def _train_step(
+        self, epoch: int, batch_index: int, batch: LoadedBatch, stats: _EpochStats, state: FitState
+    ) -> None:
         step, rows = self.global_step, batch_rows(batch.x)
         logs: Logs = {"batch": batch_index, "size": rows}
         self.callbacks.on_batch_begin(step, logs)
@@ -356,10 +404,19 @@ class Trainer:
             logs["nonfinite_skipped"] = stats.skipped
         if stats.skipped and stats.first_skipped is not None:
             if stats.skipped >= received:
-                raise self._nonfinite_error(stats.first_skipped, state,
-                                            note=f"every one of the {received} batches of epoch {epoch} was skipped")
-            finding = skipped_finding(epoch, stats.skipped, received, stats.first_skipped.step,
-                                      str(self.guards.nonfinite), self._lrs())
+                raise self._nonfinite_error(
+                    stats.first_skipped,
+                    state,
+                    note=f"every one of the {received} batches of epoch {epoch} was skipped",
+                )
+            finding = skipped_finding(
+                epoch,
+                stats.skipped,
+                received,
+                stats.first_skipped.step,
+                str(self.guards.nonfinite),
+                self._lrs(),
+            )
             if state.skips_reported:  # once per fit; the per-epoch counts are in the history
                 self.findings.append(finding)
             else:
@@ -376,14 +433,23 @@ class Trainer:
         error = first_error(findings)
         if error is not None:
             others = [f"Also: [{f.id}] {f.message}" for f in findings if f is not error]
-            error = dataclasses.replace(error, evidence=error.evidence | {
-                "details": [*error.evidence.get("details", []), *others]})
+            error = dataclasses.replace(
+                error, evidence=error.evidence | {"details": [*error.evidence.get("details", []), *others]}
+            )
             self._raise(LossMismatchError, error, others=[f for f in findings if f is not error])
         for finding in findings:
             self._warn(finding)
 
-    def _guard_step(self, epoch: int, batch_index: int, batch: LoadedBatch, loss: Tensor, gnorm: Tensor | None,
-                    state: FitState, stats: _EpochStats) -> bool | Tensor | None:
+    def _guard_step(
+        self,
+        epoch: int,
+        batch_index: int,
+        batch: LoadedBatch,
+        loss: Tensor,
+        gnorm: Tensor | None,
+        state: FitState,
+        stats: _EpochStats,
+    ) -> bool | Tensor | None:
         """``None``: no guard. ``True``/``False``: judged now. A device flag: judged at the next poll."""
         monitor = self._monitor
         if monitor is None:
@@ -392,8 +458,11 @@ class Trainer:
         data_ok = state.train.data_ok(batch)
         deferred = monitor.check_every > 1
         ok = _finite_flag(loss_value, gnorm, data_ok) if deferred else _finite_now(loss_value, gnorm, data_ok)
-        monitor.record(StepRecord(epoch, self.global_step, batch_index, batch.ref, loss_value, gnorm, ok,
-                                  data_ok, batch.nbytes))
+        monitor.record(
+            StepRecord(
+                epoch, self.global_step, batch_index, batch.ref, loss_value, gnorm, ok, data_ok, batch.nbytes
+            )
+        )
         if deferred:
             assert isinstance(ok, Tensor)
             mask_nonfinite_step_(grads_of(self.trainable_parameters), ok)
@@ -420,9 +489,14 @@ class Trainer:
         if not model_caused:
             return
         if state.lr_reductions >= self.guards.max_lr_reductions:
-            raise self._nonfinite_error(model_caused[0], state, note=(
-                f"the learning rate was already divided by 10 {state.lr_reductions} times and training "
-                "still produces non-finite values"))
+            raise self._nonfinite_error(
+                model_caused[0],
+                state,
+                note=(
+                    f"the learning rate was already divided by 10 {state.lr_reductions} times and training "
+                    "still produces non-finite values"
+                ),
+            )
         self._scale_lr(_LR_REDUCTION)
         state.lr_reductions += 1
 
@@ -430,27 +504,39 @@ class Trainer:
         batch = state.train.refetch(rec.ref) if rec.ref is not None else None
         if batch is None:
             inputs, targets = [], []
-            repro = Reproduction("unavailable", note=(
-                f"the batch is no longer held (check_every={self.guards.check_every}); "
-                "pass Guards(check_every=1) to localise the failure"))
+            repro = Reproduction(
+                "unavailable",
+                note=(
+                    f"the batch is no longer held (check_every={self.guards.check_every}); "
+                    "pass Guards(check_every=1) to localise the failure"
+                ),
+            )
         else:
             x, y = batch
             inputs, targets = count_all(x, "inputs"), count_all(y, "targets")
             repro = _safe_reproduce(self.module, self.loss_fn, x, y)
         evidence = NonFiniteEvidence(
-            epoch=rec.epoch, step=rec.step, batch_index=rec.batch_index, loss=float(rec.loss),
-            grad_norm=None if rec.grad_norm is None else float(rec.grad_norm), inputs=inputs, targets=targets,
-            reproduction=repro, nonfinite_params=nonfinite_parameters(self.module),
+            epoch=rec.epoch,
+            step=rec.step,
+            batch_index=rec.batch_index,
+            loss=float(rec.loss),
+            grad_norm=None if rec.grad_norm is None else float(rec.grad_norm),
+            inputs=inputs,
+            targets=targets,
+            reproduction=repro,
+            nonfinite_params=nonfinite_parameters(self.module),
             largest_weight=largest_weight(self.module),
             grad_norms=self._monitor.grad_norms_until(rec.step) if self._monitor else [],
-            lrs=self._lrs(), note=note,
+            lrs=self._lrs(),
+            note=note,
         )
         finding = diagnose_nonfinite(evidence)
         self.findings.append(finding)
         return NonFiniteError(finding, where="Trainer.fit")
 
-    def _check_epoch_length(self, epoch: int, received: int, batches: Iterator[LoadedBatch],
-                            state: FitState) -> None:
+    def _check_epoch_length(
+        self, epoch: int, received: int, batches: Iterator[LoadedBatch], state: FitState
+    ) -> None:
         if not self.guards.epoch_length:
             return
         source, declared = state.train, state.declared
@@ -463,10 +549,20 @@ class Trainer:
         if received == declared.batches and not source.one_shot and not state.extras_checked:
             extra, capped = _count_extra_batches(source, batches, declared.batches)
             if capped and declared.by == BY_STEPS and source.length() is None:
-                state.extras_checked, extra = True, 0  # an infinite stream cut by steps_per_epoch, as intended
+                state.extras_checked, extra = (
+                    True,
+                    0,
+                )  # an infinite stream cut by steps_per_epoch, as intended
         finding = check_epoch_length(
-            epoch, received + extra, declared.batches, source.kind, declared_by=str(declared.by),
-            extra_is_lower_bound=capped, n_samples=source.n_samples, batch_size=source.batch_size)
+            epoch,
+            received + extra,
+            declared.batches,
+            source.kind,
+            declared_by=str(declared.by),
+            extra_is_lower_bound=capped,
+            n_samples=source.n_samples,
+            batch_size=source.batch_size,
+        )
         if finding is None:
             return
         if finding.severity is Severity.ERROR:
@@ -474,8 +570,10 @@ class Trainer:
         state.extras_checked = True
         self._warn(finding)
 
-    def _raise(self, error: type[Exception], finding: Finding | None, others: Sequence[Finding] = ()) -> None:
-        assert finding is not None
+    def _raise(
+        self, error: type[GuardError], finding: Finding | None, others: Sequence[Finding] = ()
+    ) -> NoReturn:
+        assert finding is not None, "callers raise only on a finding"
         self.findings.extend([finding, *others])
         raise error(finding, where="Trainer.fit")
 
@@ -495,8 +593,11 @@ class Trainer:
                 total.add_(loss.detach(), alpha=rows)
                 samples += rows
         if samples == 0:
-            raise DataError(f"the {source.kind} given for evaluation yielded no batches", where="val/evaluate data",
-                            fix="pass data with at least one (x, y) batch")
+            raise DataError(
+                f"the {source.kind} given for evaluation yielded no batches",
+                where="val/evaluate data",
+                fix="pass data with at least one (x, y) batch",
+            )
         return {"loss": float(total) / samples}
 
     def _lrs(self) -> list[float]:
@@ -583,35 +684,49 @@ def resolve_device(device: str | torch.device) -> torch.device:
     try:
         resolved = torch.device(device)
     except (RuntimeError, TypeError) as exc:
-        raise ConfigError(f"unknown device {device!r}", where="Trainer(device=...)",
-                          fix="use 'auto', 'cpu', 'cuda' or 'cuda:1'") from exc
+        raise ConfigError(
+            f"unknown device {device!r}",
+            where="Trainer(device=...)",
+            fix="use 'auto', 'cpu', 'cuda' or 'cuda:1'",
+        ) from exc
     if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("device 'cuda' was requested but CUDA is not available", where="Trainer(device=...)",
-                          fix="use device='auto' to fall back to the CPU, or install a CUDA build of torch")
+        raise ConfigError(
+            "device 'cuda' was requested but CUDA is not available",
+            where="Trainer(device=...)",
+            fix="use device='auto' to fall back to the CPU, or install a CUDA build of torch",
+        )
     return resolved
 
 
 def build_optimizer(spec: OptimizerSpec, module: nn.Module, params: list[nn.Parameter]) -> Optimizer:
     """Accept every common way of naming an optimizer; default to Adam(lr=1e-3)."""
     if not params:
-        raise ConfigError("the module has no trainable parameters", where="Trainer(module=...)",
-                          fix="check requires_grad on the parameters you mean to train")
+        raise ConfigError(
+            "the module has no trainable parameters",
+            where="Trainer(module=...)",
+            fix="check requires_grad on the parameters you mean to train",
+        )
     where, fix = "Trainer(optimizer=...)", "pass e.g. lambda params: torch.optim.SGD(params, lr=0.1)"
     if spec is None:
         return torch.optim.Adam(params, lr=1e-3)
     if isinstance(spec, Optimizer):
         _check_owns_parameters(spec, module)
         return spec
-    if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[0], type) and isinstance(spec[1], Mapping):
-        spec, kwargs = spec[0], dict(spec[1])
-        if not issubclass(spec, Optimizer):
-            raise ConfigError(f"{spec.__name__} is not a torch optimizer class", where=where, fix=fix)
-        return spec(params, **kwargs)
+    if isinstance(spec, tuple) and len(spec) == 2 and isinstance(spec[1], Mapping):
+        cls, kwargs = spec
+        if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
+            raise ConfigError(f"{cls!r} is not a torch optimizer class", where=where, fix=fix)
+        make: Callable[..., Optimizer] = cls  # subclasses take (params, **kwargs)
+        return make(params, **dict(kwargs))
     if callable(spec):
-        built = spec(params)
+        factory: Callable[..., Any] = spec
+        built = factory(params)
         if not isinstance(built, Optimizer):
-            raise ConfigError(f"the optimizer factory returned {type(built).__name__}, not an optimizer",
-                              where=where, fix=fix)
+            raise ConfigError(
+                f"the optimizer factory returned {type(built).__name__}, not an optimizer",
+                where=where,
+                fix=fix,
+            )
         return built
     raise ConfigError(f"cannot make an optimizer from {spec!r}", where=where, fix=fix)
 
@@ -620,24 +735,32 @@ def _check_owns_parameters(optimizer: Optimizer, module: nn.Module) -> None:
     ours = {id(p) for p in module.parameters()}
     theirs = {id(p) for group in optimizer.param_groups for p in group["params"]}
     if not ours & theirs:
-        raise ConfigError("the optimizer holds none of this module's parameters", where="Trainer(optimizer=...)",
-                          fix="build the optimizer from this model's parameters, or pass a factory "
-                              "(lambda params: torch.optim.Adam(params, lr=1e-3)) and let the Trainer bind it")
+        raise ConfigError(
+            "the optimizer holds none of this module's parameters",
+            where="Trainer(optimizer=...)",
+            fix="build the optimizer from this model's parameters, or pass a factory "
+            "(lambda params: torch.optim.Adam(params, lr=1e-3)) and let the Trainer bind it",
+        )
 
 
-def _callback_list(callbacks: Iterable[Callback], verbose: int, trainer: Trainer) -> tuple[CallbackList, History]:
+def _callback_list(
+    callbacks: Iterable[Callback], verbose: int, trainer: Trainer
+) -> tuple[CallbackList, History]:
     """History first (unless the user placed one), the user's callbacks, then a ProgressBar if verbose."""
     given = list(callbacks)
     history = next((cb for cb in given if isinstance(cb, History)), None)
-    ordered = given if history is not None else [History(), *given]
+    ordered = given
+    if history is None:
+        history = History()
+        ordered = [history, *given]
     if verbose and not any(isinstance(cb, ProgressBar) for cb in ordered):
         ordered.append(ProgressBar(verbose))
-    history = history or ordered[0]
-    assert isinstance(history, History)
     return CallbackList(ordered, trainer=trainer), history
 
 
-def _count_extra_batches(source: BatchSource, batches: Iterator[LoadedBatch], expected: int) -> tuple[int, bool]:
+def _count_extra_batches(
+    source: BatchSource, batches: Iterator[LoadedBatch], expected: int
+) -> tuple[int, bool]:
     """Consume what the epoch still holds; stop at ``expected`` more (``capped``) for endless sources."""
     if source.exact_length:
         return max(0, (source.length() or 0) - expected), False
@@ -650,32 +773,42 @@ def _count_extra_batches(source: BatchSource, batches: Iterator[LoadedBatch], ex
     return count, False
 
 
-def _check_reiterable(train: BatchSource, val: BatchSource | None, epochs: int, steps_per_epoch: int | None) -> None:
+def _check_reiterable(
+    train: BatchSource, val: BatchSource | None, epochs: int, steps_per_epoch: int | None
+) -> None:
     if train.one_shot and steps_per_epoch is None and epochs > 1:
         raise ConfigError(
             "train is a generator/iterator object, which can be read only once, so it cannot restart for "
             f"each of {epochs} epochs (and an infinite one would never end the first)",
             where="fit(train=...)",
             fix="pass the generator function itself (make_batches, not make_batches()) to get a fresh one "
-                "each epoch, or make it infinite and pass steps_per_epoch",
+            "each epoch, or make it infinite and pass steps_per_epoch",
         )
     if val is not None and val.one_shot:
-        raise ConfigError("val is a generator/iterator object, which would be used up by the first validation",
-                          where="fit(val=...)",
-                          fix="pass arrays, a DataLoader, a list of batches, or the generator function itself")
+        raise ConfigError(
+            "val is a generator/iterator object, which would be used up by the first validation",
+            where="fit(val=...)",
+            fix="pass arrays, a DataLoader, a list of batches, or the generator function itself",
+        )
 
 
 def _check_int(name: str, value: Any, *, minimum: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(f"{name} must be an integer >= {minimum}, got {value!r}", where=f"fit({name}=...)",
-                          fix=f"pass a whole number, e.g. {name}={max(minimum, 1)}")
+        raise ConfigError(
+            f"{name} must be an integer >= {minimum}, got {value!r}",
+            where=f"fit({name}=...)",
+            fix=f"pass a whole number, e.g. {name}={max(minimum, 1)}",
+        )
 
 
 def _check_scalar_loss(loss: Any) -> None:
     if not isinstance(loss, Tensor) or loss.ndim != 0:
         shape = tuple(loss.shape) if isinstance(loss, Tensor) else type(loss).__name__
-        raise ConfigError(f"the loss function returned {shape}, not a single number", where="Trainer(loss=...)",
-                          fix="reduce the loss to a scalar (reduction='mean', or .mean() in a custom loss)")
+        raise ConfigError(
+            f"the loss function returned {shape}, not a single number",
+            where="Trainer(loss=...)",
+            fix="reduce the loss to a scalar (reduction='mean', or .mean() in a custom loss)",
+        )
 
 
 def _safe_reproduce(module: nn.Module, loss_fn: Any, x: Any, y: Any) -> Reproduction:
@@ -696,8 +829,11 @@ def _finite_flag(loss: Tensor, gnorm: Tensor | None, data_ok: Tensor | None) -> 
 
 def _finite_now(loss: Tensor, gnorm: Tensor | None, data_ok: Tensor | None) -> bool:
     """The step's verdict read immediately: on the CPU, reading scalars beats launching kernels."""
-    return (math.isfinite(loss.item()) and (gnorm is None or math.isfinite(gnorm.item()))
-            and (data_ok is None or bool(data_ok)))
+    return (
+        math.isfinite(loss.item())
+        and (gnorm is None or math.isfinite(gnorm.item()))
+        and (data_ok is None or bool(data_ok))
+    )
 
 
 def _trainable(module: nn.Module) -> list[nn.Parameter]:

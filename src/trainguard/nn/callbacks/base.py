@@ -23,8 +23,15 @@ if TYPE_CHECKING:
 Logs = dict[str, Any]
 
 HOOKS: Final = (
-    "on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_batch_begin",
-    "on_batch_end", "on_before_optimizer_step", "on_lr_scaled", "on_exception",
+    "on_train_begin",
+    "on_train_end",
+    "on_epoch_begin",
+    "on_epoch_end",
+    "on_batch_begin",
+    "on_batch_end",
+    "on_before_optimizer_step",
+    "on_lr_scaled",
+    "on_exception",
 )
 
 
@@ -64,7 +71,7 @@ class Callback:
         """Gradients are final here and the NaN guard has judged them: clip or inspect them now."""
 
     def on_lr_scaled(self, factor: float) -> None:
-        """The Trainer scaled every learning rate (e.g. the NaN guard's ``reduce_lr``): keep schedules in step."""
+        """Every learning rate was scaled (the NaN guard's ``reduce_lr``): keep schedules in step."""
 
     def on_exception(self, exc: BaseException) -> None:
         """Training stopped with an exception: release resources (progress displays, files)."""
@@ -104,8 +111,11 @@ class CallbackList:
         if not isinstance(callback, Callback):
             from trainguard.errors import ConfigError
 
-            raise ConfigError(f"{callback!r} is not a Callback", where="Trainer(callbacks=...)",
-                              fix="subclass trainguard.nn.Callback and override the hooks you need")
+            raise ConfigError(
+                f"{callback!r} is not a Callback",
+                where="Trainer(callbacks=...)",
+                fix="subclass trainguard.nn.Callback and override the hooks you need",
+            )
         self.callbacks.append(callback)
         for hook in HOOKS:
             if getattr(type(callback), hook) is not getattr(Callback, hook):
@@ -182,5 +192,7 @@ class CallbackList:
         keyed = []
         for cb in self.callbacks:
             seen[cb.state_key] = seen.get(cb.state_key, 0) + 1
-            keyed.append((cb.state_key if seen[cb.state_key] == 1 else f"{cb.state_key}#{seen[cb.state_key]}", cb))
+            keyed.append(
+                (cb.state_key if seen[cb.state_key] == 1 else f"{cb.state_key}#{seen[cb.state_key]}", cb)
+            )
         return keyed

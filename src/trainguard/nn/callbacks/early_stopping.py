@@ -25,7 +25,9 @@ def infer_mode(monitor: str) -> Literal["min", "max"]:
     return "max" if any(token in name for token in HIGHER_IS_BETTER) else "min"
 
 
-def is_improvement(current: float, best: float | None, mode: Literal["min", "max"], min_delta: float = 0.0) -> bool:
+def is_improvement(
+    current: float, best: float | None, mode: Literal["min", "max"], min_delta: float = 0.0
+) -> bool:
     """Does ``current`` beat ``best`` by more than ``min_delta``? NaN never improves anything."""
     if current is None or math.isnan(current):
         return False
@@ -38,23 +40,40 @@ def is_improvement(current: float, best: float | None, mode: Literal["min", "max
 
 def missing_metric_error(monitor: str, logs: Logs, owner: str) -> ConfigError:
     available = ", ".join(sorted(logs)) or "none"
-    fix = ("pass validation data to fit(val=...)" if monitor.startswith("val_")
-           else f"monitor one of: {available}")
-    return ConfigError(f"{owner} monitors {monitor!r}, which is not in the epoch logs (available: {available})",
-                       where=f"{owner}(monitor={monitor!r})", fix=fix)
+    fix = (
+        "pass validation data to fit(val=...)"
+        if monitor.startswith("val_")
+        else f"monitor one of: {available}"
+    )
+    return ConfigError(
+        f"{owner} monitors {monitor!r}, which is not in the epoch logs (available: {available})",
+        where=f"{owner}(monitor={monitor!r})",
+        fix=fix,
+    )
 
 
 class EarlyStopping(Callback):
     """Stop after ``patience`` epochs without improvement of ``monitor`` by more than ``min_delta``."""
 
-    def __init__(self, monitor: str = "val_loss", mode: Mode = "auto", patience: int = 5,
-                 min_delta: float = 0.0, restore_best_weights: bool = True, verbose: int = 0) -> None:
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        mode: Mode = "auto",
+        patience: int = 5,
+        min_delta: float = 0.0,
+        restore_best_weights: bool = True,
+        verbose: int = 0,
+    ) -> None:
         if mode not in ("auto", "min", "max"):
-            raise ConfigError(f"unknown mode {mode!r}", where="EarlyStopping(mode=...)",
-                              fix="use 'auto', 'min' or 'max'")
+            raise ConfigError(
+                f"unknown mode {mode!r}", where="EarlyStopping(mode=...)", fix="use 'auto', 'min' or 'max'"
+            )
         if patience < 0 or min_delta < 0:
-            raise ConfigError("patience and min_delta must be >= 0", where="EarlyStopping(...)",
-                              fix="e.g. EarlyStopping(patience=5, min_delta=0.0)")
+            raise ConfigError(
+                "patience and min_delta must be >= 0",
+                where="EarlyStopping(...)",
+                fix="e.g. EarlyStopping(patience=5, min_delta=0.0)",
+            )
         self.monitor, self.patience, self.min_delta = monitor, patience, abs(min_delta)
         self.mode: Literal["min", "max"] = infer_mode(monitor) if mode == "auto" else mode
         self.restore_best_weights, self.verbose = restore_best_weights, verbose
@@ -87,8 +106,10 @@ class EarlyStopping(Callback):
             self.stopped_epoch = epoch
             assert self.trainer is not None
             self.trainer.stop_training = True
-            self.print(f"Early stopping at epoch {epoch}: {self.monitor} has not improved on "
-                       f"{self.best:.4g} (epoch {self.best_epoch}) for {self.wait} epochs")
+            self.print(
+                f"Early stopping at epoch {epoch}: {self.monitor} has not improved on "
+                f"{self.best:.4g} (epoch {self.best_epoch}) for {self.wait} epochs"
+            )
 
     def on_train_end(self, logs: Logs | None = None) -> None:
         if self.best_weights is None or self.trainer is None or self.best_epoch == self.last_epoch:
@@ -102,9 +123,14 @@ class EarlyStopping(Callback):
         return {k: v.detach().clone() for k, v in self.trainer.module.state_dict().items()}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"wait": self.wait, "best": self.best, "best_epoch": self.best_epoch,
-                "stopped_epoch": self.stopped_epoch, "last_epoch": self.last_epoch,
-                "best_weights": self.best_weights}
+        return {
+            "wait": self.wait,
+            "best": self.best,
+            "best_epoch": self.best_epoch,
+            "stopped_epoch": self.stopped_epoch,
+            "last_epoch": self.last_epoch,
+            "best_weights": self.best_weights,
+        }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         for key in ("wait", "best", "best_epoch", "stopped_epoch", "last_epoch", "best_weights"):

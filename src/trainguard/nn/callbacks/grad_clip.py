@@ -18,12 +18,18 @@ class GradientClipping(Callback):
 
     def __init__(self, max_norm: float | None = None, max_value: float | None = None) -> None:
         if max_norm is None and max_value is None:
-            raise ConfigError("nothing to clip", where="GradientClipping()",
-                              fix="pass max_norm=1.0 (most common) and/or max_value=...")
+            raise ConfigError(
+                "nothing to clip",
+                where="GradientClipping()",
+                fix="pass max_norm=1.0 (most common) and/or max_value=...",
+            )
         for name, value in (("max_norm", max_norm), ("max_value", max_value)):
             if value is not None and not value > 0:
-                raise ConfigError(f"{name} must be > 0, got {value!r}", where=f"GradientClipping({name}=...)",
-                                  fix=f"pass a positive {name}, e.g. 1.0")
+                raise ConfigError(
+                    f"{name} must be > 0, got {value!r}",
+                    where=f"GradientClipping({name}=...)",
+                    fix=f"pass a positive {name}, e.g. 1.0",
+                )
         self.max_norm, self.max_value = max_norm, max_value
         self.needs_grad_norm = max_norm is not None
 

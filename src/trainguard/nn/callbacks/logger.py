@@ -23,14 +23,19 @@ class LoggerCallback(Callback):
     trackers that also receive per-step data. ``prefix`` namespaces the keys (``"train/"``).
     """
 
-    def __init__(self, log: LogFn | None = None, *, step: Literal["epoch", "global_step"] = "epoch",
-                 prefix: str = "") -> None:
+    def __init__(
+        self, log: LogFn | None = None, *, step: Literal["epoch", "global_step"] = "epoch", prefix: str = ""
+    ) -> None:
         if step not in ("epoch", "global_step"):
-            raise ConfigError(f"unknown step {step!r}", where="LoggerCallback(step=...)",
-                              fix="use 'epoch' or 'global_step'")
+            raise ConfigError(
+                f"unknown step {step!r}", where="LoggerCallback(step=...)", fix="use 'epoch' or 'global_step'"
+            )
         if log is not None and not callable(log):
-            raise ConfigError("log must be a callable log(metrics, step)", where="LoggerCallback(log=...)",
-                              fix="pass e.g. mlflow.log_metrics")
+            raise ConfigError(
+                "log must be a callable log(metrics, step)",
+                where="LoggerCallback(log=...)",
+                fix="pass e.g. mlflow.log_metrics",
+            )
         self._log_fn, self.step, self.prefix = log, step, prefix
 
     def log(self, metrics: dict[str, float], step: int) -> None:
@@ -41,6 +46,9 @@ class LoggerCallback(Callback):
 
     def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
         assert self.trainer is not None
-        metrics = {f"{self.prefix}{k}": float(v) for k, v in (logs or {}).items()
-                   if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        metrics = {
+            f"{self.prefix}{k}": float(v)
+            for k, v in (logs or {}).items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
+        }
         self.log(metrics, epoch if self.step == "epoch" else self.trainer.global_step)

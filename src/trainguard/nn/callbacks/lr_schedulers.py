@@ -27,15 +27,24 @@ class LRScheduler(Callback):
     required for that scheduler and refused for the others, which take no metric.
     """
 
-    def __init__(self, scheduler_factory: Callable[[Optimizer], Any], interval: Interval = "epoch",
-                 monitor: str | None = None) -> None:
+    def __init__(
+        self,
+        scheduler_factory: Callable[[Optimizer], Any],
+        interval: Interval = "epoch",
+        monitor: str | None = None,
+    ) -> None:
         if interval not in ("epoch", "step"):
-            raise ConfigError(f"unknown interval {interval!r}", where="LRScheduler(interval=...)",
-                              fix="use 'epoch' or 'step'")
+            raise ConfigError(
+                f"unknown interval {interval!r}",
+                where="LRScheduler(interval=...)",
+                fix="use 'epoch' or 'step'",
+            )
         if not callable(scheduler_factory):
-            raise ConfigError("scheduler_factory must be a callable taking the optimizer",
-                              where="LRScheduler(scheduler_factory=...)",
-                              fix="pass e.g. lambda opt: torch.optim.lr_scheduler.StepLR(opt, step_size=10)")
+            raise ConfigError(
+                "scheduler_factory must be a callable taking the optimizer",
+                where="LRScheduler(scheduler_factory=...)",
+                fix="pass e.g. lambda opt: torch.optim.lr_scheduler.StepLR(opt, step_size=10)",
+            )
         self.factory, self.interval, self.monitor = scheduler_factory, interval, monitor
         self.scheduler: Any = None
         self._pending_state: dict[str, Any] | None = None
@@ -44,9 +53,11 @@ class LRScheduler(Callback):
         assert self.trainer is not None
         self.scheduler = self.factory(self.trainer.optimizer)
         if not hasattr(self.scheduler, "step"):
-            raise ConfigError(f"the factory returned {type(self.scheduler).__name__}, not a scheduler",
-                              where="LRScheduler(scheduler_factory=...)",
-                              fix="return a torch.optim.lr_scheduler object from the factory")
+            raise ConfigError(
+                f"the factory returned {type(self.scheduler).__name__}, not a scheduler",
+                where="LRScheduler(scheduler_factory=...)",
+                fix="return a torch.optim.lr_scheduler object from the factory",
+            )
         self._check_monitor()
         if self._pending_state is not None:
             self.scheduler.load_state_dict(self._pending_state)
@@ -56,14 +67,23 @@ class LRScheduler(Callback):
         plateau = isinstance(self.scheduler, ReduceLROnPlateau)
         where = "LRScheduler(monitor=...)"
         if plateau and self.monitor is None:
-            raise ConfigError("ReduceLROnPlateau needs a metric to watch", where=where,
-                              fix="pass monitor='val_loss' (or 'loss' without validation data)")
+            raise ConfigError(
+                "ReduceLROnPlateau needs a metric to watch",
+                where=where,
+                fix="pass monitor='val_loss' (or 'loss' without validation data)",
+            )
         if plateau and self.interval != "epoch":
-            raise ConfigError("ReduceLROnPlateau watches epoch metrics", where="LRScheduler(interval=...)",
-                              fix="use interval='epoch'")
+            raise ConfigError(
+                "ReduceLROnPlateau watches epoch metrics",
+                where="LRScheduler(interval=...)",
+                fix="use interval='epoch'",
+            )
         if not plateau and self.monitor is not None:
-            raise ConfigError(f"{type(self.scheduler).__name__} takes no metric, but monitor={self.monitor!r} "
-                              "was given", where=where, fix="drop monitor=, or use ReduceLROnPlateau")
+            raise ConfigError(
+                f"{type(self.scheduler).__name__} takes no metric, but monitor={self.monitor!r} was given",
+                where=where,
+                fix="drop monitor=, or use ReduceLROnPlateau",
+            )
 
     def on_batch_end(self, step: int, logs: Logs | None = None) -> None:
         if self.interval == "step":

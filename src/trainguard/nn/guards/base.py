@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import warnings
 from collections.abc import Callable, Iterable
+from types import FrameType
 
 from trainguard.diagnose.findings import Finding, Severity
 from trainguard.errors import TrainguardError
@@ -64,7 +65,8 @@ def first_error(findings: Iterable[Finding]) -> Finding | None:
 
 def _caller_outside_trainguard_nn() -> int:
     """The ``stacklevel`` that points a warning at the user's line (``trainer.fit(...)``), not at ours."""
-    frame, level = sys._getframe(1), 1
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
     while frame is not None and frame.f_globals.get("__name__", "").startswith("trainguard.nn"):
         frame, level = frame.f_back, level + 1
     return level

@@ -38,14 +38,23 @@ class Guards:
 
     def __post_init__(self) -> None:
         if self.nonfinite is not None and self.nonfinite not in POLICIES:
-            raise ConfigError(f"unknown non-finite policy {self.nonfinite!r}", where="Guards(nonfinite=...)",
-                              fix=f"use one of {', '.join(map(repr, POLICIES))} or None")
+            raise ConfigError(
+                f"unknown non-finite policy {self.nonfinite!r}",
+                where="Guards(nonfinite=...)",
+                fix=f"use one of {', '.join(map(repr, POLICIES))} or None",
+            )
         if self.check_every is not None and (not isinstance(self.check_every, int) or self.check_every < 1):
-            raise ConfigError(f"check_every must be a positive integer, got {self.check_every!r}",
-                              where="Guards(check_every=...)", fix="use 1 to check every step")
+            raise ConfigError(
+                f"check_every must be a positive integer, got {self.check_every!r}",
+                where="Guards(check_every=...)",
+                fix="use 1 to check every step",
+            )
         if self.grad_norm_history < 1 or self.max_lr_reductions < 0:
-            raise ConfigError("grad_norm_history must be >= 1 and max_lr_reductions >= 0",
-                              where="Guards(...)", fix="use the defaults (10 and 5)")
+            raise ConfigError(
+                "grad_norm_history must be >= 1 and max_lr_reductions >= 0",
+                where="Guards(...)",
+                fix="use the defaults (10 and 5)",
+            )
 
     @classmethod
     def off(cls) -> Guards:
@@ -57,8 +66,11 @@ class Guards:
             return guards
         if isinstance(guards, bool):
             return cls() if guards else cls.off()
-        raise ConfigError(f"guards must be True, False or a Guards(...), got {guards!r}",
-                          where="Trainer(guards=...)", fix="pass guards=Guards(nonfinite='skip_batch') etc.")
+        raise ConfigError(
+            f"guards must be True, False or a Guards(...), got {guards!r}",
+            where="Trainer(guards=...)",
+            fix="pass guards=Guards(nonfinite='skip_batch') etc.",
+        )
 
     def for_device(self, device: torch.device) -> Guards:
         """Fill in ``check_every`` for the device training runs on."""

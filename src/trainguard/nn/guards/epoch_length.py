@@ -88,8 +88,9 @@ def check_epoch_length(
     return _extra_batches(context, lower_bound=extra_is_lower_bound)
 
 
-def empty_batch_finding(epoch: int, batch_index: int, expected: int | None, source_kind: str, *,
-                        declared_by: str | None = BY_LEN) -> Finding:
+def empty_batch_finding(
+    epoch: int, batch_index: int, expected: int | None, source_kind: str, *, declared_by: str | None = BY_LEN
+) -> Finding:
     """A batch with zero rows: the source ran past its real end without saying so.
 
     A Sequence that slices ``X[i*bs:(i+1)*bs]`` returns empty tensors beyond the data instead of
@@ -101,11 +102,16 @@ def empty_batch_finding(epoch: int, batch_index: int, expected: int | None, sour
         id="empty-batch",
         severity=Severity.ERROR,
         message=f"epoch {epoch}: batch {batch_index}{declared} from the {source_kind} is empty (0 rows)",
-        fix=("make the source's length match its data: for n samples use ceil(n / batch_size) "
-             "batches, and raise IndexError past the end"),
+        fix=(
+            "make the source's length match its data: for n samples use ceil(n / batch_size) "
+            "batches, and raise IndexError past the end"
+        ),
         evidence={
-            "epoch": epoch, "batch_index": batch_index, "expected": expected,
-            "source_kind": source_kind, "declared_by": declared_by,
+            "epoch": epoch,
+            "batch_index": batch_index,
+            "expected": expected,
+            "source_kind": source_kind,
+            "declared_by": declared_by,
             "details": [
                 "Likely causes:",
                 f"  - the {source_kind}'s declared length ({declared_by}) is larger than its data, "
@@ -121,13 +127,20 @@ def _no_batches(epoch: int, source_kind: str) -> Finding:
         id="epoch-empty",
         severity=Severity.ERROR,
         message=f"epoch {epoch}: the {source_kind} yielded no batches at all",
-        fix=("check that the data is not empty and that a generator function yields (x, y) pairs instead "
-             "of returning them; a generator object can only be iterated once"),
-        evidence={"epoch": epoch, "received": 0, "source_kind": source_kind, "details": [
-            "Likely causes:",
-            "  - the data is empty (a filter removed every row, a wrong file or split)",
-            "  - a generator object was already consumed (by an earlier epoch, a peek, or list())",
-        ]},
+        fix=(
+            "check that the data is not empty and that a generator function yields (x, y) pairs instead "
+            "of returning them; a generator object can only be iterated once"
+        ),
+        evidence={
+            "epoch": epoch,
+            "received": 0,
+            "source_kind": source_kind,
+            "details": [
+                "Likely causes:",
+                "  - the data is empty (a filter removed every row, a wrong file or split)",
+                "  - a generator object was already consumed (by an earlier epoch, a peek, or list())",
+            ],
+        },
     )
 
 
@@ -143,9 +156,14 @@ class _Context:
 
     def evidence(self, details: list[str]) -> dict[str, object]:
         return {
-            "epoch": self.epoch, "received": self.received, "expected": self.expected,
-            "source_kind": self.source_kind, "declared_by": self.declared_by,
-            "n_samples": self.n_samples, "batch_size": self.batch_size, "details": details,
+            "epoch": self.epoch,
+            "received": self.received,
+            "expected": self.expected,
+            "source_kind": self.source_kind,
+            "declared_by": self.declared_by,
+            "n_samples": self.n_samples,
+            "batch_size": self.batch_size,
+            "details": details,
         }
 
     def arithmetic(self) -> str | None:
@@ -153,8 +171,10 @@ class _Context:
         if not self.n_samples or not self.batch_size:
             return None
         n, bs = self.n_samples, self.batch_size
-        return (f"{n} samples at batch_size {bs} make ceil({n}/{bs}) = {math.ceil(n / bs)} batches "
-                f"(floor: {n} // {bs} = {n // bs})")
+        return (
+            f"{n} samples at batch_size {bs} make ceil({n}/{bs}) = {math.ceil(n / bs)} batches "
+            f"(floor: {n} // {bs} = {n // bs})"
+        )
 
 
 def _batches(n: int) -> str:
@@ -170,40 +190,66 @@ def _short_epoch(c: _Context) -> Finding:
     return Finding(
         id="epoch-too-short",
         severity=Severity.ERROR,
-        message=(f"epoch {c.epoch} ended after {c.received} {_batches(c.received)}, but {c.expected} were expected "
-                 f"(from {c.declared_by}); training stopped"),
+        message=(
+            f"epoch {c.epoch} ended after {c.received} {_batches(c.received)}, "
+            f"but {c.expected} were expected "
+            f"(from {c.declared_by}); training stopped"
+        ),
         fix=fix,
         evidence=c.evidence(details),
     )
 
 
 def _short_causes(c: _Context) -> tuple[list[str], str]:
-    swallowed = ("an exception caught inside the generator ends it silently "
-                 "(e.g. `except Exception: return`, or StopIteration raised by next() inside it)")
-    floor_ceil = ("steps_per_epoch computed with the wrong batch size or with floor instead of ceil "
-                  "(n // batch_size drops the last partial batch; ceil(n / batch_size) counts it)")
+    swallowed = (
+        "an exception caught inside the generator ends it silently "
+        "(e.g. `except Exception: return`, or StopIteration raised by next() inside it)"
+    )
+    floor_ceil = (
+        "steps_per_epoch computed with the wrong batch size or with floor instead of ceil "
+        "(n // batch_size drops the last partial batch; ceil(n / batch_size) counts it)"
+    )
     if c.source_kind == "iterator":
-        return ([f"the generator/iterator is not infinite: it ran dry during epoch {c.epoch}, and a "
-                 "generator object cannot be restarted", swallowed],
-                "make the generator infinite (wrap its body in `while True:`), or pass the generator "
-                "function itself so it is called anew each epoch")
+        return (
+            [
+                f"the generator/iterator is not infinite: it ran dry during epoch {c.epoch}, and a "
+                "generator object cannot be restarted",
+                swallowed,
+            ],
+            "make the generator infinite (wrap its body in `while True:`), or pass the generator "
+            "function itself so it is called anew each epoch",
+        )
     if c.declared_by == BY_STEPS:
-        return ([floor_ceil, f"the {c.source_kind} ends early: {swallowed}",
-                 "a generator that is not infinite was given steps_per_epoch larger than its length"],
-                f"set steps_per_epoch to the real number of batches ({c.received} here), or leave it "
-                "out so the source's own length is used")
+        return (
+            [
+                floor_ceil,
+                f"the {c.source_kind} ends early: {swallowed}",
+                "a generator that is not infinite was given steps_per_epoch larger than its length",
+            ],
+            f"set steps_per_epoch to the real number of batches ({c.received} here), or leave it "
+            "out so the source's own length is used",
+        )
     if c.declared_by == BY_FIRST_EPOCH:
-        return ([f"the {c.source_kind} yielded {c.expected} batches in the first epoch but fewer now: it "
-                 "probably depends on state used up by an earlier epoch (an iterator or file handle "
-                 "created outside the function)", swallowed],
-                "create every iterator inside the generator function so each call starts fresh, or pass "
-                "steps_per_epoch with an infinite generator")
-    return ([f"the {c.source_kind}'s __len__ reports {c.expected} but iteration yields {c.received}: "
-             "__len__ computed with the wrong batch size, or with floor where ceil was meant",
-             f"the {c.source_kind} ends early: {swallowed}",
-             "the underlying data shrank after the length was computed"],
-            "make __len__ return the number of batches iteration really yields "
-            "(ceil(n_samples / batch_size) when the last partial batch is kept)")
+        return (
+            [
+                f"the {c.source_kind} yielded {c.expected} batches in the first epoch but fewer now: it "
+                "probably depends on state used up by an earlier epoch (an iterator or file handle "
+                "created outside the function)",
+                swallowed,
+            ],
+            "create every iterator inside the generator function so each call starts fresh, or pass "
+            "steps_per_epoch with an infinite generator",
+        )
+    return (
+        [
+            f"the {c.source_kind}'s __len__ reports {c.expected} but iteration yields {c.received}: "
+            "__len__ computed with the wrong batch size, or with floor where ceil was meant",
+            f"the {c.source_kind} ends early: {swallowed}",
+            "the underlying data shrank after the length was computed",
+        ],
+        "make __len__ return the number of batches iteration really yields "
+        "(ceil(n_samples / batch_size) when the last partial batch is kept)",
+    )
 
 
 def _extra_batches(c: _Context, *, lower_bound: bool) -> Finding:
@@ -217,8 +263,10 @@ def _extra_batches(c: _Context, *, lower_bound: bool) -> Finding:
     if (arith := c.arithmetic()) is not None:
         details.append(f"Arithmetic: {arith}")
     if c.declared_by == BY_STEPS:
-        fix = ("leave steps_per_epoch out to use every batch, or set it to the real number of batches "
-               "(ceil(n_samples / batch_size))")
+        fix = (
+            "leave steps_per_epoch out to use every batch, or set it to the real number of batches "
+            "(ceil(n_samples / batch_size))"
+        )
     elif c.declared_by == BY_FIRST_EPOCH:
         fix = "pass steps_per_epoch if epochs are meant to vary in length"
     else:
@@ -226,8 +274,11 @@ def _extra_batches(c: _Context, *, lower_bound: bool) -> Finding:
     return Finding(
         id="epoch-extra-batches",
         severity=Severity.WARNING,
-        message=(f"epoch {c.epoch}: the {c.source_kind} yielded {amount} {_batches(extra)} beyond the {c.expected} "
-                 f"declared (from {c.declared_by}); they were not trained on"),
+        message=(
+            f"epoch {c.epoch}: the {c.source_kind} yielded {amount} {_batches(extra)} "
+            f"beyond the {c.expected} "
+            f"declared (from {c.declared_by}); they were not trained on"
+        ),
         fix=fix,
         evidence=c.evidence(details) | {"extra": extra, "extra_is_lower_bound": lower_bound},
     )

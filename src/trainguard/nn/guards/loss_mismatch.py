@@ -31,14 +31,22 @@ class LossMismatchError(GuardError):
 
 
 _KINDS: Final[dict[Any, str]] = {
-    nn.BCEWithLogitsLoss: "bce_logits", F.binary_cross_entropy_with_logits: "bce_logits",
-    nn.BCELoss: "bce", F.binary_cross_entropy: "bce",
-    nn.CrossEntropyLoss: "cross_entropy", F.cross_entropy: "cross_entropy",
-    nn.NLLLoss: "nll", F.nll_loss: "nll",
-    nn.MSELoss: "regression", F.mse_loss: "regression",
-    nn.L1Loss: "regression", F.l1_loss: "regression",
-    nn.SmoothL1Loss: "regression", F.smooth_l1_loss: "regression",
-    nn.HuberLoss: "regression", F.huber_loss: "regression",
+    nn.BCEWithLogitsLoss: "bce_logits",
+    F.binary_cross_entropy_with_logits: "bce_logits",
+    nn.BCELoss: "bce",
+    F.binary_cross_entropy: "bce",
+    nn.CrossEntropyLoss: "cross_entropy",
+    F.cross_entropy: "cross_entropy",
+    nn.NLLLoss: "nll",
+    F.nll_loss: "nll",
+    nn.MSELoss: "regression",
+    F.mse_loss: "regression",
+    nn.L1Loss: "regression",
+    F.l1_loss: "regression",
+    nn.SmoothL1Loss: "regression",
+    F.smooth_l1_loss: "regression",
+    nn.HuberLoss: "regression",
+    F.huber_loss: "regression",
 }
 
 
@@ -80,14 +88,24 @@ class _Ctx:
 
     @property
     def shapes(self) -> dict[str, Any]:
-        return {"loss": self.name, "output_shape": list(self.out.shape),
-                "target_shape": list(self.tgt.shape), "output_dtype": str(self.out.dtype),
-                "target_dtype": str(self.tgt.dtype)}
+        return {
+            "loss": self.name,
+            "output_shape": list(self.out.shape),
+            "target_shape": list(self.tgt.shape),
+            "output_dtype": str(self.out.dtype),
+            "target_dtype": str(self.tgt.dtype),
+        }
 
-    def finding(self, id: str, severity: Severity, message: str, fix: str, details: list[str],
-                **evidence: Any) -> Finding:
-        return Finding(id=id, severity=severity, message=f"{self.name} on the first batch: {message}",
-                       fix=fix, evidence=self.shapes | evidence | {"details": details})
+    def finding(
+        self, id: str, severity: Severity, message: str, fix: str, details: list[str], **evidence: Any
+    ) -> Finding:
+        return Finding(
+            id=id,
+            severity=severity,
+            message=f"{self.name} on the first batch: {message}",
+            fix=fix,
+            evidence=self.shapes | evidence | {"details": details},
+        )
 
 
 def _in_unit_interval(t: Tensor) -> bool:
@@ -109,49 +127,66 @@ def _broadcast(c: _Ctx) -> Finding | None:
         shape = torch.broadcast_shapes(c.out.shape, c.tgt.shape)
     except RuntimeError:
         return c.finding(
-            "loss-shape-mismatch", Severity.ERROR,
+            "loss-shape-mismatch",
+            Severity.ERROR,
             f"output shape {_shape(c.out)} and target shape {_shape(c.tgt)} do not match",
             "make the model output one value per target value: same shape as the targets",
-            ["An elementwise loss compares output[i] with target[i], so both need the same shape."])
+            ["An elementwise loss compares output[i] with target[i], so both need the same shape."],
+        )
     if math.prod(shape) <= max(c.out.numel(), c.tgt.numel()):
         return None
-    fix = ("squeeze the model output (output.squeeze(-1)) or give targets a column axis (y.view(-1, 1)) "
-           "so both have the same shape")
+    fix = (
+        "squeeze the model output (output.squeeze(-1)) or give targets a column axis (y.view(-1, 1)) "
+        "so both have the same shape"
+    )
     return c.finding(
-        "loss-shape-broadcast", Severity.ERROR,
+        "loss-shape-broadcast",
+        Severity.ERROR,
         f"output shape {_shape(c.out)} and target shape {_shape(c.tgt)} broadcast to "
         f"{tuple(shape)}: every prediction is compared with every target",
         fix,
-        [f"Broadcasting turns {c.out.numel()} predictions and {c.tgt.numel()} targets into "
-         f"{math.prod(shape)} pairs; the loss is averaged over all of them, so the model learns to predict "
-         "the mean target and looks like it is learning nothing."],
-        broadcast_shape=list(shape))
+        [
+            f"Broadcasting turns {c.out.numel()} predictions and {c.tgt.numel()} targets into "
+            f"{math.prod(shape)} pairs; the loss is averaged over all of them, so the model learns to "
+            "predict "
+            "the mean target and looks like it is learning nothing."
+        ],
+        broadcast_shape=list(shape),
+    )
 
 
 def _double_sigmoid(c: _Ctx) -> Finding | None:
     if c.out.numel() < MIN_VALUES_FOR_PROBABILITY_GUESS or not _in_unit_interval(c.out):
         return None
     return c.finding(
-        "double-sigmoid", Severity.WARNING,
+        "double-sigmoid",
+        Severity.WARNING,
         f"all {c.out.numel()} outputs lie in [0, 1] (min {float(c.out.min()):.3g}, max "
         f"{float(c.out.max()):.3g}): they look like sigmoid probabilities, but BCEWithLogitsLoss applies "
         "its own sigmoid, so the sigmoid is applied twice",
         "remove the final nn.Sigmoid from the model and keep BCEWithLogitsLoss (apply torch.sigmoid only "
         "at prediction time)",
-        ["A double sigmoid squeezes probabilities into [0.5, 0.73]: gradients shrink and the loss cannot "
-         "fall below about 0.31 per sample."])
+        [
+            "A double sigmoid squeezes probabilities into [0.5, 0.73]: gradients shrink and the loss cannot "
+            "fall below about 0.31 per sample."
+        ],
+    )
 
 
 def _bce_outputs(c: _Ctx) -> Finding | None:
     if _in_unit_interval(c.out):
         return None
     return c.finding(
-        "bce-input-not-probabilities", Severity.ERROR,
+        "bce-input-not-probabilities",
+        Severity.ERROR,
         f"outputs range over [{float(c.out.min()):.3g}, {float(c.out.max()):.3g}], but BCELoss needs "
         "probabilities in [0, 1]: these look like raw logits",
         "use nn.BCEWithLogitsLoss on the raw outputs (numerically stable, applies the sigmoid itself)",
-        ["torch refuses values outside [0, 1] in BCELoss; adding a sigmoid before BCELoss works but is "
-         "less stable than BCEWithLogitsLoss."])
+        [
+            "torch refuses values outside [0, 1] in BCELoss; adding a sigmoid before BCELoss works but is "
+            "less stable than BCEWithLogitsLoss."
+        ],
+    )
 
 
 def _bce_targets(c: _Ctx) -> Finding | None:
@@ -159,12 +194,14 @@ def _bce_targets(c: _Ctx) -> Finding | None:
         return None
     values = torch.unique(c.tgt)[:5].tolist()
     return c.finding(
-        "bce-target-out-of-range", Severity.ERROR,
+        "bce-target-out-of-range",
+        Severity.ERROR,
         f"targets include values outside [0, 1] (e.g. {values}), but binary cross-entropy needs 0/1 "
         "labels or probabilities",
         "for more than two classes use nn.CrossEntropyLoss with one output per class and integer labels "
         "0..C-1; for two classes re-encode the labels to 0/1",
-        ["Binary cross-entropy treats each target as the probability of the positive class."])
+        ["Binary cross-entropy treats each target as the probability of the positive class."],
+    )
 
 
 def _n_classes(c: _Ctx) -> int:
@@ -175,11 +212,13 @@ def _single_class(c: _Ctx) -> Finding | None:
     if _n_classes(c) != 1:
         return None
     return c.finding(
-        "single-class-output", Severity.ERROR,
+        "single-class-output",
+        Severity.ERROR,
         "the model outputs 1 column, and cross-entropy over a single class is always 0: nothing is learned",
         "for a binary target use nn.BCEWithLogitsLoss with an (N, 1) output and float 0/1 targets of "
         "shape (N, 1), or output 2 columns and keep CrossEntropyLoss",
-        ["Softmax over one class is 1 whatever the input, so the gradient is zero."])
+        ["Softmax over one class is 1 whatever the input, so the gradient is zero."],
+    )
 
 
 def _class_targets(c: _Ctx) -> Finding | None:
@@ -187,23 +226,35 @@ def _class_targets(c: _Ctx) -> Finding | None:
     index_shape = c.out.shape[:1] + c.out.shape[2:] if c.out.ndim >= 2 else torch.Size([])
     if c.tgt.is_floating_point() and c.tgt.shape == index_shape:
         whole = bool((c.tgt == c.tgt.round()).all())
-        cause = ("they are whole numbers, so they are class labels stored as float"
-                 if whole else "they are not whole numbers, so this looks like a regression target")
-        fix = ("convert the labels to integers: y.long()" if whole else
-               "for a numeric target use a regression loss such as nn.MSELoss with one output column")
+        cause = (
+            "they are whole numbers, so they are class labels stored as float"
+            if whole
+            else "they are not whole numbers, so this looks like a regression target"
+        )
+        fix = (
+            "convert the labels to integers: y.long()"
+            if whole
+            else "for a numeric target use a regression loss such as nn.MSELoss with one output column"
+        )
         return c.finding(
-            "float-class-targets", Severity.ERROR,
+            "float-class-targets",
+            Severity.ERROR,
             f"targets are {c.tgt.dtype} of shape {_shape(c.tgt)}: CrossEntropyLoss needs integer class "
             f"indices (int64) for targets of this shape; {cause}",
             fix,
-            ["Float targets are only accepted as class probabilities with the same shape as the output."])
+            ["Float targets are only accepted as class probabilities with the same shape as the output."],
+        )
     if not c.tgt.is_floating_point() and c.tgt.shape == c.out.shape and c.out.ndim >= 2:
         return c.finding(
-            "integer-one-hot-targets", Severity.ERROR,
+            "integer-one-hot-targets",
+            Severity.ERROR,
             f"targets are integer with the output's shape {_shape(c.tgt)}: they look one-hot encoded",
             "pass class indices (y.argmax(1)) or float probabilities (y.float())",
-            ["CrossEntropyLoss takes either class indices of shape (N,) or float probabilities shaped "
-             "like the output."])
+            [
+                "CrossEntropyLoss takes either class indices of shape (N,) or float probabilities shaped "
+                "like the output."
+            ],
+        )
     return None
 
 
@@ -217,14 +268,22 @@ def _class_range(c: _Ctx) -> Finding | None:
     if low >= 0 and high < n_classes:
         return None
     return c.finding(
-        "class-target-out-of-range", Severity.ERROR,
+        "class-target-out-of-range",
+        Severity.ERROR,
         f"class labels range over {low}..{high}, but the model outputs {n_classes} columns, so valid "
         f"labels are 0..{n_classes - 1}",
-        (f"give the model one output per class ({high + 1} if labels are 0..{high}), or re-encode the "
-         "labels to 0..C-1 (e.g. sklearn LabelEncoder; labels starting at 1 need y - 1)"),
-        ["Out-of-range labels crash on CPU with an IndexError and on CUDA with an opaque device-side "
-         "assert that poisons the CUDA context."],
-        label_min=low, label_max=high, n_classes=n_classes)
+        (
+            f"give the model one output per class ({high + 1} if labels are 0..{high}), or re-encode the "
+            "labels to 0..C-1 (e.g. sklearn LabelEncoder; labels starting at 1 need y - 1)"
+        ),
+        [
+            "Out-of-range labels crash on CPU with an IndexError and on CUDA with an opaque device-side "
+            "assert that poisons the CUDA context."
+        ],
+        label_min=low,
+        label_max=high,
+        n_classes=n_classes,
+    )
 
 
 def _looks_like_softmax(out: Tensor) -> bool:
@@ -237,12 +296,14 @@ def _double_softmax(c: _Ctx) -> Finding | None:
     if not _looks_like_softmax(c.out):
         return None
     return c.finding(
-        "double-softmax", Severity.WARNING,
+        "double-softmax",
+        Severity.WARNING,
         "every output row lies in [0, 1] and sums to 1: the outputs look like softmax probabilities, but "
         "CrossEntropyLoss applies log_softmax itself",
         "remove the final nn.Softmax and feed raw logits to CrossEntropyLoss (apply softmax only at "
         "prediction time)",
-        ["Softmax applied twice flattens the probabilities, so gradients shrink and training stalls."])
+        ["Softmax applied twice flattens the probabilities, so gradients shrink and training stalls."],
+    )
 
 
 def _nll_inputs(c: _Ctx) -> Finding | None:
@@ -253,21 +314,25 @@ def _nll_inputs(c: _Ctx) -> Finding | None:
     else:
         return None
     return c.finding(
-        "nll-input-not-log-probabilities", Severity.WARNING,
+        "nll-input-not-log-probabilities",
+        Severity.WARNING,
         f"{problem}, but NLLLoss expects log-probabilities",
         "end the model with nn.LogSoftmax(dim=1), or drop the final layer and use nn.CrossEntropyLoss "
         "on raw logits",
-        ["NLLLoss only picks -output[target]; it does not normalise."])
+        ["NLLLoss only picks -output[target]; it does not normalise."],
+    )
 
 
 def _integer_regression_target(c: _Ctx) -> Finding | None:
     if c.tgt.is_floating_point() or not c.out.is_floating_point():
         return None
     return c.finding(
-        "integer-regression-target", Severity.ERROR,
+        "integer-regression-target",
+        Severity.ERROR,
         f"targets are {c.tgt.dtype}, but a regression loss needs floating-point targets",
         "convert the targets: y.float() (or, for class labels, use nn.CrossEntropyLoss)",
-        ["torch refuses to mix integer targets with float predictions in this loss."])
+        ["torch refuses to mix integer targets with float predictions in this loss."],
+    )
 
 
 _Check = Callable[[_Ctx], Finding | None]

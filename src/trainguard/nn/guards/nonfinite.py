@@ -64,8 +64,11 @@ class NonFiniteCount:
     def describe(self) -> str:
         if not self.bad:
             return f"{self.name}: finite ({self.total} values)"
-        kinds = [f"{n} {label}" for n, label in ((self.nan, "NaN"), (self.posinf, "+inf"),
-                                                  (self.neginf, "-inf")) if n]
+        kinds = [
+            f"{n} {label}"
+            for n, label in ((self.nan, "NaN"), (self.posinf, "+inf"), (self.neginf, "-inf"))
+            if n
+        ]
         return f"{self.name}: {', '.join(kinds)} of {self.total} values"
 
 
@@ -286,13 +289,20 @@ def diagnose_nonfinite(ev: NonFiniteEvidence) -> Finding:
         message=_summary(ev),
         fix=causes[0][1],
         evidence={
-            "epoch": ev.epoch, "step": ev.step, "batch_index": ev.batch_index, "loss": ev.loss,
-            "grad_norm": ev.grad_norm, "stage": ev.reproduction.stage,
+            "epoch": ev.epoch,
+            "step": ev.step,
+            "batch_index": ev.batch_index,
+            "loss": ev.loss,
+            "grad_norm": ev.grad_norm,
+            "stage": ev.reproduction.stage,
             "origin": ev.reproduction.origin.label if ev.reproduction.origin else None,
             "inputs_finite": not any(c.bad for c in ev.inputs),
             "targets_finite": not any(c.bad for c in ev.targets),
-            "nonfinite_params": ev.nonfinite_params, "grad_norms": list(ev.grad_norms),
-            "exploding": trend.exploding, "lrs": list(ev.lrs), "details": details,
+            "nonfinite_params": ev.nonfinite_params,
+            "grad_norms": list(ev.grad_norms),
+            "exploding": trend.exploding,
+            "lrs": list(ev.lrs),
+            "details": details,
         },
     )
 
@@ -331,11 +341,15 @@ def _where_line(ev: NonFiniteEvidence) -> str:
     if r.stage == "loss":
         return f"Where: the loss function: the model's outputs are finite but the loss is {_fmt(r.loss)}"
     if r.stage == "backward":
-        return (f"Where: the backward pass: forward and loss ({_fmt(r.loss)}) are finite, but gradients "
-                f"are non-finite in {_names(r.nonfinite_grads)}")
+        return (
+            f"Where: the backward pass: forward and loss ({_fmt(r.loss)}) are finite, but gradients "
+            f"are non-finite in {_names(r.nonfinite_grads)}"
+        )
     if r.stage == "not reproduced":
-        return (f"Where: not reproduced: re-running the batch with the current weights gives a finite "
-                f"loss ({_fmt(r.loss)})")
+        return (
+            f"Where: not reproduced: re-running the batch with the current weights gives a finite "
+            f"loss ({_fmt(r.loss)})"
+        )
     return f"Where: unknown: {r.note or 'the failing batch could not be re-run'}"
 
 
@@ -377,67 +391,100 @@ def _likely_causes(ev: NonFiniteEvidence, trend: GradNormTrend) -> list[tuple[st
     lr = max(ev.lrs) if ev.lrs else None
     lower_lr = f"lower the learning rate (e.g. {lr / 10:.3g})" if lr else "lower the learning rate"
     if bad_data:
-        causes.append((
-            "the training data holds NaN/Inf: " + "; ".join(c.describe() for c in bad_data),
-            "clean the data before training: impute or drop missing values (e.g. sklearn SimpleImputer) "
-            "and check preprocessing for division by zero or log of non-positive values",
-        ))
+        causes.append(
+            (
+                "the training data holds NaN/Inf: " + "; ".join(c.describe() for c in bad_data),
+                "clean the data before training: impute or drop missing values (e.g. sklearn SimpleImputer) "
+                "and check preprocessing for division by zero or log of non-positive values",
+            )
+        )
     if trend.exploding or ev.nonfinite_params:
-        why = trend.describe() if trend.exploding else f"parameters {_names(ev.nonfinite_params)} are non-finite"
-        causes.append((
-            f"training diverged: {why}, at {_lr_text(ev.lrs)}",
-            f"{lower_lr}, add GradientClipping(max_norm=1.0), and standardize inputs and targets",
-        ))
+        why = (
+            trend.describe()
+            if trend.exploding
+            else f"parameters {_names(ev.nonfinite_params)} are non-finite"
+        )
+        causes.append(
+            (
+                f"training diverged: {why}, at {_lr_text(ev.lrs)}",
+                f"{lower_lr}, add GradientClipping(max_norm=1.0), and standardize inputs and targets",
+            )
+        )
     r = ev.reproduction
     if r.stage == "forward" and r.origin is not None:
         weights = "" if r.origin.params_finite else " (its own weights are already non-finite)"
-        causes.append((
-            f"{r.origin.label} computes something undefined on finite inputs{weights}: log/division/sqrt "
-            "of zero or negatives, exp/pow overflow",
-            "guard the operation, e.g. torch.log(x.clamp_min(1e-8)), x / (d + 1e-8), or use stable "
-            "ops (log_softmax, logsumexp, BCEWithLogitsLoss on logits)",
-        ))
+        causes.append(
+            (
+                f"{r.origin.label} computes something undefined on finite inputs{weights}: log/division/sqrt "
+                "of zero or negatives, exp/pow overflow",
+                "guard the operation, e.g. torch.log(x.clamp_min(1e-8)), x / (d + 1e-8), or use stable "
+                "ops (log_softmax, logsumexp, BCEWithLogitsLoss on logits)",
+            )
+        )
     elif trend.exploding and r.stage in ("loss", "backward", "not reproduced"):
         pass  # with exploding gradients, an overflowing loss or gradient is a symptom, not a second cause
     elif r.stage == "loss":
-        causes.append((
-            "the loss is undefined for these finite outputs/targets (e.g. log of 0 in a hand-written loss, "
-            "targets outside the loss's valid range)",
-            "use a numerically stable loss on logits (BCEWithLogitsLoss, CrossEntropyLoss) or clamp "
-            "inside a custom loss",
-        ))
+        causes.append(
+            (
+                "the loss is undefined for these finite outputs/targets (e.g. log of 0 in a hand-written "
+                "loss, "
+                "targets outside the loss's valid range)",
+                "use a numerically stable loss on logits (BCEWithLogitsLoss, CrossEntropyLoss) or clamp "
+                "inside a custom loss",
+            )
+        )
     elif r.stage == "backward":
-        causes.append((
-            "an operation with an unbounded derivative at this point (sqrt or norm at 0, pow with a "
-            f"negative exponent) in the path to {_names(r.nonfinite_grads)}",
-            "add an epsilon inside sqrt/norm (torch.sqrt(x + 1e-8)) and clip gradients",
-        ))
+        causes.append(
+            (
+                "an operation with an unbounded derivative at this point (sqrt or norm at 0, pow with a "
+                f"negative exponent) in the path to {_names(r.nonfinite_grads)}",
+                "add an epsilon inside sqrt/norm (torch.sqrt(x + 1e-8)) and clip gradients",
+            )
+        )
     elif r.stage == "not reproduced" and not trend.exploding:
-        causes.append((
-            "the failure depends on the weights or randomness at that step (dropout), not on the batch alone",
-            f"{lower_lr} and add GradientClipping(max_norm=1.0); pass Guards(check_every=1) to localize "
-            "the exact step",
-        ))
+        causes.append(
+            (
+                "the failure depends on the weights or randomness at that step (dropout), "
+                "not on the batch alone",
+                f"{lower_lr} and add GradientClipping(max_norm=1.0); pass Guards(check_every=1) to localize "
+                "the exact step",
+            )
+        )
     if not causes:
-        causes.append((f"numerical instability at {_lr_text(ev.lrs)}",
-                       f"{lower_lr} and add GradientClipping(max_norm=1.0)"))
+        causes.append(
+            (
+                f"numerical instability at {_lr_text(ev.lrs)}",
+                f"{lower_lr} and add GradientClipping(max_norm=1.0)",
+            )
+        )
     return causes
 
 
-def skipped_finding(epoch: int, skipped: int, received: int, first_step: int | None,
-                    policy: str, lrs: Sequence[float]) -> Finding:
+def skipped_finding(
+    epoch: int, skipped: int, received: int, first_step: int | None, policy: str, lrs: Sequence[float]
+) -> Finding:
     """Report, once per epoch, the batches a lenient policy skipped so they are never invisible."""
     lr_note = f"; {_lr_text(lrs)} now" if policy == "reduce_lr" else ""
     return Finding(
         id="non-finite-batches-skipped",
         severity=Severity.WARNING,
-        message=(f"epoch {epoch}: skipped {skipped} of {received} batches with non-finite loss, gradients "
-                 f"or data (first at step {first_step}; policy {policy!r}){lr_note}; later epochs' counts are "
-                 "in the history column nonfinite_skipped"),
-        fix=("find the cause with Guards(nonfinite='stop'), which stops at the first such batch "
-             "and explains it"),
-        evidence={"epoch": epoch, "skipped": skipped, "received": received, "first_step": first_step,
-                  "policy": policy, "lrs": list(lrs)},
+        message=(
+            f"epoch {epoch}: skipped {skipped} of {received} batches with non-finite loss, gradients "
+            f"or data (first at step {first_step}; policy {policy!r}){lr_note}; later epochs' counts are "
+            "in the history column nonfinite_skipped"
+        ),
+        fix=(
+            "find the cause with Guards(nonfinite='stop'), which stops at the first such batch "
+            "and explains it"
+        ),
+        evidence={
+            "epoch": epoch,
+            "skipped": skipped,
+            "received": received,
+            "first_step": first_step,
+            "policy": policy,
+            "lrs": list(lrs),
+        },
     )
 
 
@@ -509,7 +556,7 @@ class NonFiniteMonitor:
 
     def grad_norms_until(self, step: int) -> list[float]:
         """The recorded norms up to and including ``step``, the last ``history`` of them."""
-        norms = [t for s, t in self.norms if s <= step][-self.history:]
+        norms = [t for s, t in self.norms if s <= step][-self.history :]
         return [float(v) for v in torch.stack(norms).float().tolist()] if norms else []
 
     def _evict(self, rec: StepRecord) -> None:
