@@ -54,6 +54,7 @@ from threadpoolctl import threadpool_limits
 import trainguard
 from trainguard import datasets as tg_datasets
 from trainguard.evaluate.metrics import evaluate_predictions, get_metric
+from trainguard.track.run_folder import to_json
 from trainguard.workflow.run import Run
 
 SEED = 42
@@ -422,17 +423,6 @@ def _signed(value: float) -> str:
     return f"{value:+.2f}" if abs(value) >= 10 else f"{value:+.4f}"
 
 
-def _finite(value: Any) -> Any:
-    """NaN and inf become null, so the output is strict JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value
-
-
 def format_table(results: list[dict[str, Any]]) -> str:
     headers = ["dataset", "task", "rows", "test", "metric", "trainguard", "HGB", "diff",
                "diff 95% CI", "better", "tg acc", "HGB acc", "tg model", "tg s", "HGB s", "ratio"]
@@ -516,7 +506,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     startup_note = (f"`trainguard --version` alone (Python start-up + CLI imports) takes "
                     f"{startup:.2f} s, median of {args.repeats}.")
     if args.json:
-        print(json.dumps(_finite({
+        print(to_json({
             "seed": SEED,
             "repeats": args.repeats,
             "trainguard_startup_s": startup,
@@ -527,7 +517,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "source_changed_during_run": changed,
             "notes": [*NOTES, startup_note, machine_note, version_note],
             "results": results,
-        }), indent=2, default=str, allow_nan=False))
+        }))
     else:
         print(format_table(results))
         print()

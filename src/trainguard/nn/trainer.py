@@ -403,26 +403,26 @@ class Trainer:
         if self.guards.nonfinite in ("skip_batch", "reduce_lr"):
             logs["nonfinite_skipped"] = stats.skipped
         if stats.skipped and stats.first_skipped is not None:
-            if stats.skipped >= received:
-                raise self._nonfinite_error(
-                    stats.first_skipped,
-                    state,
-                    note=f"every one of the {received} batches of epoch {epoch} was skipped",
-                )
-            finding = skipped_finding(
-                epoch,
-                stats.skipped,
-                received,
-                stats.first_skipped.step,
-                str(self.guards.nonfinite),
-                self._lrs(),
-            )
-            if state.skips_reported:  # once per fit; the per-epoch counts are in the history
-                self.findings.append(finding)
-            else:
-                state.skips_reported = True
-                self._warn(finding)
+            self._report_skips(epoch, received, stats, state)
         return logs
+
+    def _report_skips(self, epoch: int, received: int, stats: _EpochStats, state: FitState) -> None:
+        """Warn once per fit about skipped batches; an epoch that skipped everything learned nothing."""
+        assert stats.first_skipped is not None
+        if stats.skipped >= received:
+            raise self._nonfinite_error(
+                stats.first_skipped,
+                state,
+                note=f"every one of the {received} batches of epoch {epoch} was skipped",
+            )
+        finding = skipped_finding(
+            epoch, stats.skipped, received, stats.first_skipped.step, str(self.guards.nonfinite), self._lrs()
+        )
+        if state.skips_reported:  # the per-epoch counts are in the history
+            self.findings.append(finding)
+        else:
+            state.skips_reported = True
+            self._warn(finding)
 
     # --- guards ----------------------------------------------------------------------------------
 
@@ -545,14 +545,7 @@ class Trainer:
                 self._raise(EpochLengthError, check_epoch_length(epoch, 0, None, source.kind))
             state.declared = DeclaredLength(received, BY_FIRST_EPOCH)
             return
-        extra, capped = 0, False
-        if received == declared.batches and not source.one_shot and not state.extras_checked:
-            extra, capped = _count_extra_batches(source, batches, declared.batches)
-            if capped and declared.by == BY_STEPS and source.length() is None:
-                state.extras_checked, extra = (
-                    True,
-                    0,
-                )  # an infinite stream cut by steps_per_epoch, as intended
+        extra, capped = self._extra_batches(received, batches, state)
         finding = check_epoch_length(
             epoch,
             received + extra,
@@ -569,6 +562,19 @@ class Trainer:
             self._raise(EpochLengthError, finding)
         state.extras_checked = True
         self._warn(finding)
+
+    def _extra_batches(
+        self, received: int, batches: Iterator[LoadedBatch], state: FitState
+    ) -> tuple[int, bool]:
+        """Count batches past the declared length, once per fit; ``(count, stopped_counting)``."""
+        source, declared = state.train, state.declared
+        if received != declared.batches or source.one_shot or state.extras_checked:
+            return 0, False
+        extra, capped = _count_extra_batches(source, batches, received)
+        if capped and declared.by == BY_STEPS and source.length() is None:
+            state.extras_checked = True  # an endless stream cut by steps_per_epoch, as intended
+            return 0, False
+        return extra, capped
 
     def _raise(
         self, error: type[GuardError], finding: Finding | None, others: Sequence[Finding] = ()
