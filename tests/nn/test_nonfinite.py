@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from trainguard.diagnose.findings import Severity
-from trainguard.nn import Guards, NonFiniteError, Trainer, TrainguardWarning
+from trainguard.nn import Callback, Guards, NonFiniteError, Trainer, TrainguardWarning
 from trainguard.nn.guards.nonfinite import (
     NonFiniteCount,
     NonFiniteEvidence,
@@ -362,3 +362,39 @@ def test_deferred_checks_read_the_device_a_few_times_per_epoch_not_per_step(
     monkeypatch.undo()
     assert trainer.global_step == 50
     assert reads["n"] <= 6, f"{reads['n']} host reads for 50 steps"
+
+
+@pytest.mark.parametrize(
+    "make_scheduler",
+    [
+        lambda opt: torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=8),
+        lambda opt: torch.optim.lr_scheduler.LambdaLR(opt, lambda step: 1.0 / (1 + step)),
+        lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=8),
+    ],
+)
+def test_reduce_lr_survives_a_running_schedule(make_scheduler, regression: Data) -> None:
+    """A scheduler that recomputes lr from its anchors must not undo the guard's reduction."""
+    from trainguard.nn import LRScheduler
+
+    def lrs_seen(nan_calls: set[int]) -> list[float]:
+        seen: list[float] = []
+
+        class LRLog(Callback):
+            def on_batch_begin(self, step, logs=None) -> None:
+                seen.append(self.trainer.optimizer.param_groups[0]["lr"])
+
+        trainer = Trainer(
+            Net(NaNOnCalls(nan_calls)),
+            nn.MSELoss(),
+            optimizer=lambda p: torch.optim.SGD(p, lr=0.1),
+            callbacks=[LRScheduler(make_scheduler, interval="step"), LRLog()],
+            guards=Guards(nonfinite="reduce_lr"),
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TrainguardWarning)
+            trainer.fit(regression, epochs=2)
+        return seen
+
+    clean, reduced = lrs_seen(set()), lrs_seen({3})
+    assert reduced[:3] == pytest.approx(clean[:3])
+    assert reduced[3:] == pytest.approx([lr / 10 for lr in clean[3:]])

@@ -70,3 +70,18 @@ def test_bad_guard_settings_are_config_errors(kwargs: dict) -> None:
         Guards(**kwargs)
     with pytest.raises(ConfigError, match="guards must be"):
         Guards.resolve("yes")  # type: ignore[arg-type]
+
+
+def test_deterministic_trainer_trains_with_deterministic_kernels(
+    restore_determinism: None, regression
+) -> None:
+    from torch import nn
+
+    from trainguard.nn import Trainer
+
+    torch.manual_seed(0)
+    trainer = Trainer(
+        nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1)), nn.MSELoss(), deterministic=True
+    )
+    trainer.fit(regression, epochs=1)
+    assert torch.are_deterministic_algorithms_enabled() and trainer.global_step == 4

@@ -1,16 +1,16 @@
 """NaN/Inf guard: catch a non-finite loss or gradient before it reaches the weights, then explain it.
 
 Checking happens *before* ``optimizer.step()``: one NaN gradient written into Adam's moment buffers
-poisons every later step, and the weights a user would inspect are already garbage. The check is a
-0-dim device tensor ``ok = isfinite(loss + grad_norm) & inputs_ok`` per step:
+poisons every later step, and the weights a user would inspect are already garbage. A step is bad
+when its loss, its total gradient norm or its batch data is not finite:
 
-* ``check_every == 1`` (the default on CPU, where reading a value costs nothing): the flag is read
-  each step and a bad step is skipped exactly (no optimizer step at all).
-* ``check_every > 1`` (the default on accelerators, where reading forces a host sync that stalls the
-  GPU pipeline): gradients of a bad step are zeroed *on the device* (``masked_fill_``, no sync) so
-  the weights stay finite, and the flags are read every ``check_every`` steps and at epoch end. With
-  a momentum optimizer a masked step still applies the momentum it carries: set ``check_every=1``
-  for an exact skip at the cost of one sync per step.
+* ``check_every == 1`` (the default on CPU, where reading a 0-dim tensor is a plain memory read):
+  the verdict is read each step and a bad step is skipped exactly (no optimizer step at all).
+* ``check_every > 1`` (the default on accelerators, where every read is a host sync that stalls the
+  pipeline): the verdict stays a device flag, the gradients of a bad step are zeroed on the device
+  (``masked_fill_``, no sync) so the weights stay finite, and the flags are read every
+  ``check_every`` steps and at epoch end. With a momentum optimizer a masked step still applies the
+  momentum it carries: set ``check_every=1`` for an exact skip at the cost of one sync per step.
 
 When a bad step is found the policy decides: ``"stop"`` re-runs the kept batch with forward hooks on
 every submodule to find the first module whose output went non-finite from finite inputs, and
@@ -319,7 +319,7 @@ def _summary(ev: NonFiniteEvidence) -> str:
         what = f"non-finite loss ({_fmt(ev.loss)})"
     else:
         what = f"non-finite gradient norm ({_fmt(ev.grad_norm)}) with a finite loss"
-    return f"{what} {at}; training stopped before the optimizer step, so the weights were not updated with it"
+    return f"{what} {at}; training stopped, and this batch never reached the weights"
 
 
 def _names(names: Sequence[str]) -> str:
