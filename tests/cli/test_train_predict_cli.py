@@ -99,3 +99,11 @@ def test_other_formats_train_the_same_as_csv(tmp_path, suffix):
 def test_python_module_and_console_script_agree(tmp_path):
     version = trainguard("--version", cwd=tmp_path).stdout
     assert version.startswith("trainguard, version ")
+
+
+def test_user_text_in_brackets_is_printed_verbatim(tmp_path):
+    # Column names and messages are user data, never rich markup: "[y]" must survive intact.
+    pd.DataFrame({"[x]": range(40), "[y]": [0, 1] * 20}).to_csv(tmp_path / "b.csv", index=False)
+    result = trainguard("train", "b.csv", "--target", "[z]", cwd=tmp_path, check=False)
+    assert result.returncode == 2
+    assert "'[z]'" in result.stderr and "--target [y]" in result.stderr

@@ -2,6 +2,9 @@
 
 Exit codes: 0 success, 2 bad input or usage (a one-line message saying what, where and the fix),
 1 an internal error (a bug: please report it). ``--debug`` shows the traceback in both cases.
+``trainguard check --fail-on error|warning`` also exits 1 when such a finding is found (for CI);
+without ``--fail-on`` it exits 0 whatever it finds. ``train`` refuses an error finding (target
+leakage, a feature that copies the target) with exit 2 unless it is named with ``--allow ID``.
 """
 
 from __future__ import annotations
@@ -17,16 +20,20 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from trainguard import __version__
-from trainguard.cli.console import RichReporter, print_finding
+from trainguard.cli.console import RichReporter, print_check_report, print_finding
 from trainguard.data.target import TASKS
+from trainguard.diagnose.run import check as run_checks
 from trainguard.errors import EXIT_INTERNAL, TrainguardError
 from trainguard.models import available_candidates
 from trainguard.track.run_folder import to_json
 from trainguard.workflow.run import Run
 from trainguard.workflow.train import DEFAULT_SEED, DEFAULT_SPLIT, TrainConfig, train
 
+#: ``trainguard check --fail-on``: findings at or above the chosen severity were found.
+EXIT_FINDINGS = 1
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
@@ -40,14 +47,14 @@ def _fail(exc: BaseException, debug: bool) -> None:
     if debug:
         console.print(traceback.format_exc(), markup=False)
     if isinstance(exc, TrainguardError):
-        console.print(f"[bold red]error:[/] {exc}", markup=True)
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True)
         sys.exit(exc.exit_code)
     if isinstance(exc, KeyboardInterrupt):
         console.print("interrupted: nothing was saved.")
         sys.exit(130)
     hint = "" if debug else " Run again with --debug for the traceback,"
     console.print(
-        f"[bold red]internal error:[/] {type(exc).__name__}: {exc}.{hint} and please report it.",
+        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}.{hint} and please report it.",
         markup=True,
     )
     sys.exit(EXIT_INTERNAL)
@@ -120,20 +127,23 @@ def cli() -> None:
 @click.option("--name", help="Run name, used for the default run folder.")
 @click.option("-j", "--jobs", type=int, default=-1, show_default=True,
               help="CPU cores for models that can use several (-1: all).")
+@click.option("--allow", multiple=True, metavar="CHECK_IDS",
+              help="Continue past these error findings (e.g. target-leak-feature) instead of "
+                   "stopping; comma-separated or repeated.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the final result and errors.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout and nothing else.")
 @debug_option
 def train_command(data: str, target: str, task: str | None, metric: str | None, split: str,
                   group: str | None, time_column: str | None, seed: int, categorical: Sequence[str],
                   drop: Sequence[str], ids: Sequence[str], models: str | None, no_refit: bool,
-                  out: str | None, runs_dir: str, name: str | None, jobs: int, quiet: bool,
-                  as_json: bool, debug: bool) -> None:
+                  out: str | None, runs_dir: str, name: str | None, jobs: int,
+                  allow: Sequence[str], quiet: bool, as_json: bool, debug: bool) -> None:
     """Train and evaluate models on DATA (CSV, TSV, Parquet, Feather, JSON Lines) to predict --target."""
     config = TrainConfig(
         target=target, task=task, metric=metric, split=split, group=group, time=time_column,
         seed=seed, categorical=_names(categorical), drop=_names(drop), ids=_names(ids),
         models=_names([models]) if models else None, refit=not no_refit, out=out,
-        runs_dir=runs_dir, name=name, n_jobs=jobs,
+        runs_dir=runs_dir, name=name, n_jobs=jobs, allow=_names(allow),
     )
 
     def action() -> None:
@@ -150,6 +160,52 @@ def train_command(data: str, target: str, task: str | None, metric: str | None, 
 
 
 train_command.name = "train"
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("data", type=click.Path(dir_okay=True, path_type=str))
+@click.option("-t", "--target", required=True, help="Column to predict.")
+@click.option("--task", type=click.Choice(TASKS), help="Override the inferred task.")
+@click.option("--split", "split", default=DEFAULT_SPLIT, show_default=True,
+              help="Train, validation and test shares, as for train.")
+@click.option("--group", help="Column whose values must stay on one side of the split.")
+@click.option("--time", "time_column", help="Time column: split in time order, as train would.")
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True,
+              help="Seed of the split (the leakage check uses its training rows).")
+@click.option("--categorical", multiple=True, metavar="COLS", help="Treat these columns as categories.")
+@click.option("--drop", multiple=True, metavar="COLS", help="Leave these columns out entirely.")
+@click.option("--id", "ids", multiple=True, metavar="COLS", help="Identifier columns (not features).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="never",
+              show_default=True,
+              help="Exit 1 when a finding of this severity or worse is found (for CI).")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON on stdout.")
+@debug_option
+def check(data: str, target: str, task: str | None, split: str, group: str | None,
+          time_column: str | None, seed: int, categorical: Sequence[str], drop: Sequence[str],
+          ids: Sequence[str], fail_on: str, as_json: bool, debug: bool) -> None:
+    """Check DATA for problems before training: missing values, duplicates, identifiers,
+    imbalance, target leakage (on the training rows of the split train would make), overlap
+    and shift between the split's parts. Nothing is trained or saved.
+
+    Exit codes: 0 when the checks ran (findings are printed, whatever their severity), 2 for bad
+    input, and 1 with --fail-on error|warning when a finding that severe is found.
+    """
+    config = TrainConfig(
+        target=target, task=task, split=split, group=group, time=time_column, seed=seed,
+        categorical=_names(categorical), drop=_names(drop), ids=_names(ids),
+    )
+
+    def action() -> None:
+        report = run_checks(data, config=config)
+        if as_json:
+            click.echo(to_json(report.to_dict()))
+        else:
+            print_check_report(Console(highlight=False, soft_wrap=True), report)
+        worst = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[fail_on]
+        if any(str(f.severity) in worst for f in report.findings):
+            sys.exit(EXIT_FINDINGS)
+
+    _guarded(debug, action)
 
 
 def _summary(run: Run) -> dict[str, Any]:
@@ -189,7 +245,7 @@ def predict(run_dir: str, data: str, output: str | None, proba: bool, quiet: boo
             return
         _write_atomically(frame, Path(output))
         if not quiet:
-            console.print(f"wrote {len(frame)} predictions to {output}")
+            console.print(f"wrote {len(frame)} predictions to {escape(output)}")
 
     _guarded(debug, action)
 

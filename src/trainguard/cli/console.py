@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from trainguard.data.schema import Schema
@@ -31,7 +32,35 @@ def _fmt(value: Any, digits: int = 4) -> str:
 
 def print_finding(console: Console, finding: Finding) -> None:
     style = SEVERITY_STYLE[finding.severity]
-    console.print(f"[{style}]{finding.severity}[/] {finding.one_line()}", highlight=False)
+    console.print(f"[{style}]{finding.severity}[/] {escape(finding.one_line())}", highlight=False)
+
+
+def findings_table(findings: list[Finding], *, title: str = "Findings") -> Table:
+    """A compact table: severity, id, message and fix (evidence is in --json and the manifest)."""
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("finding and fix", overflow="fold")
+    for finding in findings:
+        style = SEVERITY_STYLE[finding.severity]
+        text = escape(finding.message) + (f"\n[dim]fix: {escape(finding.fix)}[/]" if finding.fix else "")
+        table.add_row(f"[{style}]{finding.severity}[/]", finding.id, text)
+    return table
+
+
+def print_check_report(console: Console, report: Any) -> None:
+    """What ``trainguard check`` prints: the data, the split the leakage check used, the findings."""
+    sizes = report.split["sizes"]
+    console.print(f"{escape(report.source)}: {report.rows} rows, {report.columns} columns; target "
+                  f"{escape(repr(report.target))} ({report.task}); {report.split['strategy']} split "
+                  + ", ".join(f"{k} {v}" for k, v in sizes.items())
+                  + f" (seed {report.split['seed']}; leakage checked on training rows only)",
+                  highlight=False)
+    if report.findings:
+        console.print(findings_table(report.findings))
+    counts = report.counts()
+    console.print(", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items())
+                  + ("" if report.findings else ": no problems found"), highlight=False)
 
 
 class RichReporter(Reporter):
@@ -55,7 +84,7 @@ class RichReporter(Reporter):
         if self.quiet:
             return
         self.console.print(
-            f"  {summary['source']}: {summary['rows']} rows, {summary['columns']} columns"
+            f"  {escape(summary['source'])}: {summary['rows']} rows, {summary['columns']} columns"
             + (f", {summary['rows_used']} with a target" if summary["rows_used"] != summary["rows"] else ""),
             highlight=False,
         )
@@ -66,11 +95,12 @@ class RichReporter(Reporter):
         table = Table(title="Columns", title_justify="left", show_edge=False, pad_edge=False)
         for header in ("column", "role", "why", "missing"):
             table.add_column(header)
-        table.add_row(target.name, f"[bold]target ({target.task})[/]", target.reason,
+        table.add_row(escape(target.name), f"[bold]target ({target.task})[/]", escape(target.reason),
                       str(target.n_dropped) if target.n_dropped else "")
         for spec in schema.columns:
             role = str(spec.role) if spec.is_feature else f"[dim]{spec.role} (not a feature)[/]"
-            table.add_row(spec.name, role, spec.reason, str(spec.n_missing) if spec.n_missing else "")
+            table.add_row(escape(spec.name), role, escape(spec.reason),
+                          str(spec.n_missing) if spec.n_missing else "")
         self.console.print(table)
 
     def split(self, split: Split) -> None:
@@ -85,7 +115,7 @@ class RichReporter(Reporter):
         if self.quiet:
             return
         if result.error:
-            self.console.print(f"  [red]✗[/] {result.name}: {result.error}", highlight=False)
+            self.console.print(f"  [red]✗[/] {result.name}: {escape(result.error)}", highlight=False)
         else:
             self.console.print(f"  {result.name}: validation {_fmt(result.val_score)} "
                                f"[dim]({result.fit_seconds:.1f}s)[/]", highlight=False)
@@ -127,9 +157,9 @@ class RichReporter(Reporter):
             self.console.print("  " + "   ".join(headline), highlight=False)
         self.console.print(f"Model: [bold]{run.model_name}[/], fit on {run.manifest['model']['fit_on']}",
                            highlight=False)
-        self.console.print(f"Run saved to [bold]{run.path}[/]", highlight=False)
+        self.console.print(f"Run saved to [bold]{escape(str(run.path))}[/]", highlight=False)
         self.console.print(
-            f"[dim]Score new rows: trainguard predict {run.path} NEW.csv -o predictions.csv[/]",
+            f"[dim]Score new rows: trainguard predict {escape(str(run.path))} NEW.csv -o predictions.csv[/]",
             highlight=False,
         )
 

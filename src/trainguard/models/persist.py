@@ -18,6 +18,12 @@ from trainguard.errors import DataError
 # trainguard." so a crafted file cannot name an arbitrary callable that happens to live here.
 TRUSTED_TYPES: frozenset[str] = frozenset({
     "trainguard.features.preprocess.DatetimeFeatures",
+    # The MLP candidate. A saved estimator holds its network as NumPy arrays and rebuilds it from
+    # its own constructor arguments; loading calls no code named by the file (see
+    # NeuralNet*._restore_module). Adam is its default optimizer *class*, stored as a reference.
+    "trainguard.nn.estimators.NeuralNetClassifier",
+    "trainguard.nn.estimators.NeuralNetRegressor",
+    "torch.optim.adam.Adam",
 })
 # Plain Python and NumPy types skops does not trust by default but that our pipelines contain.
 # functools.partial is safe to allow because the function it wraps is checked on its own.

@@ -13,8 +13,10 @@ from trainguard.nn.callbacks import (
     History,
     LoggerCallback,
     LRScheduler,
+    ModelCheckpoint,
     ProgressBar,
 )
+from trainguard.nn.checkpointing import CheckpointError
 from trainguard.nn.guards import (
     EpochLengthError,
     GuardError,
@@ -26,12 +28,15 @@ from trainguard.nn.guards import (
     check_loss_inputs,
     diagnose_nonfinite,
 )
+from trainguard.nn.lr_finder import LRFinderResult
+from trainguard.nn.precision import Precision
 from trainguard.nn.seed import seed_everything
 from trainguard.nn.trainer import FitState, Trainer
 
 __all__ = [
     "Callback",
     "CallbackList",
+    "CheckpointError",
     "EarlyStopping",
     "EpochLengthError",
     "FitState",
@@ -39,10 +44,13 @@ __all__ = [
     "GuardError",
     "Guards",
     "History",
+    "LRFinderResult",
     "LRScheduler",
     "LoggerCallback",
     "LossMismatchError",
+    "ModelCheckpoint",
     "NonFiniteError",
+    "Precision",
     "ProgressBar",
     "Trainer",
     "TrainguardWarning",
@@ -51,3 +59,19 @@ __all__ = [
     "diagnose_nonfinite",
     "seed_everything",
 ]
+
+# The scikit-learn estimators import scikit-learn (seconds); load them on first use (PEP 562).
+_LAZY = {
+    "NeuralNetClassifier": "trainguard.nn.estimators",
+    "NeuralNetRegressor": "trainguard.nn.estimators",
+    "MLP": "trainguard.nn.mlp",
+}
+__all__ += list(_LAZY)
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,9 @@ loops get wrong:
 
 ``trainer.epoch`` counts completed epochs and ``trainer.global_step`` processed batches (including
 batches a lenient NaN policy skipped) over the Trainer's life; each ``fit(epochs=n)`` trains ``n``
-more epochs. :meth:`Trainer.state_dict` gathers everything a checkpoint needs.
+more epochs. :meth:`Trainer.state_dict` gathers everything a checkpoint needs; ModelCheckpoint
+writes it and ``fit(..., epochs=N, resume_from=dir)`` continues a killed run exactly, ``N`` then
+being the run's total (see :mod:`trainguard.nn.checkpointing`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -37,6 +40,7 @@ from trainguard.errors import ConfigError, DataError
 from trainguard.nn.callbacks.base import Callback, CallbackList, Logs
 from trainguard.nn.callbacks.history import History
 from trainguard.nn.callbacks.progress import ProgressBar
+from trainguard.nn.checkpointing import open_resume
 from trainguard.nn.data import BatchSource, LoadedBatch, as_batch_source, batch_rows, call_module
 from trainguard.nn.grads import grads_of, total_grad_norm
 from trainguard.nn.guards.base import GuardError, first_error, warn_finding
@@ -65,10 +69,19 @@ from trainguard.nn.guards.nonfinite import (
     reproduce_step,
     skipped_finding,
 )
+from trainguard.nn.precision import (
+    Precision,
+    autocast_factory,
+    loss_scale_finding,
+    make_scaler,
+    resolve_precision,
+)
 from trainguard.nn.seed import rng_state, seed_everything, set_rng_state, use_deterministic_algorithms
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from trainguard.nn.lr_finder import LRFinderResult
 
 OptimizerSpec = (
     Optimizer
@@ -112,6 +125,8 @@ class Trainer:
     available. ``guards``: ``True``, ``False`` or :class:`~trainguard.nn.guards.Guards`.
     ``verbose``: 0 silent (guard warnings go through :mod:`warnings`), 1 progress bar on terminals
     and epoch lines elsewhere, 2 epoch lines only; at 1 and 2 guard warnings are printed instead.
+    ``precision``: ``"32"`` (default), ``"bf16"`` (bfloat16 autocast, CUDA or CPU) or ``"16-mixed"``
+    (float16 autocast with a GradScaler, CUDA only); see :mod:`trainguard.nn.precision`.
     """
 
     def __init__(
@@ -125,6 +140,7 @@ class Trainer:
         deterministic: bool = False,
         guards: bool | Guards = True,
         verbose: int = 0,
+        precision: Precision | str = "32",
     ) -> None:
         if not isinstance(module, nn.Module):
             raise ConfigError(
@@ -148,6 +164,10 @@ class Trainer:
         self.module = module.to(self.device)
         self.loss_fn = loss
         self.guards = Guards.resolve(guards).for_device(self.device)
+        self.precision = resolve_precision(precision, self.device)
+        self._autocast = autocast_factory(self.precision, self.device)
+        #: The float16 GradScaler (``precision="16-mixed"``), else ``None``; checkpoint its state_dict().
+        self.scaler = make_scaler(self.precision, self.device)
         self.seed, self.deterministic, self.verbose = seed, deterministic, verbose
         self.trainable_parameters = _trainable(module)
         self.optimizer = build_optimizer(optimizer, module, self.trainable_parameters)
@@ -175,22 +195,34 @@ class Trainer:
         steps_per_epoch: int | None = None,
         batch_size: int = 32,
         shuffle: bool = True,
+        resume_from: str | os.PathLike[str] | None = None,
     ) -> History:
         """Train ``epochs`` more epochs; returns (and keeps as ``trainer.history``) this fit's History.
 
         ``batch_size`` and ``shuffle`` apply to in-memory data and Datasets; DataLoaders and batch
         iterables batch themselves. ``steps_per_epoch`` declares the epoch length (required for a
         one-shot generator over several epochs).
+
+        ``resume_from``: a :class:`~trainguard.nn.callbacks.ModelCheckpoint` file or directory (its
+        ``last.ckpt``). Training continues after the checkpoint's last completed epoch, with every
+        weight, optimizer/scheduler/callback state, counter and RNG as they were, so the result equals
+        an uninterrupted run bit for bit on the CPU. Here ``epochs`` is the run's *total*, not "more":
+        re-running the original ``fit(..., epochs=N)`` call with ``resume_from`` added finishes it.
         """
         _check_int("epochs", epochs, minimum=0)
         _check_int("batch_size", batch_size, minimum=1)
         if steps_per_epoch is not None:
             _check_int("steps_per_epoch", steps_per_epoch, minimum=1)
+        resume = None if resume_from is None else open_resume(self, resume_from, epochs)
         self._ensure_seeded()
+        if resume is not None:  # counters first: the fit starts at the checkpoint's epoch
+            self.epoch, self.global_step, epochs = resume.epoch, resume.global_step, resume.remaining(epochs)
         state = self._start_fit(train, val, epochs, steps_per_epoch, batch_size, shuffle)
         logs: Logs = {}
         try:
             self.callbacks.on_train_begin({})
+            if resume is not None:  # the rest after on_train_begin, which resets callback state
+                resume.apply(self)
             for epoch in range(state.first_epoch, state.first_epoch + epochs):
                 logs = self._run_epoch(epoch, state)
                 if self.stop_training:
@@ -205,6 +237,34 @@ class Trainer:
                 self._monitor.reset()  # drop references to batches
         return self.history
 
+    def lr_find(
+        self,
+        train: Any,
+        start_lr: float = 1e-7,
+        end_lr: float = 10,
+        num_steps: int = 100,
+        smooth: float = 0.05,
+        diverge_factor: float = 4.0,
+        batch_size: int | None = None,
+    ) -> LRFinderResult:
+        """Sweep the learning rate exponentially over ``num_steps`` batches and suggest one.
+
+        Weights, optimizer, scaler and RNG state are restored afterwards, so the next ``fit`` starts
+        exactly as if the sweep never ran. See :func:`trainguard.nn.lr_finder.lr_find`.
+        """
+        from trainguard.nn.lr_finder import lr_find
+
+        return lr_find(
+            self,
+            train,
+            start_lr=start_lr,
+            end_lr=end_lr,
+            num_steps=num_steps,
+            smooth=smooth,
+            diverge_factor=diverge_factor,
+            batch_size=batch_size,
+        )
+
     def evaluate(self, data: Any, batch_size: int | None = None) -> dict[str, float]:
         """Mean loss over ``data`` (sample-weighted), in eval mode without gradients."""
         source = self._source(data, role="evaluate", batch_size=batch_size or self._batch_size, shuffle=False)
@@ -216,7 +276,7 @@ class Trainer:
             data, role="predict", batch_size=batch_size or self._batch_size, shuffle=False, targets=False
         )
         outputs = []
-        with _evaluating(self.module), torch.no_grad():
+        with _evaluating(self.module), torch.no_grad(), self._autocast():
             for batch in source.epoch():
                 out = call_module(self.module, batch.x)
                 if not isinstance(out, Tensor):
@@ -228,7 +288,10 @@ class Trainer:
                 outputs.append(out.detach())
         if not outputs:
             raise DataError("predict got no batches", where="Trainer.predict", fix="pass at least one sample")
-        return torch.cat(outputs).cpu()
+        predictions = torch.cat(outputs).cpu()
+        if self.precision != "32" and predictions.is_floating_point():  # autocast outputs: bf16/fp16
+            predictions = predictions.to(_float_dtype(self.module))
+        return predictions
 
     @property
     def console(self) -> Console:
@@ -267,7 +330,9 @@ class Trainer:
         if state.get("rng") is not None:
             set_rng_state(state["rng"])
         if state.get("shuffle_generator") is not None:
-            self._generator = torch.Generator()
+            if self._generator is None:
+                self._generator = torch.Generator()
+            # in place: the current fit's batch sources hold this very generator
             self._generator.set_state(state["shuffle_generator"])
 
     # --- fit setup -------------------------------------------------------------------------------
@@ -375,24 +440,40 @@ class Trainer:
         logs: Logs = {"batch": batch_index, "size": rows}
         self.callbacks.on_batch_begin(step, logs)
         self.optimizer.zero_grad(set_to_none=True)
-        output = call_module(self.module, batch.x)
-        first = state.first_batch_pending
-        if first:
-            state.first_batch_pending = False
-            self._check_first_batch(output, batch.y)
-        loss = self.loss_fn(output, batch.y)
+        with self._autocast():  # forward and loss only, as torch.autocast recommends
+            output = call_module(self.module, batch.x)
+            first = state.first_batch_pending
+            if first:
+                state.first_batch_pending = False
+                self._check_first_batch(output, batch.y)
+            loss = self.loss_fn(output, batch.y)
         if first:
             _check_scalar_loss(loss)
-        loss.backward()
-        gnorm = total_grad_norm(self.trainable_parameters) if state.needs_grad_norm else None
+        scaler = self.scaler
+        if scaler is None:
+            loss.backward()
+        else:
+            scaler.scale(loss).backward()
+            scaler.unscale_(self.optimizer)  # true gradients for the norm, the guard and clipping
+        gnorm = _step_grad_norm(self.trainable_parameters) if state.needs_grad_norm else None
         self.grad_norm = gnorm
-        ok = self._guard_step(epoch, batch_index, batch, loss, gnorm, state, stats)
-        skipped = ok is False
-        if not skipped:
-            self.callbacks.on_before_optimizer_step(step, logs)
-            self.optimizer.step()
-            stats.add(loss, rows, gnorm, ok if isinstance(ok, Tensor) else None)
+        try:
+            ok = self._guard_step(epoch, batch_index, batch, loss, gnorm, state, stats)
+            skipped = ok is False
+            if not skipped:
+                self.callbacks.on_before_optimizer_step(step, logs)
+                if scaler is None:
+                    self.optimizer.step()
+                else:
+                    scaler.step(self.optimizer)  # the scaler skips it if the gradients overflowed
+                flag = ok if isinstance(ok, Tensor) else None
+                stats.add(loss, rows, gnorm, flag, scaled=scaler is not None)
+        finally:
+            if scaler is not None:
+                scaler.update()  # close the scaler's step even when a guard raised, so fit can run again
         self.global_step += 1
+        if scaler is not None and self._monitor is not None:
+            self._check_loss_scale(scaler, epoch)
         logs["loss"], logs["skipped"] = loss.detach(), skipped
         self.callbacks.on_batch_end(step, logs)
         if self._monitor is not None and self._monitor.check_every > 1 and self._monitor.due():
@@ -400,6 +481,8 @@ class Trainer:
 
     def _epoch_logs(self, epoch: int, received: int, stats: _EpochStats, state: FitState) -> Logs:
         logs = stats.read()
+        if self.scaler is not None:
+            logs["loss_scale"] = self.scaler.get_scale()
         if self.guards.nonfinite in ("skip_batch", "reduce_lr"):
             logs["nonfinite_skipped"] = stats.skipped
         if stats.skipped and stats.first_skipped is not None:
@@ -457,7 +540,17 @@ class Trainer:
         loss_value = loss.detach()
         data_ok = state.train.data_ok(batch)
         deferred = monitor.check_every > 1
-        ok = _finite_flag(loss_value, gnorm, data_ok) if deferred else _finite_now(loss_value, gnorm, data_ok)
+        # With a GradScaler, Inf gradients are its overflow signal (it skips the step): judge loss and data.
+        judged = gnorm if self.scaler is None else None
+        ok: bool | Tensor
+        if deferred:
+            ok = _finite_flag(loss_value, judged, data_ok)
+        else:
+            ok = stats.finite_now(loss, gnorm, judge_gnorm=judged is not None, data_ok=data_ok)
+            if ok:  # the usual step: only its norm is kept (for a later diagnosis), nothing to poll
+                if gnorm is not None:
+                    monitor.norms.append((self.global_step, gnorm))
+                return True
         monitor.record(
             StepRecord(
                 epoch, self.global_step, batch_index, batch.ref, loss_value, gnorm, ok, data_ok, batch.nbytes
@@ -477,6 +570,15 @@ class Trainer:
     def _poll_nonfinite(self, state: FitState, stats: _EpochStats) -> None:
         if self._monitor is not None and (bad := self._monitor.poll()):
             self._handle_nonfinite(bad, state, stats)
+
+    def _check_loss_scale(self, scaler: torch.amp.GradScaler, epoch: int) -> None:
+        """Every ``check_every`` steps (one host sync): stop if the scaler has been skipping every step."""
+        assert self._monitor is not None
+        if self.global_step % self._monitor.check_every:
+            return
+        finding = loss_scale_finding(scaler.get_scale(), epoch=epoch, step=self.global_step - 1)
+        if finding is not None:
+            self._raise(NonFiniteError, finding)
 
     def _handle_nonfinite(self, bad: list[StepRecord], state: FitState, stats: _EpochStats) -> None:
         policy = self.guards.nonfinite
@@ -514,7 +616,8 @@ class Trainer:
         else:
             x, y = batch
             inputs, targets = count_all(x, "inputs"), count_all(y, "targets")
-            repro = _safe_reproduce(self.module, self.loss_fn, x, y)
+            with self._autocast():  # re-run the batch in the precision it failed in
+                repro = _safe_reproduce(self.module, self.loss_fn, x, y)
         evidence = NonFiniteEvidence(
             epoch=rec.epoch,
             step=rec.step,
@@ -592,7 +695,7 @@ class Trainer:
     def _evaluate_source(self, source: BatchSource) -> dict[str, float]:
         total = torch.zeros((), dtype=_accumulator_dtype(self.device), device=self.device)
         samples = 0
-        with _evaluating(self.module), torch.no_grad():
+        with _evaluating(self.module), torch.no_grad(), self._autocast():
             for batch in source.epoch():
                 loss = self.loss_fn(call_module(self.module, batch.x), batch.y)
                 rows = batch_rows(batch.x)
@@ -644,9 +747,30 @@ class _EpochStats:
         self.host = [0.0, 0, 0.0, 0]  # the same four, summed on the host
         self.skipped = 0
         self.first_skipped: StepRecord | None = None
+        self._read: tuple[Tensor, Tensor | None, float, float | None] | None = None
 
-    def add(self, loss: Tensor, rows: int, gnorm: Tensor | None, ok: Tensor | None) -> None:
+    def finite_now(
+        self, loss: Tensor, gnorm: Tensor | None, *, judge_gnorm: bool, data_ok: Tensor | None
+    ) -> bool:
+        """The NaN guard's verdict read at once; the values read are kept so :meth:`add` needn't re-read."""
+        loss_f = loss.item()
+        gnorm_f = None if gnorm is None else gnorm.item()
+        self._read = (loss, gnorm, loss_f, gnorm_f)
+        return (
+            math.isfinite(loss_f)
+            and (not judge_gnorm or gnorm_f is None or math.isfinite(gnorm_f))
+            and (data_ok is None or bool(data_ok))
+        )
+
+    def add(
+        self, loss: Tensor, rows: int, gnorm: Tensor | None, ok: Tensor | None, scaled: bool = False
+    ) -> None:
         value = loss.detach()
+        if scaled and gnorm is not None:  # GradScaler overflow steps have Inf norms: average the finite ones
+            counted = torch.isfinite(gnorm) if ok is None else torch.isfinite(gnorm) & ok
+            self.gnorm_sum.add_(torch.where(counted, gnorm, 0.0))
+            self.gnorm_steps.add_(counted.to(self.dtype))
+            gnorm = None
         if ok is not None:
             self.loss_sum.add_(torch.where(ok, value, 0.0), alpha=rows)
             self.rows_sum.add_(ok.to(self.dtype), alpha=rows)
@@ -654,10 +778,15 @@ class _EpochStats:
                 self.gnorm_sum.add_(torch.where(ok, gnorm, 0.0))
                 self.gnorm_steps.add_(ok.to(self.dtype))
         elif self.on_host:
-            self.host[0] += value.item() * rows
+            read, self._read = self._read, None
+            if read is not None and read[0] is loss and read[1] is gnorm:  # read by finite_now
+                loss_f, gnorm_f = read[2], read[3]
+            else:
+                loss_f, gnorm_f = value.item(), None if gnorm is None else gnorm.item()
+            self.host[0] += loss_f * rows
             self.host[1] += rows
-            if gnorm is not None:
-                self.host[2] += gnorm.item()
+            if gnorm_f is not None:
+                self.host[2] += gnorm_f
                 self.host[3] += 1
         else:
             self.loss_sum.add_(value, alpha=rows)
@@ -752,7 +881,11 @@ def _check_owns_parameters(optimizer: Optimizer, module: nn.Module) -> None:
 def _callback_list(
     callbacks: Iterable[Callback], verbose: int, trainer: Trainer
 ) -> tuple[CallbackList, History]:
-    """History first (unless the user placed one), the user's callbacks, then a ProgressBar if verbose."""
+    """History first (unless the user placed one), the user's callbacks, then a ProgressBar if verbose.
+
+    Callbacks marked ``runs_last`` (ModelCheckpoint) go after all others, so a checkpoint taken at
+    an epoch's end already holds what every other callback did at that epoch's end.
+    """
     given = list(callbacks)
     history = next((cb for cb in given if isinstance(cb, History)), None)
     ordered = given
@@ -761,6 +894,7 @@ def _callback_list(
         ordered = [history, *given]
     if verbose and not any(isinstance(cb, ProgressBar) for cb in ordered):
         ordered.append(ProgressBar(verbose))
+    ordered.sort(key=lambda cb: bool(getattr(cb, "runs_last", False)))  # stable: order otherwise kept
     return CallbackList(ordered, trainer=trainer), history
 
 
@@ -825,21 +959,29 @@ def _safe_reproduce(module: nn.Module, loss_fn: Any, x: Any, y: Any) -> Reproduc
         return Reproduction("unavailable", note=f"re-running the batch raised {type(exc).__name__}: {exc}")
 
 
+def _step_grad_norm(params: Sequence[nn.Parameter]) -> Tensor | None:
+    """The per-step total gradient norm: :func:`total_grad_norm`'s value at about a third of its cost.
+
+    ``nn.utils.get_total_norm`` groups the gradients by device and dtype and takes one norm per
+    tensor in Python on every call; with every gradient on one device (the usual case) one
+    ``_foreach_norm`` and one norm of the stacked results give the same number. Gradients spread
+    over several devices fall back to the general function.
+    """
+    grads = [p.grad for p in params if p.grad is not None]
+    if not grads:
+        return None
+    try:
+        return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
+    except RuntimeError:  # norms on several devices cannot be stacked
+        return total_grad_norm(params)
+
+
 def _finite_flag(loss: Tensor, gnorm: Tensor | None, data_ok: Tensor | None) -> Tensor:
     """The step's verdict as a device bool, computed without a host sync."""
     ok = torch.isfinite(loss).all()
     if gnorm is not None:
         ok = ok & torch.isfinite(gnorm)
     return ok if data_ok is None else ok & data_ok
-
-
-def _finite_now(loss: Tensor, gnorm: Tensor | None, data_ok: Tensor | None) -> bool:
-    """The step's verdict read immediately: on the CPU, reading scalars beats launching kernels."""
-    return (
-        math.isfinite(loss.item())
-        and (gnorm is None or math.isfinite(gnorm.item()))
-        and (data_ok is None or bool(data_ok))
-    )
 
 
 def _trainable(module: nn.Module) -> list[nn.Parameter]:

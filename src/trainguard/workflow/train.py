@@ -25,6 +25,8 @@ from trainguard.data.schema import Schema, coerce_features, infer_schema, parse_
 from trainguard.data.target import TASKS, Target, prepare_target
 from trainguard.data.validate import check_duplicate_columns
 from trainguard.diagnose.findings import Finding, Severity
+from trainguard.diagnose.run import refuse, run_data_checks, sort_findings, validate_allow
+from trainguard.diagnose.training_checks import check_training
 from trainguard.errors import ConfigError, DataError, TrainguardError
 from trainguard.evaluate.metrics import Metric, default_metric, get_metric
 from trainguard.evaluate.sealed import SealedTestSet
@@ -62,11 +64,13 @@ class TrainConfig:
     name: str | None = None
     n_jobs: int = 1
     bootstrap_resamples: int = 1000
+    # Error findings (ids) to continue past; see trainguard.diagnose.run.ALLOWABLE.
+    allow: Sequence[str] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("categorical", "drop", "ids"):
+        for key in ("categorical", "drop", "ids", "allow"):
             data[key] = list(data[key])
         data["models"] = list(self.models) if self.models else None
         return data
@@ -164,6 +168,7 @@ def _check_options(config: TrainConfig) -> SplitFractions:
         else:
             raise errors[0]
     resolve_candidates(list(config.models or []))
+    validate_allow(config.allow)
     return fractions
 
 
@@ -263,6 +268,13 @@ def train(
         split = _split(prepared, config, fractions)
         task = prepared.target.task
         metric = get_metric(config.metric or default_metric(task), task)
+        # Data, leakage (training rows only) and split checks; an error not named with
+        # --allow stops the run here, before anything is fit, printed or saved.
+        times = _check_time_column(prepared.frame, config.time) if config.time else None
+        findings += run_data_checks(prepared.frame, prepared.target, prepared.schema, split,
+                                    group=config.group, time=config.time, times=times,
+                                    seed=config.seed)
+        findings = sort_findings(refuse(findings, config.allow))
     reporter.data({"source": prepared.source, "rows": prepared.n_rows_read,
                    "columns": prepared.frame.shape[1], "rows_used": len(prepared.frame)})
     reporter.roles(prepared.schema, prepared.target)
@@ -286,7 +298,8 @@ def train(
     if best is None or best.pipeline is None or baseline is None or baseline.pipeline is None:
         errors = "; ".join(f"{r.name}: {r.error}" for r in board.results if r.error)
         raise RuntimeError(f"no candidate could be trained ({errors})")
-    post = _failed_candidates(board) + _warn_if_no_better_than_baseline(board)
+    post = (_failed_candidates(board) + _warn_if_no_better_than_baseline(board)
+            + check_training(board))
     for finding in post:
         reporter.finding(finding)
     findings += post

@@ -1,6 +1,7 @@
 """Callbacks for :class:`trainguard.nn.Trainer`: one small class per behaviour."""
 
 from trainguard.nn.callbacks.base import Callback, CallbackList
+from trainguard.nn.callbacks.checkpoint import ModelCheckpoint
 from trainguard.nn.callbacks.early_stopping import EarlyStopping, infer_mode, is_improvement
 from trainguard.nn.callbacks.grad_clip import GradientClipping
 from trainguard.nn.callbacks.history import History
@@ -16,6 +17,7 @@ __all__ = [
     "History",
     "LRScheduler",
     "LoggerCallback",
+    "ModelCheckpoint",
     "ProgressBar",
     "infer_mode",
     "is_improvement",

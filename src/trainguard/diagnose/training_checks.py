@@ -1,0 +1,81 @@
+"""Checks after training: is the chosen model overfitting, or barely learning at all?
+
+Both are judged against the dummy baseline, which makes one rule work for every metric: the
+*gain* of a score is how far it is from the baseline's validation score in the good direction,
+and the *room* is how far the baseline is from a perfect score (1 for scores, 0 for losses).
+
+* ``overfitting``: most of what the model gained on training rows is gone on validation rows.
+  Flexible models (forests, boosting) always score higher on training rows, so a gap alone is
+  not a finding; only a model keeping less than half (info) or a quarter (warning) of its
+  training gain, with a sizeable gap, is.
+* ``underfitting``: the model barely beats the baseline on validation AND on training rows (if it
+  did well on training rows, the problem would be overfitting instead).
+
+``no-better-than-baseline`` (in the training workflow) covers a model at or below the baseline.
+"""
+
+from __future__ import annotations
+
+import math
+
+from trainguard.diagnose.findings import Finding, Severity
+from trainguard.search.select import Leaderboard
+
+#: Share of the training gain kept on validation below which overfitting is noted / warned.
+KEPT_INFO = 0.5
+KEPT_WARN = 0.25
+#: Smallest train-validation gap (as a share of the room) worth a finding.
+MIN_GAP = 0.1
+#: Gains below this share of the room count as "barely better than the baseline".
+UNDERFIT = 0.05
+
+
+def _gain(score: float, reference: float, greater_is_better: bool) -> float:
+    return (score - reference) if greater_is_better else (reference - score)
+
+
+def check_training(board: Leaderboard) -> list[Finding]:
+    """Overfitting and underfitting of the selected model, judged on the leaderboard scores."""
+    best, baseline = board.best(), board.baseline()
+    if best is None or baseline is None:
+        return []
+    scores = (best.train_score, best.val_score, baseline.val_score)
+    if not all(isinstance(s, float | int) and math.isfinite(s) for s in scores):
+        return []
+    metric = board.metric
+    gib = metric.greater_is_better
+    reference = baseline.val_score
+    perfect = 1.0 if gib else 0.0
+    room = abs(perfect - reference)
+    if room <= 0:
+        return []
+    train_gain = _gain(best.train_score, reference, gib)
+    val_gain = _gain(best.val_score, reference, gib)
+    gap = train_gain - val_gain
+    evidence = {"model": best.name, "metric": metric.name, "train_score": best.train_score,
+                "validation_score": best.val_score, "baseline_validation_score": reference}
+    findings = []
+    if val_gain <= 0:
+        return []  # no-better-than-baseline says it
+    kept = val_gain / train_gain if train_gain > 0 else 1.0
+    if gap >= MIN_GAP * room and kept < KEPT_INFO:
+        findings.append(Finding(
+            "overfitting", Severity.WARNING if kept < KEPT_WARN else Severity.INFO,
+            f"{best.name} scores {metric.name} {best.train_score:.4g} on training rows but "
+            f"{best.val_score:.4g} on validation (baseline {reference:.4g}): it keeps only "
+            f"{kept:.0%} of its training gain",
+            "try a simpler or more regularised model (--models linear), fewer or less noisy "
+            "features, or more rows",
+            {**evidence, "share_of_gain_kept": round(kept, 4)},
+        ))
+    elif val_gain < UNDERFIT * room and train_gain < 2 * UNDERFIT * room:
+        findings.append(Finding(
+            "underfitting", Severity.WARNING,
+            f"{best.name} is barely better than the baseline on validation ({metric.name} "
+            f"{best.val_score:.4g} vs {reference:.4g}) and on its own training rows "
+            f"({best.train_score:.4g})",
+            "the features carry little signal about the target as given: add informative "
+            "features, check the target, or try a more flexible model",
+            {**evidence, "gain_share_of_room": round(val_gain / room, 4)},
+        ))
+    return findings
