@@ -577,7 +577,8 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):
 class NeuralNetRegressor(RegressorMixin, _NeuralNet):
     """A neural-network regressor trained by trainguard's guarded Trainer; ``y`` may be 2-D.
 
-    Targets are standardised internally (``y_mean_``, ``y_scale_``) and predictions mapped back:
+    Targets are standardised internally (``y_mean_``, ``y_scale_``, learned from the ``y`` of ``fit``
+    or of the first ``partial_fit``) and predictions mapped back:
     a freshly initialised network outputs values near 0 with unit spread, so a target around 1000
     would otherwise take most of the training budget just to reach the right scale. The loss is
     ``MSELoss`` on the standardised targets, so ``history_`` losses are in those units.

@@ -40,7 +40,7 @@ from trainguard.workflow.run import LEADERBOARD, MANIFEST, METRICS, MODEL, SPLIT
 
 DEFAULT_SEED = 42
 DEFAULT_SPLIT = "0.7,0.15,0.15"
-VERSIONED_PACKAGES = ("trainguard", "numpy", "pandas", "scikit-learn", "scipy", "skops", "pyarrow")
+VERSIONED_PACKAGES = ("trainguard", "numpy", "pandas", "scikit-learn", "scipy", "skops", "pyarrow", "torch")
 
 
 @dataclass
