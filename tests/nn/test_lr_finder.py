@@ -340,6 +340,7 @@ def test_empty_data_is_a_data_error(mlp: MakeMLP) -> None:
 def _result() -> LRFinderResult:
     lrs = list(np.logspace(-5, 0, 30))
     losses = [1.0 - 0.8 / (1 + np.exp(-4 * (np.log10(lr) + 2.5))) for lr in lrs]
+    losses[-1] = 50.0  # the step that diverged
     return LRFinderResult(
         lrs, losses, steepest_descent(lrs, losses), raw_losses=losses, stop_reason="diverged"
     )
@@ -374,6 +375,8 @@ def test_plot_uses_a_log_axis_and_marks_the_suggestion() -> None:
     assert lines[0][0] == (result.lrs, result.losses)
     assert lines[1][0] == ([result.suggested_lr], [result.suggested_loss]) and lines[1][1]["marker"] == "o"
     assert "legend" in names
+    (low, high), _ = next((args, kw) for name, args, kw in ax.calls if name == "set_ylim")
+    assert low < min(result.losses[:-1]) and max(result.losses[:-1]) < high  # the blow-up is cut off
 
 
 def test_plot_with_matplotlib() -> None:

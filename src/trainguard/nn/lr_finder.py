@@ -134,6 +134,10 @@ class LRFinderResult:
         ax.set_xscale("log")
         ax.set_xlabel("learning rate (log scale)")
         ax.set_ylabel("loss")
+        if self.stop_reason == DIVERGED and len(self.losses) > 2:  # the blow-up point would squash the rest
+            low, high = min(self.losses[:-1]), max(self.losses[:-1])
+            margin = 0.05 * (high - low) or 0.05 * abs(high) or 1.0
+            ax.set_ylim(low - margin, high + margin)
         lr, loss = self.suggested_lr, self.suggested_loss
         if lr is not None and loss is not None:
             ax.plot([lr], [loss], marker="o", markersize=8, color="red", linestyle="none",
