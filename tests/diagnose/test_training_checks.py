@@ -48,3 +48,45 @@ def test_underfitting():
 
 def test_no_better_than_baseline_is_left_to_its_own_finding():
     assert check_training(board("roc_auc", "binary", 0.9, 0.49, 0.5)) == []
+
+
+def _curve(train, val):
+    return [{"loss": a, "val_loss": b} for a, b in zip(train, val, strict=True)]
+
+
+def test_learning_curve_names_the_epoch_where_validation_loss_turned():
+    from trainguard.diagnose.training_checks import read_learning_curve
+
+    train = [1.0, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1]
+    val = [1.0, 0.8, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
+    finding = read_learning_curve(_curve(train, val), model="mlp")
+    assert finding is not None and finding.id == "learning-curve-overfitting"
+    assert finding.evidence["best_epoch"] == 3
+    assert "epoch 3" in finding.message
+
+
+def test_learning_curve_is_quiet_when_both_losses_fall_or_only_wobble():
+    from trainguard.diagnose.training_checks import read_learning_curve
+
+    falling = _curve([1, 0.8, 0.6, 0.5, 0.4, 0.3], [1, 0.85, 0.7, 0.6, 0.55, 0.5])
+    wobble = _curve([1, 0.8, 0.6, 0.5, 0.4, 0.3, 0.2], [1, 0.8, 0.7, 0.71, 0.7, 0.72, 0.715])
+    both_rise = _curve([1, 0.8, 0.6, 0.7, 0.8, 0.9, 1.0], [1, 0.8, 0.7, 0.8, 0.9, 1.0, 1.1])
+    assert read_learning_curve(falling) is None
+    assert read_learning_curve(wobble) is None
+    assert read_learning_curve(both_rise) is None
+
+
+def test_train_reports_the_mlp_curve_on_noisy_data(tmp_path):
+    import numpy as np
+    from datagen import make_table
+
+    import trainguard
+
+    frame = make_table("binary", n=300)
+    rng = np.random.default_rng(0)
+    for i in range(30):  # many pure-noise columns make a small net overfit quickly
+        frame[f"noise{i}"] = rng.normal(size=len(frame))
+    run = trainguard.train(frame, "churned", models=["mlp"], out=tmp_path / "r")
+    [curve] = [f for f in run.manifest["findings"] if f["id"] == "learning-curve-overfitting"]
+    assert curve["evidence"]["model"] == "mlp"
+    assert curve["evidence"]["val_loss_last"] > curve["evidence"]["val_loss_best"]

@@ -12,11 +12,16 @@ and the *room* is how far the baseline is from a perfect score (1 for scores, 0 
   did well on training rows, the problem would be overfitting instead).
 
 ``no-better-than-baseline`` (in the training workflow) covers a model at or below the baseline.
+
+For neural nets the per-epoch curves say more than two scores: :func:`read_learning_curve` finds
+the epoch after which validation loss rose while training loss kept falling.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from trainguard.diagnose.findings import Finding, Severity
 from trainguard.search.select import Leaderboard
@@ -30,11 +35,66 @@ MIN_GAP = 0.1
 UNDERFIT = 0.05
 
 
+#: Validation loss this far (relative) above its minimum, with training loss still falling, is
+#: overfitting in the curves; smaller wobbles are noise.
+CURVE_RISE = 0.05
+#: Epochs after the best one needed before a rise counts.
+CURVE_MIN_EPOCHS_AFTER = 3
+
+
+def read_learning_curve(
+    history: Sequence[Mapping[str, Any]], *, model: str = "net"
+) -> Finding | None:
+    """Overfitting as the curves show it: validation loss rising after its best epoch while the
+    training loss keeps falling. Returns None when the curves show nothing of the kind."""
+    rows = [(r.get("loss"), r.get("val_loss")) for r in history]
+    rows = [(float(a), float(b)) for a, b in rows
+            if a is not None and b is not None and math.isfinite(a) and math.isfinite(b)]
+    if len(rows) < CURVE_MIN_EPOCHS_AFTER + 2:
+        return None
+    train, val = zip(*rows, strict=True)
+    best = min(range(len(val)), key=val.__getitem__)
+    after = len(val) - 1 - best
+    if after < CURVE_MIN_EPOCHS_AFTER:
+        return None
+    rise = (val[-1] - val[best]) / max(abs(val[best]), 1e-12)
+    train_fell = train[-1] < train[best]
+    if rise < CURVE_RISE or not train_fell:
+        return None
+    return Finding(
+        "learning-curve-overfitting", Severity.INFO,
+        f"{model}: validation loss was lowest at epoch {best + 1} ({val[best]:.4g}) and rose "
+        f"{rise:.0%} over the next {after} epochs while training loss kept falling "
+        f"({train[best]:.4g} -> {train[-1]:.4g}); the weights of epoch {best + 1} are the ones kept",
+        "nothing to do if early stopping kept the best epoch; to learn for longer before "
+        "overfitting, add dropout or weight decay, shrink the network, or add rows",
+        {"model": model, "best_epoch": best + 1, "epochs": len(val), "val_loss_best": val[best],
+         "val_loss_last": val[-1], "train_loss_at_best": train[best], "train_loss_last": train[-1]},
+    )
+
+
+def _net_curves(board: Leaderboard) -> list[Finding]:
+    findings = []
+    for result in board.results:
+        model = result.pipeline.named_steps.get("model") if result.pipeline is not None else None
+        history = getattr(model, "history_", None)
+        if history:
+            finding = read_learning_curve(history, model=result.name)
+            if finding is not None:
+                findings.append(finding)
+    return findings
+
+
 def _gain(score: float, reference: float, greater_is_better: bool) -> float:
     return (score - reference) if greater_is_better else (reference - score)
 
 
 def check_training(board: Leaderboard) -> list[Finding]:
+    """Overfitting and underfitting of the selected model, and what the nets' curves show."""
+    return _score_checks(board) + _net_curves(board)
+
+
+def _score_checks(board: Leaderboard) -> list[Finding]:
     """Overfitting and underfitting of the selected model, judged on the leaderboard scores."""
     best, baseline = board.best(), board.baseline()
     if best is None or baseline is None:
