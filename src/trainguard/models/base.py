@@ -71,6 +71,57 @@ class Candidate(ABC):
         }
 
 
+class EarlyStoppedCandidate(Candidate):
+    """A candidate whose length of training (boosting rounds, epochs) is chosen on validation rows.
+
+    ``fit`` runs the validation rows through the preprocessing fit on the training rows (which
+    ``Pipeline.fit`` cannot do) and lets the model stop early on them; ``refit`` trains again on
+    train+validation for exactly the length found, with early stopping off. Subclasses say how
+    their model takes validation data and how the learned length is frozen.
+    """
+
+    @abstractmethod
+    def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
+        """Fit the bare model on transformed rows; ``Xv``/``y_val`` are None for the refit."""
+
+    @abstractmethod
+    def _freeze_length(self, fresh: Any, selected: Any) -> None:
+        """Set ``fresh`` to train as long as ``selected`` did, without early stopping."""
+
+    def _prepare_model(self, model: Any, preprocess: Any) -> None:
+        """Settings that depend on the fitted preprocessing (e.g. which outputs are categorical)."""
+
+    def _fit_with(
+        self,
+        pipeline: Pipeline,
+        X: pd.DataFrame,
+        y: pd.Series,
+        X_val: pd.DataFrame | None,
+        y_val: pd.Series | None,
+    ) -> Pipeline:
+        preprocess = pipeline.named_steps["preprocess"].fit(X, y)
+        model = pipeline.named_steps["model"]
+        self._prepare_model(model, preprocess)
+        has_val = X_val is not None and y_val is not None and len(X_val) > 0
+        Xv = preprocess.transform(X_val) if has_val else None
+        self._fit_model(model, preprocess.transform(X), y, Xv, y_val if has_val else None)
+        return Pipeline([("preprocess", preprocess), ("model", model)])
+
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y: pd.Series,
+        X_val: pd.DataFrame | None = None,
+        y_val: pd.Series | None = None,
+    ) -> Pipeline:
+        return self._fit_with(self.build(), X, y, X_val, y_val)
+
+    def refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
+        fresh = clone(selected)
+        self._freeze_length(fresh.named_steps["model"], selected.named_steps["model"])
+        return self._fit_with(fresh, X, y, None, None)
+
+
 def _jsonable(value: Any) -> bool:
     return value is None or isinstance(value, (bool, int, float, str))
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
-from sklearn.base import clone
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -15,7 +16,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
-from trainguard.models.base import Candidate, register
+from trainguard.models.base import Candidate, EarlyStoppedCandidate, register
 
 BOOSTING_MAX_ROUNDS = 1000
 BOOSTING_PATIENCE = 20
@@ -74,7 +75,7 @@ class RandomForest(Candidate):
 
 
 @register
-class GradientBoosting(Candidate):
+class GradientBoosting(EarlyStoppedCandidate):
     """scikit-learn's HistGradientBoosting with native categories and missing values.
 
     Boosting rounds are chosen by early stopping on the validation rows (never the test rows);
@@ -102,41 +103,18 @@ class GradientBoosting(Candidate):
         )
         return Pipeline([("preprocess", preprocess), ("model", self._model(early_stopping="auto"))])
 
-    def _fit_with(
-        self,
-        pipeline: Pipeline,
-        X: pd.DataFrame,
-        y: pd.Series,
-        X_val: pd.DataFrame | None,
-        y_val: pd.Series | None,
-    ) -> Pipeline:
-        # Fitted by hand rather than with Pipeline.fit because the validation rows must pass
-        # through the preprocessing fit on the training rows before the booster sees them.
-        preprocess = pipeline.named_steps["preprocess"].fit(X, y)
-        model = pipeline.named_steps["model"]
+    def _prepare_model(self, model: Any, preprocess: Any) -> None:
         model.set_params(categorical_features=native_categorical_mask(preprocess, self.context.schema))
-        Xt = preprocess.transform(X)
-        if X_val is not None and y_val is not None and len(X_val):
+
+    def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
+        if Xv is not None:
             model.set_params(early_stopping=True)
-            model.fit(Xt, y, X_val=preprocess.transform(X_val), y_val=y_val)
+            model.fit(Xt, y, X_val=Xv, y_val=y_val)
         else:
             model.fit(Xt, y)
-        return Pipeline([("preprocess", preprocess), ("model", model)])
 
-    def fit(
-        self,
-        X: pd.DataFrame,
-        y: pd.Series,
-        X_val: pd.DataFrame | None = None,
-        y_val: pd.Series | None = None,
-    ) -> Pipeline:
-        return self._fit_with(self.build(), X, y, X_val, y_val)
-
-    def refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
-        rounds = int(selected.named_steps["model"].n_iter_)
-        fresh = clone(selected)
-        fresh.named_steps["model"].set_params(max_iter=rounds, early_stopping=False)
-        return self._fit_with(fresh, X, y, None, None)
+    def _freeze_length(self, fresh: Any, selected: Any) -> None:
+        fresh.set_params(max_iter=int(selected.n_iter_), early_stopping=False)
 
     def params(self, fitted: Pipeline) -> dict[str, object]:
         params = super().params(fitted)

@@ -15,18 +15,17 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor
-from trainguard.models.base import Candidate, register
+from trainguard.models.base import EarlyStoppedCandidate, register
 
 if TYPE_CHECKING:
     from trainguard.nn.estimators import NeuralNetClassifier, NeuralNetRegressor
 
 
 @register
-class MultilayerPerceptron(Candidate):
+class MultilayerPerceptron(EarlyStoppedCandidate):
     """A 64-32 ReLU network on standardised numbers and one-hot categories, early-stopped on validation."""
 
     name = "mlp"
@@ -48,41 +47,15 @@ class MultilayerPerceptron(Candidate):
         preprocess = build_preprocessor(self.context.schema, scale=True, categorical="onehot")
         return Pipeline([("preprocess", preprocess), ("model", self._model())])
 
-    def _fit_with(
-        self,
-        pipeline: Pipeline,
-        X: pd.DataFrame,
-        y: pd.Series,
-        X_val: pd.DataFrame | None,
-        y_val: pd.Series | None,
-    ) -> Pipeline:
-        # Fitted by hand rather than with Pipeline.fit because the validation rows must pass
-        # through the preprocessing fit on the training rows before the network sees them.
-        preprocess = pipeline.named_steps["preprocess"].fit(X, y)
-        model = pipeline.named_steps["model"]
-        Xt = preprocess.transform(X)
+    def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
         with torch_threads(self.context.n_jobs):
-            if X_val is not None and y_val is not None and len(X_val):
-                model.fit(Xt, y, X_val=preprocess.transform(X_val), y_val=y_val)
+            if Xv is not None:
+                model.fit(Xt, y, X_val=Xv, y_val=y_val)
             else:
                 model.fit(Xt, y)
-        return Pipeline([("preprocess", preprocess), ("model", model)])
 
-    def fit(
-        self,
-        X: pd.DataFrame,
-        y: pd.Series,
-        X_val: pd.DataFrame | None = None,
-        y_val: pd.Series | None = None,
-    ) -> Pipeline:
-        return self._fit_with(self.build(), X, y, X_val, y_val)
-
-    def refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
-        """Train again on train+validation for the epochs early stopping chose, with stopping off."""
-        epochs = max(1, int(selected.named_steps["model"].best_epoch_))
-        fresh = clone(selected)
-        fresh.named_steps["model"].set_params(max_epochs=epochs, early_stopping=False)
-        return self._fit_with(fresh, X, y, None, None)
+    def _freeze_length(self, fresh: Any, selected: Any) -> None:
+        fresh.set_params(max_epochs=max(1, int(selected.best_epoch_)), early_stopping=False)
 
     def params(self, fitted: Pipeline) -> dict[str, Any]:
         params = super().params(fitted)

@@ -29,8 +29,8 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
 # functools.partial is safe to allow because the function it wraps is checked on its own.
 _HARMLESS_TYPES: frozenset[str] = frozenset({
     "builtins.bool", "builtins.int", "builtins.float", "builtins.str", "builtins.NoneType",
-    "builtins.object", "numpy.dtype", "functools.partial", "numpy.dtypes.ObjectDType", "numpy.dtypes.Float64DType",
-    "numpy.dtypes.Int64DType", "numpy.dtypes.BoolDType",
+    "builtins.object", "numpy.dtype", "functools.partial", "numpy.dtypes.ObjectDType",
+    "numpy.dtypes.Float64DType", "numpy.dtypes.Int64DType", "numpy.dtypes.BoolDType",
 })
 # scikit-learn's own classes (e.g. the Cython tree of a forest) only hold data; skops leaves
 # some off its default list, but constructing them runs no user-controlled code.
