@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from datagen import make_table
 
+from datagen import make_table
 from trainguard.datasets import path as dataset_path
 
 

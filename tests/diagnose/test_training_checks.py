@@ -78,9 +78,9 @@ def test_learning_curve_is_quiet_when_both_losses_fall_or_only_wobble():
 
 def test_train_reports_the_mlp_curve_on_noisy_data(tmp_path):
     import numpy as np
-    from datagen import make_table
 
     import trainguard
+    from datagen import make_table
 
     frame = make_table("binary", n=300)
     rng = np.random.default_rng(0)

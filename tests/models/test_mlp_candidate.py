@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import skops.io as sio
 import torch
-from datagen import make_table
 
 import trainguard
+from datagen import make_table
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.models import ModelContext, resolve_candidates
 from trainguard.models.mlp import MultilayerPerceptron, torch_threads

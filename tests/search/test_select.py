@@ -4,11 +4,11 @@ import pytest
 from sklearn.pipeline import Pipeline
 
 from trainguard.data.schema import coerce_features, infer_schema
+from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import get_metric
 from trainguard.models import ModelContext, resolve_candidates
 from trainguard.models.base import Candidate
 from trainguard.search.select import compare_candidates
-from trainguard.errors import ConfigError
 
 
 class Broken(Candidate):

@@ -44,5 +44,6 @@ def test_default_run_path_never_reuses_a_folder(tmp_path):
 
 
 def test_json_has_no_nan_and_handles_numpy():
-    text = to_json({"a": math.nan, "b": np.float64(1.5), "c": np.int64(3), "d": [np.inf], "e": np.array([1, 2])})
+    text = to_json({"a": math.nan, "b": np.float64(1.5), "c": np.int64(3), "d": [np.inf],
+                    "e": np.array([1, 2])})
     assert json.loads(text) == {"a": None, "b": 1.5, "c": 3, "d": [None], "e": [1, 2]}

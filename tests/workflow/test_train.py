@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from datagen import make_table
 
 import trainguard
+from datagen import make_table
 from trainguard.datasets import path as dataset_path
 from trainguard.evaluate.sealed import SealedTestSet, TestSetAlreadyUsedError
 
@@ -80,7 +80,8 @@ def test_run_folder_has_everything_needed_to_repeat_and_reuse(tmp_path):
     assert sorted(split.row) == list(range(344))
     # The test metrics hold the full set and the baseline beside the model.
     test = run.metrics["test"]
-    assert {"accuracy", "balanced_accuracy", "f1_macro", "log_loss", "confusion_matrix"} <= set(test["model"]["metrics"])
+    expected = {"accuracy", "balanced_accuracy", "f1_macro", "log_loss", "confusion_matrix"}
+    assert expected <= set(test["model"]["metrics"])
     assert test["baseline"]["metrics"]["accuracy"] < test["model"]["metrics"]["accuracy"]
     ci = test["model"]["ci"]
     assert ci["low"] <= ci["value"] <= ci["high"]
