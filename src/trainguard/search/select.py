@@ -56,6 +56,7 @@ class Leaderboard:
         def key(r: CandidateResult) -> tuple[bool, float]:
             return (math.isnan(r.val_score), sign * r.val_score if not math.isnan(r.val_score) else 0.0)
 
+        # A stable sort: on a tie the candidate tried first (the simpler family) ranks first.
         self.results.sort(key=key)
 
     def best(self) -> CandidateResult | None:
