@@ -105,16 +105,21 @@ class Run:
         return float("nan") if value is None else float(value)
 
     # ------------------------------------------------------------------ scoring new rows
+    def _read_and_check(
+        self, data: pd.DataFrame | str | os.PathLike[str]
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The rows as given and their features as the model expects them; warnings land in
+        :attr:`last_findings`."""
+        frame = data if isinstance(data, pd.DataFrame) else read_table(data)
+        where = "DataFrame" if isinstance(data, pd.DataFrame) else str(data)
+        features, self.last_findings = check_new_data(
+            frame, self.schema, target=self.target, where=where
+        )
+        return frame, features
+
     def prepare(self, data: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
         """New rows as the model expects them; warnings land in :attr:`last_findings`."""
-        where = "DataFrame"
-        if not isinstance(data, pd.DataFrame):
-            where = str(data)
-            data = read_table(data)
-        features, self.last_findings = check_new_data(
-            data, self.schema, target=self.target, where=where
-        )
-        return features
+        return self._read_and_check(data)[1]
 
     def predict(self, data: pd.DataFrame | str | os.PathLike[str]) -> np.ndarray:
         return np.asarray(self.model.predict(self.prepare(data)))
@@ -131,11 +136,7 @@ class Run:
         self, data: pd.DataFrame | str | os.PathLike[str], *, proba: bool = False
     ) -> pd.DataFrame:
         """What ``trainguard predict`` writes: declared id columns, prediction, probabilities."""
-        frame = data if isinstance(data, pd.DataFrame) else read_table(data)
-        where = "DataFrame" if isinstance(data, pd.DataFrame) else str(data)
-        features, self.last_findings = check_new_data(
-            frame, self.schema, target=self.target, where=where
-        )
+        frame, features = self._read_and_check(data)
         ids = [c for c in self.manifest.get("id_columns", []) if c in frame.columns]
         out = frame[ids].reset_index(drop=True).copy()
         out["prediction"] = np.asarray(self.model.predict(features))

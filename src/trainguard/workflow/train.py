@@ -317,8 +317,8 @@ def train(
                                metric=metric, seed=config.seed,
                                n_resamples=config.bootstrap_resamples)
 
-    manifest = _manifest(config, prepared, split, metric, best.name, best.candidate.params(final),
-                         findings, destination.name)
+    manifest = _manifest(config, fractions, prepared, split, metric, best.name,
+                         best.candidate.params(final), findings, destination.name)
     metrics = {
         "metric": metric.name,
         "greater_is_better": metric.greater_is_better,
@@ -342,10 +342,9 @@ def train(
     return run
 
 
-def _manifest(config: TrainConfig, prepared: _Prepared, split: Split, metric: Metric,
-              model_name: str, params: dict[str, Any], findings: list[Finding],
+def _manifest(config: TrainConfig, fractions: SplitFractions, prepared: _Prepared, split: Split,
+              metric: Metric, model_name: str, params: dict[str, Any], findings: list[Finding],
               run_name: str) -> dict[str, Any]:
-    fractions = SplitFractions.parse(config.split)
     return {
         "format": 1,
         "name": run_name,
