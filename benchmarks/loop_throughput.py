@@ -26,6 +26,11 @@ Usage (from the repository root):
     .venv/bin/python benchmarks/loop_throughput.py                   # the ways that are installed
     .venv/bin/python benchmarks/loop_throughput.py --quick           # 20,000 rows, 3 timed epochs
     .venv/bin/python benchmarks/loop_throughput.py --json > out.json
+    python benchmarks/loop_throughput.py --device cuda --skip skorch      # on a GPU machine
+
+On CUDA the data lives on the GPU for the hand-written loop and the Trainer (which moves in-memory
+tensors there once per ``fit``); the DataLoader loop keeps it on the host and moves each batch, as
+tutorials do. Every timed epoch ends with ``torch.cuda.synchronize()``.
 
 skorch and Lightning are not trainguard dependencies; install them in a separate environment
 (see ``benchmarks/requirements-compare.txt`` and ``benchmarks/README.md``).
@@ -57,10 +62,18 @@ N_FEATURES = 20
 LR = 1e-3
 SEED = 0
 TARGETS = {"trainguard/hand": 0.95, "trainguard/dataloader@256": 1.5}
+#: Set by ``--device``; every way trains there.
+DEVICE = torch.device("cpu")
 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def sync() -> None:
+    """Wait for queued device work, so an epoch's time includes it (a no-op on the CPU)."""
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize(DEVICE)
 
 
 # --- data and model -------------------------------------------------------------------------------
@@ -77,7 +90,8 @@ def make_data(rows: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 def make_mlp() -> nn.Module:
     torch.manual_seed(SEED)  # every way starts from the same weights
-    return nn.Sequential(nn.Linear(N_FEATURES, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 1))
+    mlp = nn.Sequential(nn.Linear(N_FEATURES, 64), nn.ReLU(), nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 1))
+    return mlp.to(DEVICE)
 
 
 # --- the ways ---------------------------------------------------------------------------------------
@@ -101,12 +115,13 @@ def hand_written(x: torch.Tensor, y: torch.Tensor, bs: int) -> Way:
     loss_fn = nn.MSELoss()
     g = torch.Generator().manual_seed(SEED)
     n = len(x)
+    x, y = x.to(DEVICE), y.to(DEVICE)
 
     def run_epoch() -> tuple[float, float]:
         started = time.perf_counter()
         model.train()
         total = 0.0
-        perm = torch.randperm(n, generator=g)
+        perm = torch.randperm(n, generator=g).to(DEVICE)
         for i in range(0, n, bs):
             idx = perm[i : i + bs]
             xb, yb = x[idx], y[idx]
@@ -115,6 +130,7 @@ def hand_written(x: torch.Tensor, y: torch.Tensor, bs: int) -> Way:
             loss.backward()
             opt.step()
             total += loss.item() * len(idx)
+        sync()
         elapsed = time.perf_counter() - started
         return elapsed, elapsed
 
@@ -134,11 +150,13 @@ def dataloader_loop(x: torch.Tensor, y: torch.Tensor, bs: int) -> Way:
         model.train()
         total = 0.0
         for xb, yb in loader:
+            xb, yb = xb.to(DEVICE), yb.to(DEVICE)
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(xb), yb)
             loss.backward()
             opt.step()
             total += loss.item() * len(xb)
+        sync()
         elapsed = time.perf_counter() - started
         return elapsed, elapsed
 
@@ -156,6 +174,7 @@ class EpochClock(Callback):
         self._started = time.perf_counter()
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        sync()
         self.seconds = time.perf_counter() - self._started
 
 
@@ -168,7 +187,7 @@ def trainguard_way(x: torch.Tensor, y: torch.Tensor, bs: int, guards: bool) -> W
         optimizer=lambda params: torch.optim.Adam(params, lr=LR),
         callbacks=[clock],
         seed=SEED,
-        device="cpu",
+        device=DEVICE,
         guards=guards,
     )
 
@@ -194,6 +213,7 @@ def skorch_way(x: torch.Tensor, y: torch.Tensor, bs: int) -> Way | None:
             self._started = time.perf_counter()
 
         def on_epoch_end(self, net: Any, **kwargs: Any) -> None:
+            sync()
             SkorchClock.seconds = time.perf_counter() - self._started
 
     model = make_mlp()
@@ -207,7 +227,7 @@ def skorch_way(x: torch.Tensor, y: torch.Tensor, bs: int) -> Way | None:
         train_split=None,  # no validation split, like the other ways
         iterator_train__shuffle=True,
         callbacks=[SkorchClock()],
-        device="cpu",
+        device=str(DEVICE),
         verbose=0,
     )
     net.initialize()
@@ -257,6 +277,7 @@ def lightning_way(x: torch.Tensor, y: torch.Tensor, bs: int) -> Way | None:
             self._started = time.perf_counter()
 
         def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+            sync()
             LitClock.seconds = time.perf_counter() - self._started
 
     model = make_mlp()
@@ -268,7 +289,7 @@ def lightning_way(x: torch.Tensor, y: torch.Tensor, bs: int) -> Way | None:
     def run_epoch() -> tuple[float, float]:
         started = time.perf_counter()
         trainer = pl.Trainer(  # a fresh Trainer per epoch; its set-up is reported apart from the epoch
-            accelerator="cpu",
+            accelerator="gpu" if DEVICE.type == "cuda" else "cpu",
             devices=1,
             max_epochs=1,
             logger=False,
@@ -324,7 +345,8 @@ def run_round_robin(ways: list[Way], warmup: int, epochs: int, threads: int) -> 
 def final_mse(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     model.eval()
     with torch.no_grad():
-        return float(nn.functional.mse_loss(model(x), y))
+        device = next(model.parameters()).device  # Lightning moves the module back to the CPU
+        return float(nn.functional.mse_loss(model(x.to(device)), y.to(device)))
 
 
 def summarise(ways: list[Way], rows: int, x: torch.Tensor, y: torch.Tensor) -> dict[str, dict[str, Any]]:
@@ -379,7 +401,8 @@ def print_table(
 ) -> None:
     print(
         f"rows={meta['rows']} timed_epochs={meta['epochs']} (median, after {meta['warmup']} warm-up) "
-        f"threads={meta['threads']} torch={meta['torch']} cpus={meta['cpus']} load1={meta['load1']:.2f}"
+        f"threads={meta['threads']} torch={meta['torch']} cpus={meta['cpus']} load1={meta['load1']:.2f} "
+        f"device={meta['device']}"
     )
     print()
     header = (
@@ -432,7 +455,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated ways to leave out, e.g. lightning,skorch")
     parser.add_argument("--quick", action="store_true", help="20000 rows, 3 timed epochs")
     parser.add_argument("--json", action="store_true", help="print JSON on stdout instead of the table")
+    parser.add_argument("--device", default="cpu", help="cpu (default) or cuda")
     args = parser.parse_args(argv)
+    global DEVICE
+    DEVICE = torch.device(args.device)
     rows = args.rows or (20_000 if args.quick else 100_000)
     epochs = args.epochs or (3 if args.quick else 5)
     if epochs < 3:
@@ -463,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
         "load1": os.getloadavg()[0],
         "versions": _versions(),
         "wall_s": time.perf_counter() - started,
+        "device": torch.cuda.get_device_name(DEVICE) if DEVICE.type == "cuda" else "cpu",
     }
     ratio_rows = ratios(results)
     if args.json:

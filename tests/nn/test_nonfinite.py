@@ -294,9 +294,9 @@ def test_reduce_lr_divides_the_learning_rate_by_ten(regression: Data) -> None:
 
 
 def test_reduce_lr_gives_up_after_max_reductions(regression: Data) -> None:
-    trainer = Trainer(
-        Net(NaNOnCalls(always=True)), nn.MSELoss(), guards=Guards(nonfinite="reduce_lr", max_lr_reductions=2)
-    )
+    # check_every=1: the step-by-step policy (the default on CPU; accelerators defer the reads)
+    guards = Guards(nonfinite="reduce_lr", max_lr_reductions=2, check_every=1)
+    trainer = Trainer(Net(NaNOnCalls(always=True)), nn.MSELoss(), guards=guards)
     with pytest.raises(NonFiniteError, match="already divided by 10 2 times"):
         trainer.fit(regression, epochs=1)
 
@@ -388,7 +388,7 @@ def test_reduce_lr_survives_a_running_schedule(make_scheduler, regression: Data)
             nn.MSELoss(),
             optimizer=lambda p: torch.optim.SGD(p, lr=0.1),
             callbacks=[LRScheduler(make_scheduler, interval="step"), LRLog()],
-            guards=Guards(nonfinite="reduce_lr"),
+            guards=Guards(nonfinite="reduce_lr", check_every=1),  # step-by-step, on any device
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TrainguardWarning)

@@ -346,10 +346,10 @@ def test_evaluate_and_predict_accept_the_same_forms(regression: Data, mlp: MakeM
     loader = DataLoader(TensorDataset(x, y), batch_size=7)
     assert trainer.evaluate(regression)["loss"] == pytest.approx(trainer.evaluate(loader)["loss"], rel=1e-5)
     with torch.no_grad():
-        expected = model(x)
-    assert torch.allclose(trainer.predict(x), expected)
-    assert torch.allclose(trainer.predict(x.numpy()), expected)
-    assert torch.allclose(trainer.predict(loader), expected)
+        expected = model(x.to(trainer.device)).cpu()
+    assert torch.allclose(trainer.predict(x).cpu(), expected)
+    assert torch.allclose(trainer.predict(x.numpy()).cpu(), expected)
+    assert torch.allclose(trainer.predict(loader).cpu(), expected)
     assert model.training, "evaluate/predict restore the module's mode"
 
 
