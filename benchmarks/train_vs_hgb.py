@@ -37,14 +37,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn import datasets as sk_datasets
+from datasets import DATASETS as ALL_DATASETS
+from datasets import Dataset
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.pipeline import Pipeline
@@ -52,7 +53,6 @@ from sklearn.preprocessing import OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
 import trainguard
-from trainguard import datasets as tg_datasets
 from trainguard.evaluate.metrics import evaluate_predictions, get_metric
 from trainguard.track.run_folder import to_json
 from trainguard.workflow.run import Run
@@ -88,40 +88,10 @@ NOTES = (
 # --------------------------------------------------------------------------------------------
 
 
-def _penguins() -> pd.DataFrame:
-    return tg_datasets.load("penguins")
-
-
-def _sklearn_frame(loader: Callable[..., Any]) -> Callable[[], pd.DataFrame]:
-    def load() -> pd.DataFrame:
-        return loader(as_frame=True).frame
-
-    return load
-
-
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    target: str
-    task: str
-    load: Callable[[], pd.DataFrame]
-    description: str
-
-
+# The loaders live in datasets.py, shared with the other benchmarks; these five need nothing
+# beyond trainguard's own environment.
 DATASETS: dict[str, Dataset] = {
-    d.name: d
-    for d in (
-        Dataset("penguins", "species", "multiclass", _penguins,
-                "Palmer penguins (bundled): species; categoricals and missing values"),
-        Dataset("penguins_sex", "sex", "binary", _penguins,
-                "Palmer penguins (bundled): sex; rows without sex are dropped by trainguard"),
-        Dataset("breast_cancer", "target", "binary", _sklearn_frame(sk_datasets.load_breast_cancer),
-                "scikit-learn breast cancer Wisconsin: 30 numeric features"),
-        Dataset("wine", "target", "multiclass", _sklearn_frame(sk_datasets.load_wine),
-                "scikit-learn wine: 3 cultivars, 13 numeric features"),
-        Dataset("diabetes", "target", "regression", _sklearn_frame(sk_datasets.load_diabetes),
-                "scikit-learn diabetes: disease progression, 10 numeric features"),
-    )
+    name: ALL_DATASETS[name] for name in ("penguins", "penguins_sex", "breast_cancer", "wine", "diabetes")
 }
 
 
@@ -139,9 +109,11 @@ def trainguard_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "trainguard"]
 
 
-def time_command(command: Sequence[str], cwd: Path) -> float:
+def time_command(command: Sequence[str], cwd: Path, timeout: float | None = None) -> float:
+    """Wall seconds of a command that must succeed; past ``timeout`` it is killed
+    (``subprocess.TimeoutExpired``)."""
     start = time.perf_counter()
-    proc = subprocess.run(list(command), cwd=cwd, capture_output=True, text=True)
+    proc = subprocess.run(list(command), cwd=cwd, capture_output=True, text=True, timeout=timeout)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(

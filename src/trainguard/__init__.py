@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from trainguard.errors import ConfigError, DataError, SchemaMismatchError, TrainguardError
 
 if TYPE_CHECKING:
+    from trainguard.search.api import SearchResult
+    from trainguard.search.api import search as search
     from trainguard.workflow import Reporter, Run, TrainConfig, train
 
 try:
@@ -27,6 +29,14 @@ _LAZY = {"train", "Run", "TrainConfig", "Reporter"}
 
 
 def __getattr__(name: str) -> Any:
+    if name == "search":
+        import trainguard.search as package  # a callable package: see trainguard/search/__init__.py
+
+        return package
+    if name == "SearchResult":
+        from trainguard.search import api
+
+        return api.SearchResult
     if name in _LAZY:
         from trainguard import workflow
 
@@ -47,9 +57,11 @@ __all__ = [
     "Reporter",
     "Run",
     "SchemaMismatchError",
+    "SearchResult",
     "TrainConfig",
     "TrainguardError",
     "__version__",
     "load_run",
+    "search",
     "train",
 ]

@@ -14,6 +14,9 @@ from trainguard.datasets import path as dataset_path
 from trainguard.evaluate.sealed import SealedTestSet, TestSetAlreadyUsedError
 
 FAST = ["linear"]
+# One trial per family scored on the validation rows: these tests are about the workflow, not the
+# search (tests/search runs the search's real defaults).
+QUICK = {"cv": 0, "trials": 1}
 
 
 def _numeric_frame(n=200, seed=0):
@@ -51,8 +54,10 @@ def test_refit_uses_train_and_validation_rows_but_never_test(tmp_path):
 
 def test_same_seed_same_run_and_other_seed_other_split(tmp_path):
     frame = make_table("binary")
-    runs = [trainguard.train(frame, "churned", out=tmp_path / f"r{i}", seed=7) for i in range(2)]
-    other = trainguard.train(frame, "churned", out=tmp_path / "other", seed=8)
+    # A real (small) search, so the seeded samplers and folds are part of what must repeat.
+    search = {"cv": 3, "trials": 2, "models": ["linear", "random_forest", "gradient_boosting"]}
+    runs = [trainguard.train(frame, "churned", out=tmp_path / f"r{i}", seed=7, **search) for i in range(2)]
+    other = trainguard.train(frame, "churned", out=tmp_path / "other", seed=8, **search)
     first, second = (r.path for r in runs)
     assert (first / "split.csv").read_text() == (second / "split.csv").read_text()
     assert (first / "split.csv").read_text() != (other.path / "split.csv").read_text()
@@ -63,9 +68,10 @@ def test_same_seed_same_run_and_other_seed_other_split(tmp_path):
 
 
 def test_run_folder_has_everything_needed_to_repeat_and_reuse(tmp_path):
-    run = trainguard.train(dataset_path("penguins"), "species", out=tmp_path / "p")
+    run = trainguard.train(dataset_path("penguins"), "species", out=tmp_path / "p", **QUICK)
     files = {p.name for p in run.path.iterdir()}
-    assert files == {"manifest.json", "metrics.json", "leaderboard.csv", "split.csv", "model.skops"}
+    assert {"manifest.json", "metrics.json", "leaderboard.csv", "split.csv", "model.skops",
+            "report.html", "test_predictions.csv", "importance.csv", "diagnosis.json"} <= files
     manifest = json.loads((run.path / "manifest.json").read_text())
     assert manifest["target"] == {"name": "species", "task": "multiclass", "task_reason": "3 labels",
                                   "classes": ["Adelie", "Chinstrap", "Gentoo"]}
@@ -97,7 +103,7 @@ def test_run_folder_has_everything_needed_to_repeat_and_reuse(tmp_path):
 @pytest.mark.parametrize("task", ["binary", "multiclass", "regression"])
 def test_each_task_beats_the_baseline(tmp_path, task):
     run = trainguard.train(make_table(task, n=400), "churned", out=tmp_path / task,
-                           drop=["customer_id", "household"])
+                           drop=["customer_id", "household"], **QUICK)
     assert run.task == task
     metric = {"binary": "roc_auc", "multiclass": "f1_macro", "regression": "rmse"}[task]
     assert run.metric == metric
@@ -155,7 +161,7 @@ def test_sealed_test_set_opens_once(tmp_path):
 
 def test_unseen_categories_are_handled_at_predict_time(tmp_path):
     frame = make_table("binary")
-    run = trainguard.train(frame, "churned", out=tmp_path / "u", drop=["customer_id"])
+    run = trainguard.train(frame, "churned", out=tmp_path / "u", drop=["customer_id"], **QUICK)
     new = frame.drop(columns="churned").head(10).copy()
     new["plan"] = "enterprise"
     predictions = run.predict(new)
@@ -167,7 +173,7 @@ def test_unseen_categories_are_handled_at_predict_time(tmp_path):
 @pytest.mark.parametrize("model", ["linear", "random_forest", "gradient_boosting"])
 def test_every_candidate_reloads_from_its_run_folder_and_predicts_the_same(tmp_path, model):
     frame = make_table("binary", n=200)
-    run = trainguard.train(frame, "churned", models=[model], out=tmp_path / model)
+    run = trainguard.train(frame, "churned", models=[model], out=tmp_path / model, **QUICK)
     assert run.model_name == model
     new = frame.drop(columns="churned")
     reloaded = trainguard.load_run(run.path)

@@ -69,6 +69,7 @@ class RichReporter(Reporter):
     def __init__(self, console: Console, *, quiet: bool = False) -> None:
         self.console = console
         self.quiet = quiet
+        self._status: Any = None
 
     @contextmanager
     def stage(self, title: str) -> Iterator[None]:
@@ -76,8 +77,12 @@ class RichReporter(Reporter):
             yield
             return
         start = time.perf_counter()
-        with self.console.status(f"{title}..."):
-            yield
+        with self.console.status(f"{title}...") as status:
+            self._status = status
+            try:
+                yield
+            finally:
+                self._status = None
         self.console.print(f"[green]✓[/] {title} [dim]({time.perf_counter() - start:.1f}s)[/]")
 
     def data(self, summary: dict[str, Any]) -> None:
@@ -111,32 +116,69 @@ class RichReporter(Reporter):
         parts = ", ".join(f"{part} {n} ({n / total:.0%})" for part, n in sizes.items())
         self.console.print(f"  {split.strategy} split: {parts}", highlight=False)
 
+    def started(self, path: Any, *, resumable: bool) -> None:
+        if self.quiet:
+            return
+        hint = (f" [dim](if interrupted: trainguard train --resume {escape(str(path))})[/]"
+                if resumable else "")
+        self.console.print(f"  run {escape(str(path))}{hint}", highlight=False)
+
+    def trial(self, candidate: str, done: int, total: int | None, best: float,
+              seconds_left: float | None) -> None:
+        if self.quiet or self._status is None:
+            return
+        of = f"/{total}" if total is not None else ""
+        left = f", {seconds_left:.0f}s of budget left" if seconds_left is not None else ""
+        self._status.update(f"Searching {candidate}: trial {done}{of}, best {_fmt(best)}{left}...")
+
     def candidate(self, result: CandidateResult) -> None:
         if self.quiet:
             return
         if result.error:
             self.console.print(f"  [red]✗[/] {result.name}: {escape(result.error)}", highlight=False)
         else:
-            self.console.print(f"  {result.name}: validation {_fmt(result.val_score)} "
-                               f"[dim]({result.fit_seconds:.1f}s)[/]", highlight=False)
+            cv = (f"cv {_fmt(result.cv_mean)} ± {_fmt(result.cv_std, 2)}, "
+                  if result.cv_mean == result.cv_mean else "")
+            trials = f", {result.n_trials} trials" if result.n_trials > 1 else ""
+            self.console.print(f"  {result.name}: {cv}validation {_fmt(result.val_score)} "
+                               f"[dim]({result.fit_seconds + result.search_seconds:.1f}s{trials})[/]",
+                               highlight=False)
 
     def leaderboard(self, board: Leaderboard) -> None:
         if self.quiet:
             return
         best = board.best()
-        table = Table(title=f"Leaderboard (validation {board.metric.name}, "
+        cv = board.ranked_by == "cv"
+        by = "cross-validated" if cv else "validation"
+        table = Table(title=f"Leaderboard ({by} {board.metric.name}, "
                             f"{'higher' if board.metric.greater_is_better else 'lower'} is better)",
                       title_justify="left", show_edge=False, pad_edge=False)
-        for header in ("#", "model", f"val {board.metric.name}", f"train {board.metric.name}", "fit s"):
+        headers = ["#", "model"] + ([f"cv {board.metric.name}"] if cv else []) + [
+            f"val {board.metric.name}", f"train {board.metric.name}", "trials", "fit s"]
+        for header in headers:
             table.add_column(header, justify="right" if header != "model" else "left")
         for rank, r in enumerate(board.results, start=1):
             name = f"[bold]{r.name}[/] ←" if r is best else r.name
-            table.add_row(str(rank), name, _fmt(r.val_score), _fmt(r.train_score), f"{r.fit_seconds:.1f}")
+            cells = [str(rank), name]
+            if cv:
+                cells.append(f"{_fmt(r.cv_mean)} ± {_fmt(r.cv_std, 2)}")
+            cells += [_fmt(r.val_score), _fmt(r.train_score), str(r.n_trials),
+                      f"{r.fit_seconds + r.search_seconds:.1f}"]
+            table.add_row(*cells)
         self.console.print(table)
 
     def finding(self, finding: Finding) -> None:
         if not self.quiet or finding.severity == Severity.ERROR:
             print_finding(self.console, finding)
+
+    def warning(self, message: str) -> None:
+        # stderr, even with --quiet/--json: stdout may be a JSON document a script parses.
+        Console(stderr=True, highlight=False, soft_wrap=True).print(f"[yellow]warning:[/] {escape(message)}")
+
+    def tracked(self, uri: str, experiment: str, run_id: str) -> None:
+        if not self.quiet:
+            self.console.print(f"[dim]Logged to MLflow at {escape(uri)} (experiment {escape(experiment)!r}, "
+                               f"run {run_id})[/]", highlight=False)
 
     def done(self, run: Run) -> None:
         if self.quiet:

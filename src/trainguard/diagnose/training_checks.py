@@ -13,6 +13,9 @@ and the *room* is how far the baseline is from a perfect score (1 for scores, 0 
 
 ``no-better-than-baseline`` (in the training workflow) covers a model at or below the baseline.
 
+* ``unstable-folds``: the chosen model's CV score moves between folds by more than 20% of its
+  mean (warning), or by more than its lead over the runner-up (info: the ranking may be noise).
+
 For neural nets the per-epoch curves say more than two scores: :func:`read_learning_curve` finds
 the epoch after which validation loss rose while training loss kept falling.
 """
@@ -24,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from trainguard.diagnose.findings import Finding, Severity
+from trainguard.models.base import unwrap
 from trainguard.search.select import Leaderboard
 
 #: Share of the training gain kept on validation below which overfitting is noted / warned.
@@ -76,7 +80,8 @@ def read_learning_curve(
 def _net_curves(board: Leaderboard) -> list[Finding]:
     findings = []
     for result in board.results:
-        model = result.pipeline.named_steps.get("model") if result.pipeline is not None else None
+        pipeline = unwrap(result.pipeline)[0] if result.pipeline is not None else None
+        model = pipeline.named_steps.get("model") if pipeline is not None else None
         history = getattr(model, "history_", None)
         if history:
             finding = read_learning_curve(history, model=result.name)
@@ -91,7 +96,46 @@ def _gain(score: float, reference: float, greater_is_better: bool) -> float:
 
 def check_training(board: Leaderboard) -> list[Finding]:
     """Overfitting and underfitting of the selected model, and what the nets' curves show."""
-    return _score_checks(board) + _net_curves(board)
+    return _score_checks(board) + _unstable_folds(board) + _net_curves(board)
+
+
+#: The best model's fold-to-fold spread, relative to its CV mean, above which a warning is due.
+UNSTABLE_SPREAD = 0.2
+
+
+def _unstable_folds(board: Leaderboard) -> list[Finding]:
+    """``unstable-folds``: the CV score of the chosen model moves more between folds than it leads
+    the runner-up by (the ranking may be noise), or by a large share of the score itself."""
+    best = board.best()
+    if best is None or not (math.isfinite(best.cv_std) and math.isfinite(best.cv_mean)) or best.cv_std <= 0:
+        return []
+    runner = next((r for r in board.results if r is not best and not r.is_baseline and r.error is None
+                   and math.isfinite(r.cv_mean)), None)
+    gap = abs(best.cv_mean - runner.cv_mean) if runner is not None else math.inf
+    spread = best.cv_std / abs(best.cv_mean) if best.cv_mean else math.inf
+    name = board.metric.name
+    evidence = {"model": best.name, "cv_mean": best.cv_mean, "cv_std": best.cv_std,
+                "runner_up": runner.name if runner else None,
+                "runner_up_cv_mean": runner.cv_mean if runner else None}
+    if spread > UNSTABLE_SPREAD:
+        return [Finding(
+            "unstable-folds", Severity.WARNING,
+            f"{best.name}'s cross-validated {name} varies a lot between folds ({best.cv_mean:.4g} ± "
+            f"{best.cv_std:.3g}, {spread:.0%} of the mean): its score depends on which rows it sees",
+            "more rows or more folds (--cv 10) give a steadier estimate; check for a few unusual "
+            "rows, groups or time periods that land in one fold",
+            evidence,
+        )]
+    if runner is not None and gap < best.cv_std:
+        return [Finding(
+            "unstable-folds", Severity.INFO,
+            f"{best.name} leads {runner.name} by {gap:.3g} in cross-validated {name}, less than its "
+            f"fold-to-fold spread ({best.cv_std:.3g}): the two are not clearly different",
+            "either model is a defensible choice; prefer the simpler one if it matters (--models), "
+            "or add rows or folds (--cv 10) to separate them",
+            evidence,
+        )]
+    return []
 
 
 def _score_checks(board: Leaderboard) -> list[Finding]:

@@ -3,6 +3,11 @@
 A score on the test set is only an unbiased estimate of future performance if nothing was
 chosen by looking at it. Holding the test rows in an object that refuses a second look turns
 that rule into code: model selection cannot peek, and a second evaluation is an error.
+
+Everything a report needs from the test rows is therefore computed inside that one evaluation:
+the predictions (for the confusion matrix, ROC, calibration and residual plots) and the
+permutation importance of the final model. Both are kept on the object (``predictions``,
+``importance``) and saved with the run, so no later step ever has a reason to open it again.
 """
 
 from __future__ import annotations
@@ -15,7 +20,12 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from trainguard.data.target import Task
-from trainguard.evaluate.metrics import Metric, bootstrap_ci, evaluate_predictions
+from trainguard.evaluate.metrics import Metric, bootstrap_ci, evaluate_predictions, score
+
+#: Permutation importance re-predicts the test rows ``repeats x features`` times; beyond this many
+#: rows a random subsample gives the same ranking at a fraction of the cost.
+IMPORTANCE_MAX_ROWS = 2000
+IMPORTANCE_REPEATS = 5
 
 
 class TestSetAlreadyUsedError(RuntimeError):
@@ -33,6 +43,11 @@ class SealedTestSet:
         self._X = X
         self._y = y
         self.opened = False
+        #: Per model, the test rows' ``y_true``, ``y_pred`` and ``proba_<class>`` columns, filled
+        #: by :meth:`evaluate`.
+        self.predictions: dict[str, pd.DataFrame] = {}
+        #: Permutation importance of the model named by ``evaluate(importance_of=...)``.
+        self.importance: pd.DataFrame | None = None
 
     def __len__(self) -> int:
         return len(self._y)
@@ -49,8 +64,16 @@ class SealedTestSet:
         metric: Metric,
         seed: int,
         n_resamples: int = 1000,
+        importance_of: str | None = None,
     ) -> dict[str, dict[str, Any]]:
-        """Every model's full metric set and a bootstrap interval on the main metric."""
+        """Every model's full metric set and a bootstrap interval on the main metric.
+
+        The predictions stay in :attr:`predictions`; with ``importance_of``, that model's
+        permutation importance (drop of ``metric`` when a column is shuffled) goes to
+        :attr:`importance`. It is computed here, on the final model and the test rows, because
+        this is the only unbiased place: the refit model has seen the validation rows, and
+        nothing is chosen from the importance, so the one-look rule still holds.
+        """
         if self.opened:
             raise TestSetAlreadyUsedError(
                 "the test set was already evaluated once; a second look would turn it into a "
@@ -65,7 +88,42 @@ class SealedTestSet:
                 metric, self._y, y_pred, proba, classes=classes, seed=seed, n_resamples=n_resamples
             )
             results[name] = {"metrics": metrics, "ci": ci.to_dict()}
+            self.predictions[name] = _prediction_frame(self._y, y_pred, proba, classes)
+        if importance_of is not None and len(self._X) > 1:
+            self.importance = _permutation_importance(models[importance_of], self._X, self._y,
+                                                      metric=metric, seed=seed)
         return results
+
+
+def _prediction_frame(y: pd.Series, y_pred: np.ndarray, proba: np.ndarray | None,
+                      classes: np.ndarray | None) -> pd.DataFrame:
+    frame = pd.DataFrame({"y_true": np.asarray(y), "y_pred": np.asarray(y_pred)})
+    if proba is not None and classes is not None:
+        for column, label in enumerate(classes):
+            frame[f"proba_{label}"] = proba[:, column]
+    return frame
+
+
+def _permutation_importance(model: Pipeline, X: pd.DataFrame, y: pd.Series, *, metric: Metric,
+                            seed: int) -> pd.DataFrame:
+    """Mean and spread of the score drop per raw input column, most important first."""
+    from sklearn.inspection import permutation_importance
+
+    sign = 1.0 if metric.greater_is_better else -1.0
+
+    def scorer(estimator: Any, X_: pd.DataFrame, y_: pd.Series) -> float:
+        return sign * score(metric, estimator, X_, y_)
+
+    result = permutation_importance(
+        model, X, y, scoring=scorer, n_repeats=IMPORTANCE_REPEATS, random_state=seed,
+        max_samples=min(len(X), IMPORTANCE_MAX_ROWS), n_jobs=1,
+    )
+    frame = pd.DataFrame({
+        "feature": [str(c) for c in X.columns],
+        "importance_mean": result.importances_mean,
+        "importance_std": result.importances_std,
+    })
+    return frame.sort_values("importance_mean", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def _predict(

@@ -9,7 +9,9 @@ boosting rounds). New model families (the PyTorch MLP, tuned search) register a 
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -30,6 +32,12 @@ class ModelContext:
     schema: Schema
     seed: int
     n_jobs: int = 1
+    #: ``none``, ``weights`` (class weights in the loss) or ``smote`` / ``undersample`` (a sampler
+    #: step after preprocessing, so it is refit inside every fold and never sees validation rows).
+    imbalance: str = "none"
+
+
+IMBALANCE_SAMPLERS = ("smote", "undersample")
 
 
 class Candidate(ABC):
@@ -39,13 +47,65 @@ class Candidate(ABC):
     description: ClassVar[str]
     #: Baselines are scored and reported, but never chosen as the final model.
     is_baseline: ClassVar[bool] = False
+    #: Whether fitting reports per-epoch validation losses (through ``epoch_callbacks``), so a
+    #: search prunes it per epoch rather than per fold.
+    reports_epochs: ClassVar[bool] = False
+    #: Whether SMOTE can interpolate this family's preprocessed rows. Not for native categorical
+    #: codes or missing values (gradient boosting): such a family uses class weights instead.
+    smote_ready: ClassVar[bool] = True
 
-    def __init__(self, context: ModelContext) -> None:
+    def __init__(self, context: ModelContext, hyperparams: Mapping[str, Any] | None = None) -> None:
         self.context = context
+        self.hyperparams: dict[str, Any] = dict(hyperparams or {})
+        #: Callbacks a search adds to a network's training (per-epoch pruning); None otherwise.
+        self.epoch_callbacks: list[Any] | None = None
 
     @abstractmethod
     def build(self) -> Pipeline:
         """An unfitted pipeline (``preprocess`` then ``model``) with this family's defaults."""
+
+    @classmethod
+    def search_space(cls, task: str) -> dict[str, Any]:
+        """The documented hyperparameter ranges, in the format of :mod:`trainguard.search.spaces`.
+
+        Empty means "nothing to tune": the family is fitted once with its defaults.
+        """
+        return {}
+
+    def with_params(self, hyperparams: Mapping[str, Any]) -> Candidate:
+        """A copy of this candidate that builds its model with ``hyperparams`` (names of its space)."""
+        other = copy.copy(self)
+        other.hyperparams = dict(hyperparams)
+        other.epoch_callbacks = None
+        return other
+
+    def current_params(self) -> dict[str, Any]:
+        """The untuned values of the searchable parameters (the first trial of a search)."""
+        return self.build().named_steps["model"].get_params(deep=False)
+
+    def configure(self, hyperparams: Mapping[str, Any]) -> dict[str, Any]:
+        """Model constructor arguments for search parameters; override to decode encoded choices."""
+        return dict(hyperparams)
+
+    def pipeline(self) -> Pipeline:
+        """``build()`` with this candidate's hyperparameters and the imbalance handling applied."""
+        pipeline = self.build()
+        model = pipeline.named_steps["model"]
+        settings = self.configure(self.hyperparams)
+        imbalance = self.context.imbalance
+        if imbalance == "smote" and not self.smote_ready:
+            imbalance = "weights"
+        if imbalance == "weights" and not self.is_baseline and "class_weight" in model.get_params():
+            settings.setdefault("class_weight", "balanced")
+        if settings:
+            model.set_params(**settings)
+        if imbalance in IMBALANCE_SAMPLERS and not self.is_baseline:
+            from imblearn.pipeline import Pipeline as ImbPipeline
+
+            steps = list(pipeline.steps)
+            steps.insert(-1, ("resample", _sampler(imbalance, self.context.seed)))
+            pipeline = ImbPipeline(steps)
+        return pipeline
 
     def fit(
         self,
@@ -55,20 +115,69 @@ class Candidate(ABC):
         y_val: pd.Series | None = None,
     ) -> Pipeline:
         """Fit on training rows; validation rows may steer fitting but are never fit on."""
-        return self.build().fit(X, y)
+        return self.pipeline().fit(X, y)
 
-    def refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
-        """Fit the selected configuration again on more rows (train + validation)."""
+    def refit(self, selected: Any, X: pd.DataFrame, y: pd.Series) -> Any:
+        """Fit the selected configuration again on more rows (train + validation).
+
+        A tuned decision threshold (see :func:`with_threshold`) is kept as it was chosen.
+        """
+        pipeline, threshold = unwrap(selected)
+        refitted = self._refit(pipeline, X, y)
+        return refitted if threshold is None else with_threshold(refitted, threshold, X, y)
+
+    def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
         return clone(selected).fit(X, y)
 
-    def params(self, fitted: Pipeline) -> dict[str, Any]:
+    def params(self, fitted: Any) -> dict[str, Any]:
         """The model's hyperparameters worth reporting (the non-default ones)."""
+        fitted, threshold = unwrap(fitted)
         model = fitted.named_steps["model"]
         defaults = type(model)().get_params(deep=False)
-        return {
+        params = {
             k: v for k, v in model.get_params(deep=False).items()
             if _jsonable(v) and defaults.get(k, object()) != v
         }
+        if threshold is not None:
+            params["threshold"] = threshold
+        if "resample" in fitted.named_steps:
+            params["resample"] = type(fitted.named_steps["resample"]).__name__
+        return params
+
+
+def _sampler(kind: str, seed: int) -> Any:
+    if kind == "smote":
+        from imblearn.over_sampling import SMOTE
+
+        return SMOTE(random_state=seed)
+    from imblearn.under_sampling import RandomUnderSampler
+
+    return RandomUnderSampler(random_state=seed)
+
+
+def unwrap(fitted: Any) -> tuple[Any, float | None]:
+    """The pipeline inside a threshold wrapper, and the threshold (None when not wrapped)."""
+    from sklearn.model_selection import FixedThresholdClassifier
+
+    if isinstance(fitted, FixedThresholdClassifier):
+        inner = fitted.estimator
+        inner = getattr(inner, "estimator", inner)  # FrozenEstimator
+        return inner, float(fitted.threshold)
+    return fitted, None
+
+
+def with_threshold(fitted: Pipeline, threshold: float, X: pd.DataFrame, y: pd.Series) -> Any:
+    """Wrap a fitted binary classifier so it predicts the positive class above ``threshold``.
+
+    scikit-learn's FixedThresholdClassifier around a FrozenEstimator: the pipeline is not
+    refitted, and the wrapper saves with skops like any scikit-learn object.
+    """
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.model_selection import FixedThresholdClassifier
+
+    wrapper = FixedThresholdClassifier(FrozenEstimator(fitted), threshold=threshold,
+                                       response_method="predict_proba")
+    return wrapper.fit(X, y)
 
 
 class EarlyStoppedCandidate(Candidate):
@@ -104,8 +213,18 @@ class EarlyStoppedCandidate(Candidate):
         self._prepare_model(model, preprocess)
         has_val = X_val is not None and y_val is not None and len(X_val) > 0
         Xv = preprocess.transform(X_val) if has_val else None
-        self._fit_model(model, preprocess.transform(X), y, Xv, y_val if has_val else None)
-        return Pipeline([("preprocess", preprocess), ("model", model)])
+        Xt, yt = preprocess.transform(X), y
+        sampler = pipeline.named_steps.get("resample")
+        if sampler is not None:
+            # Resample the training rows only; the validation rows that steer stopping stay real.
+            Xt, yt = sampler.fit_resample(Xt, y)
+        self._fit_model(model, Xt, yt, Xv, y_val if has_val else None)
+        steps = [("preprocess", preprocess), ("model", model)]
+        if sampler is not None:
+            from imblearn.pipeline import Pipeline as ImbPipeline
+
+            return ImbPipeline([steps[0], ("resample", sampler), steps[1]])
+        return Pipeline(steps)
 
     def fit(
         self,
@@ -114,9 +233,9 @@ class EarlyStoppedCandidate(Candidate):
         X_val: pd.DataFrame | None = None,
         y_val: pd.Series | None = None,
     ) -> Pipeline:
-        return self._fit_with(self.build(), X, y, X_val, y_val)
+        return self._fit_with(self.pipeline(), X, y, X_val, y_val)
 
-    def refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
+    def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
         fresh = clone(selected)
         self._freeze_length(fresh.named_steps["model"], selected.named_steps["model"])
         return self._fit_with(fresh, X, y, None, None)

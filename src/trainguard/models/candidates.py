@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
-from trainguard.models.base import Candidate, EarlyStoppedCandidate, register
+from trainguard.models.base import Candidate, EarlyStoppedCandidate, register, unwrap
 
 BOOSTING_MAX_ROUNDS = 1000
 BOOSTING_PATIENCE = 20
@@ -44,6 +44,13 @@ class Linear(Candidate):
     name = "linear"
     description = "L2-regularised logistic or ridge regression on scaled, one-hot encoded features"
 
+    @classmethod
+    def search_space(cls, task: str) -> dict[str, Any]:
+        """The regularisation strength, log-uniform over six decades around the default 1."""
+        name = "alpha" if task == "regression" else "C"
+        return {name: {"type": "float", "low": 1e-3, "high": 1e3, "log": True,
+                       "grid": [0.01, 0.1, 1.0, 10.0, 100.0]}}
+
     def build(self) -> Pipeline:
         if self.context.task == "regression":
             model: object = Ridge(alpha=1.0)
@@ -57,6 +64,15 @@ class Linear(Candidate):
 class RandomForest(Candidate):
     name = "random_forest"
     description = "a random forest of 300 trees on imputed, ordinal-encoded features"
+
+    @classmethod
+    def search_space(cls, task: str) -> dict[str, Any]:
+        """Leaf size and features per split, the two settings that move a forest's score most
+        (Probst et al. 2019, "Hyperparameters and tuning strategies for random forest")."""
+        return {
+            "min_samples_leaf": {"type": "int", "low": 1, "high": 16, "log": True, "grid": [1, 2, 4, 8]},
+            "max_features": {"type": "categorical", "choices": ["sqrt", 0.33, 0.66, 1.0]},
+        }
 
     def build(self) -> Pipeline:
         kwargs = dict(
@@ -83,7 +99,19 @@ class GradientBoosting(EarlyStoppedCandidate):
     """
 
     name = "gradient_boosting"
+    smote_ready = False  # native categories and missing values: SMOTE cannot interpolate them
     description = "histogram gradient boosting with native categories, early-stopped on validation"
+
+    @classmethod
+    def search_space(cls, task: str) -> dict[str, Any]:
+        """Step size and tree shape; the number of rounds is left to early stopping."""
+        return {
+            "learning_rate": {"type": "float", "low": 0.01, "high": 0.3, "log": True,
+                              "grid": [0.02, 0.05, 0.1, 0.2]},
+            "max_leaf_nodes": {"type": "int", "low": 7, "high": 63, "log": True, "grid": [15, 31, 63]},
+            "min_samples_leaf": {"type": "int", "low": 5, "high": 50, "log": True, "grid": [10, 20, 40]},
+            "l2_regularization": {"type": "float", "low": 0.0, "high": 1.0, "grid": [0.0, 0.1, 1.0]},
+        }
 
     def _model(self, **params: object) -> object:
         defaults: dict[str, object] = dict(
@@ -118,5 +146,5 @@ class GradientBoosting(EarlyStoppedCandidate):
 
     def params(self, fitted: Pipeline) -> dict[str, object]:
         params = super().params(fitted)
-        params["n_iter_"] = int(fitted.named_steps["model"].n_iter_)
+        params["n_iter_"] = int(unwrap(fitted)[0].named_steps["model"].n_iter_)
         return params

@@ -18,7 +18,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor
-from trainguard.models.base import EarlyStoppedCandidate, register
+from trainguard.models.base import EarlyStoppedCandidate, register, unwrap
 
 if TYPE_CHECKING:
     from trainguard.nn.estimators import NeuralNetClassifier, NeuralNetRegressor
@@ -29,14 +29,33 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
     """A 64-32 ReLU network on standardised numbers and one-hot categories, early-stopped on validation."""
 
     name = "mlp"
+    reports_epochs = True
     description = (
         "a PyTorch multilayer perceptron (64-32, ReLU) on scaled, one-hot encoded features, "
         "early-stopped on validation"
     )
 
+    @classmethod
+    def search_space(cls, task: str) -> dict[str, Any]:
+        """Width and depth (as ``"64-32"``: Optuna stores only scalars), step size and dropout."""
+        return {
+            "hidden_layer_sizes": {"type": "categorical", "choices": ["32", "64-32", "128-64"]},
+            "lr": {"type": "float", "low": 1e-4, "high": 1e-2, "log": True, "grid": [3e-4, 1e-3, 3e-3]},
+            "dropout": {"type": "float", "low": 0.0, "high": 0.3, "grid": [0.0, 0.1, 0.3]},
+        }
+
+    def configure(self, hyperparams: Any) -> dict[str, Any]:
+        settings = dict(hyperparams)
+        hidden = settings.get("hidden_layer_sizes")
+        if isinstance(hidden, str):
+            settings["hidden_layer_sizes"] = tuple(int(n) for n in hidden.split("-"))
+        return settings
+
     def _model(self, **params: Any) -> NeuralNetClassifier | NeuralNetRegressor:
         from trainguard.nn.estimators import NeuralNetClassifier, NeuralNetRegressor
 
+        if self.epoch_callbacks:
+            params["callbacks"] = list(self.epoch_callbacks)
         if self.context.task == "regression":
             return NeuralNetRegressor(seed=self.context.seed, **params)
         return NeuralNetClassifier(seed=self.context.seed, **params)
@@ -59,7 +78,7 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
 
     def params(self, fitted: Pipeline) -> dict[str, Any]:
         params = super().params(fitted)
-        params["best_epoch_"] = int(fitted.named_steps["model"].best_epoch_)
+        params["best_epoch_"] = int(unwrap(fitted)[0].named_steps["model"].best_epoch_)
         return params
 
 

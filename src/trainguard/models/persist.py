@@ -24,6 +24,11 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
     "trainguard.nn.estimators.NeuralNetClassifier",
     "trainguard.nn.estimators.NeuralNetRegressor",
     "torch.optim.adam.Adam",
+    # --imbalance smote|undersample: imbalanced-learn's pipeline and samplers (they act only
+    # during fit; a saved pipeline holds their settings as data).
+    "imblearn.pipeline.Pipeline",
+    "imblearn.over_sampling._smote.base.SMOTE",
+    "imblearn.under_sampling._prototype_selection._random_under_sampler.RandomUnderSampler",
 })
 # Plain Python and NumPy types skops does not trust by default but that our pipelines contain.
 # functools.partial is safe to allow because the function it wraps is checked on its own.

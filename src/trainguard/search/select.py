@@ -1,7 +1,14 @@
-"""Model selection on validation rows: fit every candidate, score it, rank it.
+"""Model selection: search each candidate's hyperparameters, score it, rank it.
 
 Selection only ever sees training and validation rows; the test rows live in a
-:class:`~trainguard.evaluate.sealed.SealedTestSet` that this module never receives.
+:class:`~trainguard.evaluate.sealed.SealedTestSet` that this module never receives, and
+:class:`~trainguard.search.tuner.SearchData` refuses frames that hold any test row.
+
+Each candidate's best configuration (by cross-validated score on the training rows, or by
+validation score with ``cv=0``) is then fitted on the training rows and scored on the validation
+rows. Families are ranked by the CV mean when CV ran (it averages K held-out scores, so it is the
+steadier number; the validation score is kept beside it as a check), else by the validation
+score. The baseline is never selected, and on a tie the simpler family (tried first) wins.
 """
 
 from __future__ import annotations
@@ -14,12 +21,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 
 from trainguard.evaluate.metrics import Metric, score
-from trainguard.models.base import Candidate
+from trainguard.models.base import Candidate, with_threshold
+from trainguard.search.tuner import SearchData, SearchSettings, Tuned, tune, tune_threshold
+
+#: Metrics computed from predicted labels, for which a binary model's decision threshold is tuned.
+THRESHOLD_METRICS = frozenset({"f1", "balanced_accuracy"})
+#: Called with (candidate name, trials done, trials planned or None, best score so far, seconds left or None).
+TrialProgress = Callable[[str, int, "int | None", float, "float | None"], None]
 
 
 @dataclass
@@ -33,6 +47,16 @@ class CandidateResult:
     fit_seconds: float
     params: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    cv_mean: float = math.nan
+    cv_std: float = math.nan
+    n_trials: int = 0
+    search_seconds: float = 0.0
+    threshold: float | None = None
+
+    @property
+    def selection_score(self) -> float:
+        """The number the leaderboard ranks by: the CV mean when CV ran, else the validation score."""
+        return self.cv_mean if not math.isnan(self.cv_mean) else self.val_score
 
     @property
     def name(self) -> str:
@@ -45,7 +69,7 @@ class CandidateResult:
 
 @dataclass
 class Leaderboard:
-    """Candidates ranked by their validation score, best first."""
+    """Candidates ranked by their CV score (or validation score without CV), best first."""
 
     metric: Metric
     results: list[CandidateResult]
@@ -54,7 +78,8 @@ class Leaderboard:
         sign = -1.0 if self.metric.greater_is_better else 1.0
 
         def key(r: CandidateResult) -> tuple[bool, float]:
-            return (math.isnan(r.val_score), sign * r.val_score if not math.isnan(r.val_score) else 0.0)
+            value = r.selection_score
+            return (math.isnan(value), sign * value if not math.isnan(value) else 0.0)
 
         # A stable sort: on a tie the candidate tried first (the simpler family) ranks first.
         self.results.sort(key=key)
@@ -62,23 +87,34 @@ class Leaderboard:
     def best(self) -> CandidateResult | None:
         """The best real model (never the baseline, never a failed fit)."""
         for result in self.results:
-            if not result.is_baseline and result.error is None and not math.isnan(result.val_score):
+            if not result.is_baseline and result.error is None and not math.isnan(result.selection_score):
                 return result
         return None
 
     def baseline(self) -> CandidateResult | None:
         return next((r for r in self.results if r.is_baseline and r.error is None), None)
 
+    @property
+    def ranked_by(self) -> str:
+        """``cv`` when the ranking used cross-validated scores, else ``validation``."""
+        return "cv" if any(not math.isnan(r.cv_mean) for r in self.results) else "validation"
+
     def to_frame(self) -> pd.DataFrame:
         best = self.best()
+        name = self.metric.name
         rows = []
         for rank, r in enumerate(self.results, start=1):
             rows.append({
                 "rank": rank,
                 "model": r.name,
-                f"val_{self.metric.name}": r.val_score,
-                f"train_{self.metric.name}": r.train_score,
+                f"cv_{name}_mean": r.cv_mean,
+                f"cv_{name}_std": r.cv_std,
+                f"val_{name}": r.val_score,
+                f"train_{name}": r.train_score,
+                "n_trials": r.n_trials,
                 "fit_seconds": round(r.fit_seconds, 3),
+                "search_seconds": round(r.search_seconds, 3),
+                "threshold": r.threshold,
                 "selected": best is r,
                 "params": json.dumps(r.params, sort_keys=True, default=str),
                 "error": r.error or "",
@@ -89,25 +125,84 @@ class Leaderboard:
 def _fit_one(
     candidate: Candidate,
     metric: Metric,
-    X_train: pd.DataFrame,
-    y_train: pd.Series,
-    X_val: pd.DataFrame,
-    y_val: pd.Series,
+    data: SearchData,
+    tuned: Tuned | None = None,
 ) -> CandidateResult:
+    X_train, y_train, X_val, y_val = data.X_train, data.y_train, data.X_val, data.y_val
+    if tuned is not None:
+        candidate = candidate.with_params(tuned.params)
     start = time.perf_counter()
     with warnings.catch_warnings():
         # Convergence chatter is not actionable here: the validation score says how it went.
         warnings.simplefilter("ignore", ConvergenceWarning)
         pipeline = candidate.fit(X_train, y_train, X_val, y_val)
     elapsed = time.perf_counter() - start
+    threshold = None
+    if (metric.name in THRESHOLD_METRICS and not candidate.is_baseline
+            and data.classes is not None and len(data.classes) == 2):
+        threshold = tune_threshold(candidate, data, metric)
+        if threshold is not None and threshold != 0.5:
+            pipeline = with_threshold(pipeline, threshold, X_train, y_train)
+    has_val = X_val is not None and len(X_val) > 0
+    params = candidate.params(pipeline)
+    if tuned is not None:
+        params = {**params, **tuned.params}
     return CandidateResult(
         candidate=candidate,
         pipeline=pipeline,
-        val_score=score(metric, pipeline, X_val, y_val),
-        train_score=score(metric, pipeline, X_train, y_train),
+        val_score=score(metric, pipeline, X_val, y_val, classes=data.classes) if has_val else math.nan,
+        train_score=score(metric, pipeline, X_train, y_train, classes=data.classes),
         fit_seconds=elapsed,
-        params=candidate.params(pipeline),
+        params=params,
+        cv_mean=tuned.cv_mean if tuned is not None and data.folds is not None else math.nan,
+        cv_std=tuned.cv_std if tuned is not None and data.folds is not None else math.nan,
+        n_trials=tuned.n_trials if tuned is not None else 1,
+        search_seconds=tuned.seconds if tuned is not None else 0.0,
+        threshold=threshold,
     )
+
+
+def search_candidates(
+    candidates: Sequence[Candidate],
+    metric: Metric,
+    data: SearchData,
+    settings: SearchSettings,
+    *,
+    on_result: Callable[[CandidateResult], None] | None = None,
+    on_trial: TrialProgress | None = None,
+) -> Leaderboard:
+    """Search each candidate's space, fit its best configuration on train, score it on validation.
+
+    The time budget is shared: each candidate still to search gets an equal part of what is left,
+    so a quick family leaves its unused time to the next. A candidate that fails is recorded with
+    its error and the others go on: one broken model family should not cost the user the whole run.
+    """
+    results = []
+    deadline = None if settings.budget is None else time.monotonic() + settings.budget
+    searched = [c for c in candidates if not c.is_baseline]
+    for candidate in candidates:
+        timeout = None
+        if deadline is not None and not candidate.is_baseline:
+            left = max(0.0, deadline - time.monotonic())
+            timeout = left / max(1, len(searched))
+        if not candidate.is_baseline:
+            searched = searched[1:]
+
+        def progress(done: int, total: int | None, best: float, name: str = candidate.name) -> None:
+            if on_trial is not None:
+                left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                on_trial(name, done, total, best, left)
+
+        try:
+            tuned = tune(candidate, data, metric, settings, timeout=timeout, on_trial=progress)
+            result = _fit_one(candidate, metric, data, tuned)
+        except Exception as exc:  # noqa: BLE001 - reported in the leaderboard, never swallowed
+            result = CandidateResult(candidate, None, math.nan, math.nan, 0.0,
+                                     error=f"{type(exc).__name__}: {exc}")
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return Leaderboard(metric, results)
 
 
 def compare_candidates(
@@ -120,19 +215,9 @@ def compare_candidates(
     *,
     on_result: Callable[[CandidateResult], None] | None = None,
 ) -> Leaderboard:
-    """Fit each candidate on the training rows and score it on the validation rows.
-
-    A candidate that fails to fit is recorded with its error and the others go on: one broken
-    model family should not cost the user the whole run.
-    """
-    results = []
-    for candidate in candidates:
-        try:
-            result = _fit_one(candidate, metric, X_train, y_train, X_val, y_val)
-        except Exception as exc:  # noqa: BLE001 - reported in the leaderboard, never swallowed
-            result = CandidateResult(candidate, None, math.nan, math.nan, 0.0,
-                                     error=f"{type(exc).__name__}: {exc}")
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
-    return Leaderboard(metric, results)
+    """Each candidate with its defaults, fitted on the training rows and scored on the validation
+    rows: the search with one trial (the defaults) and no cross-validation."""
+    classes = None if metric.is_regression else np.unique(np.concatenate([y_train, y_val]))
+    data = SearchData(X_train, y_train, X_val, y_val, folds=None, classes=classes)
+    return search_candidates(candidates, metric, data, SearchSettings(n_trials=1, pruning=False),
+                             on_result=on_result)

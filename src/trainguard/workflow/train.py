@@ -32,7 +32,9 @@ from trainguard.evaluate.metrics import Metric, default_metric, get_metric
 from trainguard.evaluate.sealed import SealedTestSet
 from trainguard.models import ModelContext, resolve_candidates
 from trainguard.models.persist import save_model
-from trainguard.search.select import Leaderboard, compare_candidates
+from trainguard.search import stage as search_stage
+from trainguard.search import state as search_state
+from trainguard.search.select import Leaderboard
 from trainguard.split.splitter import Split, SplitFractions, split_rows
 from trainguard.track.run_folder import RunFolder, default_run_path
 from trainguard.workflow.progress import Reporter
@@ -66,7 +68,23 @@ class TrainConfig:
     bootstrap_resamples: int = 1000
     # Error findings (ids) to continue past; see trainguard.diagnose.run.ALLOWABLE.
     allow: Sequence[str] = ()
+    # Hyperparameter search (trainguard.search.stage): sampler, trials per candidate (None: 8,
+    # or unlimited within --budget), time budget shared by the candidates, CV folds over the
+    # training rows ("auto", 0 = score on validation rows, K >= 2), imbalance handling, a space
+    # file, and where trials run.
+    search: str = "bayes"
+    trials: int | None = None
+    budget: str | None = None
+    cv: str | int = "auto"
+    imbalance: str = "auto"
+    space: str | None = None
+    engine: str = "local"
+    address: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # MLflow: log the run after it is saved (see trainguard.track.mlflow_log); None = MLflow's default.
+    track: bool = True
+    tracking_uri: str | None = None
+    experiment: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -169,6 +187,7 @@ def _check_options(config: TrainConfig) -> SplitFractions:
             raise errors[0]
     resolve_candidates(list(config.models or []))
     validate_allow(config.allow)
+    search_stage.check_options(config)
     return fractions
 
 
@@ -245,6 +264,7 @@ def train(
     *,
     config: TrainConfig | None = None,
     reporter: Reporter | None = None,
+    resume: bool = False,
     **options: Any,
 ) -> Run:
     """Train, select and evaluate models on ``data`` and save the run; see ``trainguard train``.
@@ -288,11 +308,22 @@ def train(
     X_val, y_val = X.iloc[split.val], y.iloc[split.val]
     sealed = SealedTestSet(X.iloc[split.test], y.iloc[split.test])
 
-    context = ModelContext(task=task, schema=prepared.schema, seed=config.seed, n_jobs=config.n_jobs)
+    imbalance = search_stage.resolve_imbalance(config.imbalance, task, y_train)
+    context = ModelContext(task=task, schema=prepared.schema, seed=config.seed, n_jobs=config.n_jobs,
+                           imbalance=imbalance)
     candidates = [cls(context) for cls in resolve_candidates(list(config.models or []))]
-    with reporter.stage("Training candidates"):
-        board = compare_candidates(candidates, metric, X_train, y_train, X_val, y_val,
-                                   on_result=reporter.candidate)
+    # The search state lives beside the run until it completes, so --resume can continue it.
+    source = None if isinstance(data, pd.DataFrame) else str(Path(data).resolve())
+    search = search_stage.prepare(
+        config, candidates, X_train, y_train, X_val, y_val, test_rows=split.test,
+        groups=prepared.frame[config.group].iloc[split.train] if config.group else None,
+        times=times.iloc[split.train] if times is not None else None,
+    )
+    state_folder = search_state.start(destination, config.to_dict(), source, resume=resume)
+    reporter.started(destination, resumable=source is not None)
+    with reporter.stage("Searching and training candidates"):
+        board = search_stage.select_models(search, candidates, metric, state_folder,
+                                           on_result=reporter.candidate, on_trial=reporter.trial)
     reporter.leaderboard(board)
     best, baseline = board.best(), board.baseline()
     if best is None or best.pipeline is None or baseline is None or baseline.pipeline is None:
@@ -315,7 +346,7 @@ def train(
     with reporter.stage("Evaluating on the sealed test set (once)"):
         test = sealed.evaluate({"model": final, "baseline": final_baseline}, task=task,
                                metric=metric, seed=config.seed,
-                               n_resamples=config.bootstrap_resamples)
+                               n_resamples=config.bootstrap_resamples, importance_of="model")
 
     manifest = _manifest(config, fractions, prepared, split, metric, best.name,
                          best.candidate.params(final), findings, destination.name)
@@ -334,12 +365,37 @@ def train(
         folder.write_csv(LEADERBOARD, leaderboard)
         folder.write_json(METRICS, metrics)
         save_model(final, folder.file(MODEL))
+        search_state.finish(state_folder, folder.path)
         folder.write_json(MANIFEST, manifest)
+        from trainguard.report import save_report_inputs, write_report
+
+        save_report_inputs(folder.path, predictions=sealed.predictions.get("model"),
+                           rows=prepared.target.kept_rows[split.test], importance=sealed.importance,
+                           candidates=board.results, diagnosis=post)
+        write_report(folder.path)
         path = folder.commit()
+    search_state.cleanup(state_folder)
 
     run = Run(path, manifest=manifest, metrics=metrics, leaderboard=leaderboard, model=final)
+    from trainguard.track.mlflow_log import track_run
+
+    track_run(run, config, reporter, input_example=X_train.head(5))
     reporter.done(run)
     return run
+
+
+def resume_train(run: str | os.PathLike[str], *, runs_dir: str | os.PathLike[str] = "runs",
+                 reporter: Reporter | None = None) -> Run:
+    """Continue an interrupted ``train`` from its saved search state (finished trials are kept)."""
+    state, _ = search_state.find(str(run), runs_dir)
+    if not state.get("data"):
+        raise ConfigError("this run was trained from a DataFrame, which was not saved", where=str(run),
+                          fix="train again; only runs from a data file can be resumed")
+    if not Path(state["data"]).exists():
+        raise DataError("the run's data file is gone", where=state["data"],
+                        fix="restore the file at that path, then resume again")
+    config = TrainConfig(**{**state["config"], "out": state["destination"]})
+    return train(state["data"], config=config, reporter=reporter, resume=True)
 
 
 def _manifest(config: TrainConfig, fractions: SplitFractions, prepared: _Prepared, split: Split,

@@ -1,0 +1,91 @@
+"""Where trials run: in this process (the default) or on a Ray cluster.
+
+An engine gets an Optuna study (its sampler, pruner and storage already set), the objective and
+the space, and runs up to ``n_trials`` trials within ``timeout`` seconds, recording every
+finished trial in the study. Everything after that (the leaderboard, resume, the best
+parameters) reads the study, so it is the same whichever engine ran the trials.
+
+The objective is ``objective(params, report) -> list of fold scores``; ``report(step, value)``
+hands an intermediate (oriented, higher-is-better) value to the pruner and raises
+``optuna.TrialPruned`` when the trial should stop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from trainguard.errors import ConfigError
+
+Report = Callable[[int, float], None]
+Objective = Callable[[dict[str, Any], Report], list[float]]
+#: Called after each finished trial with the study.
+TrialCallback = Callable[[Any], None]
+
+ENGINES = ("local", "ray")
+
+
+class Engine(Protocol):
+    name: str
+
+    def optimize(self, study: Any, objective: Objective, space: dict[str, Any], *, n_trials: int | None,
+                 timeout: float | None, sign: float, on_trial: TrialCallback) -> None: ...
+
+
+def running_mean(scores: list[float], sign: float) -> float:
+    """The oriented mean of the folds so far: what a trial reports to the pruner after each fold."""
+    finite = [s for s in scores if s == s and abs(s) != float("inf")]
+    return sign * sum(finite) / len(finite) if finite else float("nan")
+
+
+def record(trial: Any, scores: list[float], sign: float) -> float:
+    """Store a trial's fold scores; its value is the oriented mean, the number the sampler maximises."""
+    import numpy as np
+
+    values = np.asarray(scores, dtype=float)
+    mean = float(np.nanmean(values)) if np.isfinite(values).any() else float("nan")
+    std = float(np.nanstd(values)) if np.isfinite(values).sum() > 1 else 0.0
+    trial.set_user_attr("fold_scores", [float(v) for v in values])
+    trial.set_user_attr("score_mean", mean)
+    trial.set_user_attr("score_std", std)
+    return sign * mean if mean == mean else float("-inf")
+
+
+class LocalEngine:
+    """Trials one after another in this process: deterministic for a fixed seed and trial count."""
+
+    name = "local"
+
+    def optimize(self, study: Any, objective: Objective, space: dict[str, Any], *, n_trials: int | None,
+                 timeout: float | None, sign: float, on_trial: TrialCallback) -> None:
+        import optuna
+
+        from trainguard.search.spaces import suggest
+
+        def run(trial: optuna.Trial) -> float:
+            params = suggest(trial, space)
+
+            def report(step: int, value: float) -> None:
+                if value == value:  # NaN would poison the pruner's medians
+                    trial.report(value, step)
+                if trial.should_prune():
+                    raise optuna.TrialPruned()
+
+            return record(trial, objective(params, report), sign)
+
+        study.optimize(run, n_trials=n_trials, timeout=timeout, catch=(),
+                       callbacks=[lambda s, _t: on_trial(s)])
+
+
+def get_engine(name: str, address: str | None = None) -> Engine:
+    if name == "local":
+        if address:
+            raise ConfigError("--address is for --engine ray", where="--address",
+                              fix="add --engine ray, or leave --address out")
+        return LocalEngine()
+    if name == "ray":
+        from trainguard.search.ray_engine import RayEngine
+
+        return RayEngine(address)
+    raise ConfigError(f"unknown engine {name!r}", where="--engine",
+                      fix=f"choose one of: {', '.join(ENGINES)}")
