@@ -200,7 +200,10 @@ def _leaderboard(run: ReportInputs) -> str:
     rows = [[None if isinstance(v, float) and math.isnan(v) else v for v in row]
             for row in board[shown].itertuples(index=False)]
     metric = run.manifest.get("metric", {})
-    note = (f"<p>Ranked by validation {escape(str(metric.get('name', '')))} "
+    name = str(metric.get("name", ""))
+    # With cross-validation the families are ranked by their CV mean, else by the validation score.
+    basis = "cross-validated" if f"cv_{name}_mean" in board.columns else "validation"
+    note = (f"<p>Ranked by {basis} {escape(name)} "
             f"({'higher' if metric.get('greater_is_better', True) else 'lower'} is better); the chosen "
             "model is highlighted.</p>")
     return _section("leaderboard", note + _table(shown, rows, numeric=numeric, row_class=classes))
