@@ -115,3 +115,13 @@ def test_a_killed_search_resumes_where_it_stopped(tmp_path):
     full = pd.read_csv(tmp_path / "full" / "leaderboard.csv").set_index("model")
     same = ["cv_roc_auc_mean", "cv_roc_auc_std", "val_roc_auc", "n_trials", "params", "selected"]
     pd.testing.assert_frame_equal(board[same], full[same])
+
+
+def test_a_space_file_grid_search_and_budget_from_the_command_line(tmp_path, binary_csv):
+    (tmp_path / "space.yaml").write_text("linear:\n  C: [0.1, 1.0]\n")
+    result = trainguard("train", binary_csv, "-t", "churned", "--models", "linear", "--space", "space.yaml",
+                        "--search", "grid", "--cv", "0", "--budget", "2m", "--json", "--out", "run",
+                        cwd=tmp_path)
+    row = pd.DataFrame(json.loads(result.stdout)["leaderboard"]).set_index("model").loc["linear"]
+    assert row.n_trials == 2  # the whole grid of the file's space, and no more, within the budget
+    assert json.loads(row.params)["C"] in (0.1, 1.0)

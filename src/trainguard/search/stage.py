@@ -55,7 +55,11 @@ def check_options(config: Any) -> None:
                           fix=f"choose one of: {', '.join(IMBALANCE)}")
     if config.space:
         # The task is not known yet; every task's parameter names are checked once it is.
-        read_space_file(config.space, documented_spaces("binary") | documented_spaces("regression"))
+        by_task = [documented_spaces(task) for task in ("binary", "regression")]
+        # A model's parameters differ by task (C for logistic, alpha for ridge): allow either here.
+        either = {name: {**by_task[0].get(name, {}), **by_task[1].get(name, {})}
+                  for name in by_task[0].keys() | by_task[1].keys()}
+        read_space_file(config.space, either)
     if config.engine not in ("local", "ray"):
         raise ConfigError(f"unknown engine {config.engine!r}", where="--engine",
                           fix="choose local or ray")
