@@ -13,8 +13,9 @@ import trainguard
 from datagen import make_table
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.models import ModelContext, resolve_candidates
-from trainguard.models.mlp import MultilayerPerceptron, torch_threads
+from trainguard.models.mlp import MultilayerPerceptron
 from trainguard.models.persist import TRUSTED_TYPES
+from trainguard.models.threads import torch_threads
 
 
 @pytest.fixture(autouse=True)

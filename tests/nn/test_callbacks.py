@@ -311,3 +311,35 @@ def test_callback_list_calls_only_overridden_hooks_in_order() -> None:
     assert callbacks.state_dict() == {"A": {}, "B": {"b": 1}, "B#2": {"b": 1}}
     with pytest.raises(ConfigError, match="not a Callback"):
         CallbackList([object()])  # type: ignore[list-item]
+
+
+def test_batch_hooks_flag_follows_the_callbacks_that_use_per_step_logs() -> None:
+    class EpochOnly(Callback):
+        def on_epoch_end(self, epoch, logs=None) -> None:
+            pass
+
+    class BeforeStep(Callback):
+        def on_before_optimizer_step(self, step, logs=None) -> None:
+            pass
+
+    callbacks = CallbackList([EpochOnly()])
+    assert not callbacks.batch_hooks  # the Trainer then builds no per-step logs
+    callbacks.append(BeforeStep())  # added later, e.g. during a fit
+    assert callbacks.batch_hooks
+
+
+def test_a_callback_added_during_fit_gets_batch_hooks_from_the_next_step(regression, mlp) -> None:
+    seen: list[int] = []
+
+    class Late(Callback):
+        def on_batch_end(self, step, logs=None) -> None:
+            seen.append(logs["batch"])
+
+    class Adder(Callback):
+        def on_epoch_end(self, epoch, logs=None) -> None:
+            if epoch == 0:
+                self.trainer.callbacks.append(Late())
+
+    trainer = Trainer(mlp(), nn.MSELoss(), callbacks=[Adder()])
+    trainer.fit(regression, epochs=2, batch_size=50)
+    assert seen == [0, 1]  # the second epoch's two batches, with their logs

@@ -16,7 +16,13 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from trainguard.errors import ConfigError, DataError, TrainguardError
 from trainguard.nn import Callback, LoggerCallback, Trainer
-from trainguard.nn.data import IterableSource, TensorSource, as_batch_source
+from trainguard.nn.data import (
+    PERMUTED_COPY_MAX_BYTES,
+    IterableSource,
+    TensorSource,
+    as_batch_source,
+    permute_whole,
+)
 
 Data = tuple[torch.Tensor, torch.Tensor]
 MakeMLP = Callable[..., nn.Module]
@@ -155,6 +161,32 @@ def test_fast_path_batches_are_a_permutation_of_the_rows(regression: Data) -> No
     assert sorted(rows.tolist()) == list(range(100))
     assert rows.tolist() != list(range(100))  # shuffled
     assert torch.equal(batches[0].x, x[batches[0].ref])
+
+
+def test_whole_data_permutation_is_chosen_by_size() -> None:
+    assert permute_whole(0)
+    assert permute_whole(PERMUTED_COPY_MAX_BYTES)
+    assert not permute_whole(PERMUTED_COPY_MAX_BYTES + 1)
+
+
+def test_gathering_per_epoch_or_per_batch_gives_the_same_batches(
+    regression: Data, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def epoch(whole: bool) -> list:
+        monkeypatch.setattr("trainguard.nn.data.permute_whole", lambda nbytes: whole)
+        source = TensorSource(
+            *regression,
+            batch_size=32,
+            shuffle=True,
+            generator=torch.Generator().manual_seed(0),
+            device=torch.device("cpu"),
+            float_dtype=torch.float32,
+        )
+        return list(source.epoch())
+
+    for gathered, indexed in zip(epoch(True), epoch(False), strict=True):
+        assert torch.equal(gathered.ref, indexed.ref)
+        assert torch.equal(gathered.x, indexed.x) and torch.equal(gathered.y, indexed.y)
 
 
 def test_numpy_float64_is_cast_to_the_model_dtype_and_labels_stay_integer() -> None:

@@ -7,7 +7,6 @@ import pytest
 from trainguard.errors import ConfigError
 from trainguard.search.spaces import parse_space, read_space_file
 from trainguard.search.stage import documented_spaces
-from trainguard.search.tuner import parse_budget
 
 
 def test_every_family_documents_a_space_whose_defaults_are_legal_draws():
@@ -72,15 +71,3 @@ def test_bad_space_files_name_the_problem(tmp_path, text, message):
     file.write_text(text)
     with pytest.raises(ConfigError, match=message):
         read_space_file(file, documented_spaces("binary"))
-
-
-@pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("60s", 60), ("5m", 300), ("1h30m", 5400),
-                                              ("1.5h", 5400), ("2m30s", 150)])
-def test_budget_accepts_durations(text, seconds):
-    assert parse_budget(text) == seconds
-
-
-@pytest.mark.parametrize("text", ["5x", "", "0", "-3", "m"])
-def test_budget_refuses_what_it_cannot_read(text):
-    with pytest.raises(ConfigError, match="--budget"):
-        parse_budget(text)

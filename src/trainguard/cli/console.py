@@ -134,7 +134,9 @@ class RichReporter(Reporter):
     def candidate(self, result: CandidateResult) -> None:
         if self.quiet:
             return
-        if result.error:
+        if result.skipped:
+            self.console.print(f"  [yellow]–[/] {result.name}: {escape(result.error or '')}", highlight=False)
+        elif result.error:
             self.console.print(f"  [red]✗[/] {result.name}: {escape(result.error)}", highlight=False)
         else:
             cv = (f"cv {_fmt(result.cv_mean)} ± {_fmt(result.cv_std, 2)}, "

@@ -16,7 +16,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from trainguard.cli.app import CONTEXT, EXIT_FINDINGS, _guarded, _names, _stderr, debug_option
+from trainguard.cli.app import CONTEXT, EXIT_FINDINGS, STARTED, _guarded, _names, _stderr, debug_option
 from trainguard.cli.console import RichReporter, print_check_report, print_finding
 from trainguard.data.target import TASKS
 from trainguard.diagnose.run import check as run_checks
@@ -119,9 +119,9 @@ def train_command(data: str, target: str, task: str | None, metric: str | None, 
         console = Console(highlight=False, soft_wrap=True)
         reporter = RichReporter(console, quiet=quiet or as_json)
         if resume is not None:
-            run = resume_train(resume, runs_dir=runs_dir, reporter=reporter)
+            run = resume_train(resume, runs_dir=runs_dir, reporter=reporter, started=STARTED)
         else:
-            run = train(data, config=config, reporter=reporter)
+            run = train(data, config=config, reporter=reporter, started=STARTED)
         if as_json:
             click.echo(to_json(_summary(run)))
         elif quiet:

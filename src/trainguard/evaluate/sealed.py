@@ -28,6 +28,12 @@ IMPORTANCE_MAX_ROWS = 2000
 IMPORTANCE_REPEATS = 5
 
 
+def evaluation_predictions(n_columns: int) -> int:
+    """How many times the sealed evaluation predicts the test rows: the model's labels and
+    probabilities, the baseline's, and permutation importance's repeats of each column."""
+    return 4 + IMPORTANCE_REPEATS * n_columns
+
+
 class TestSetAlreadyUsedError(RuntimeError):
     """Raised on a second look at a sealed test set."""
 

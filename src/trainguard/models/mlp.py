@@ -10,8 +10,6 @@ torch is imported only when the candidate builds its model, so registering the c
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -19,6 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor
 from trainguard.models.base import EarlyStoppedCandidate, register, unwrap
+from trainguard.models.threads import torch_threads
 
 if TYPE_CHECKING:
     from trainguard.nn.estimators import NeuralNetClassifier, NeuralNetRegressor
@@ -81,23 +80,3 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
         params["best_epoch_"] = int(unwrap(fitted)[0].named_steps["model"].best_epoch_)
         return params
 
-
-@contextmanager
-def torch_threads(n_jobs: int | None) -> Iterator[None]:
-    """Train within the workflow's CPU budget (``n_jobs``, as the random forest does); restore after.
-
-    A 64-32 network's matrix products are too small to split across threads, and spare torch
-    threads spin against everything else on the machine: on 2 busy cores one thread trained the
-    candidate 5-20x faster than two. ``n_jobs < 1`` ("all cores") leaves torch's own setting.
-    """
-    import torch
-
-    if n_jobs is None or n_jobs < 1:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(n_jobs)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)

@@ -6,10 +6,12 @@ iterator (with ``steps_per_epoch``). :func:`as_batch_source` turns each into a :
 which the Trainer asks for one epoch of :class:`LoadedBatch` at a time, already on the device.
 
 In-memory data takes the fast path (:class:`TensorSource`): the tensors are moved to the device
-once, and a batch is one fancy-index of the whole tensor with a slice of a per-epoch
-``torch.randperm`` (from the Trainer's seeded generator). There is no per-sample ``__getitem__``
-and no collate, which for tabular data is the difference between microseconds and milliseconds
-per batch. A ``TensorDataset`` of two tensors takes the same path.
+once, and each epoch draws a ``torch.randperm`` (from the Trainer's seeded generator). Data up to
+:data:`PERMUTED_COPY_MAX_BYTES` is gathered in that order once per epoch, so a batch is a slice (a
+view, no copy); larger data is gathered batch by batch with a slice of the permutation, so the
+copy never doubles a big dataset's memory. There is no per-sample ``__getitem__`` and no collate,
+which for tabular data is the difference between microseconds and milliseconds per batch. A
+``TensorDataset`` of two tensors takes the same path.
 
 Floating data is cast to the module's floating dtype on the way to the device, because a float64
 NumPy array fed to a float32 model fails with a dtype error; integer data (class labels, token
@@ -31,6 +33,9 @@ from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset, IterableDataset, TensorDataset
 
 from trainguard.errors import ConfigError, DataError
+
+#: In-memory data up to this size is permuted as a whole each epoch (see :func:`permute_whole`).
+PERMUTED_COPY_MAX_BYTES = 64 * 2**20
 
 
 class LoadedBatch(NamedTuple):
@@ -93,6 +98,19 @@ def batch_rows(x: Any) -> int:
 
 def nbytes(obj: Any) -> int:
     return sum(t.numel() * t.element_size() for _, t in named_tensors(obj, ""))
+
+
+def permute_whole(data_bytes: int) -> bool:
+    """Shuffle in-memory data by gathering it all once per epoch (``True``) or batch by batch?
+
+    Per batch, indexing the whole tensors with a slice of the permutation costs two gathers (about
+    as much as a small model's layer on the CPU); one gather per epoch then slicing views costs a
+    fraction of that, but holds a second copy of the data for the epoch. Up to
+    :data:`PERMUTED_COPY_MAX_BYTES` that copy is negligible on any device; beyond it the batches
+    are gathered one at a time, which is also when they are large enough for the gather not to
+    matter.
+    """
+    return data_bytes <= PERMUTED_COPY_MAX_BYTES
 
 
 def move(
@@ -202,6 +220,7 @@ class TensorSource(BatchSource):
         self.rows, self.rows_per_batch = int(x_t.shape[0]), batch_size
         self.n_samples, self.batch_size = self.rows, batch_size
         self.shuffle, self.generator, self.device = shuffle, generator, device
+        self._nbytes = nbytes((self.x, self.y))
         self._bad_rows: Tensor | None = None
         self._rows_checked = False
 
@@ -209,13 +228,19 @@ class TensorSource(BatchSource):
         return math.ceil(self.rows / self.rows_per_batch)
 
     def epoch(self) -> Iterator[LoadedBatch]:
-        n, bs = self.rows, self.rows_per_batch
-        perm = None
+        n, bs, x, y = self.rows, self.rows_per_batch, self.x, self.y
+        perm, gathered = None, False
         if self.shuffle:
             perm = torch.randperm(n, generator=self.generator).to(self.device, non_blocking=True)
+            gathered = permute_whole(self._nbytes)
+            if gathered:  # one gather for the epoch; each batch is then a view of it
+                x = x.index_select(0, perm)
+                y = None if y is None else y.index_select(0, perm)
         for start in range(0, n, bs):
-            rows: Tensor | slice = perm[start : start + bs] if perm is not None else slice(start, start + bs)
-            yield LoadedBatch(self.x[rows], None if self.y is None else self.y[rows], rows, 0)
+            span = slice(start, start + bs)
+            ref = span if perm is None else perm[span]  # the batch's rows in the original data
+            rows = span if perm is None or gathered else ref
+            yield LoadedBatch(x[rows], None if y is None else y[rows], ref, 0)
 
     def refetch(self, ref: Any) -> tuple[Any, Any]:
         return self.x[ref], None if self.y is None else self.y[ref]

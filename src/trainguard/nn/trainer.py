@@ -419,8 +419,9 @@ class Trainer:
         limit = state.declared.batches
         batches = source.epoch()
         received, interrupted = 0, False
+        check_empty = self.guards.epoch_length and not source.exact_length  # exact sources have no empties
         for batch in itertools.islice(batches, limit) if limit is not None else batches:
-            if self.guards.epoch_length and not source.exact_length and batch_rows(batch.x) == 0:
+            if check_empty and batch_rows(batch.x) == 0:
                 self._raise(
                     EpochLengthError,
                     empty_batch_finding(epoch, received, limit, source.kind, declared_by=state.declared.by),
@@ -438,9 +439,11 @@ class Trainer:
     def _train_step(
         self, epoch: int, batch_index: int, batch: LoadedBatch, stats: _EpochStats, state: FitState
     ) -> None:
-        step, rows = self.global_step, batch_rows(batch.x)
-        logs: Logs = {"batch": batch_index, "size": rows}
-        self.callbacks.on_batch_begin(step, logs)
+        step, rows, callbacks = self.global_step, batch_rows(batch.x), self.callbacks
+        # no callback reads per-step logs (the usual case): don't build them or dispatch to nobody
+        logs: Logs | None = {"batch": batch_index, "size": rows} if callbacks.batch_hooks else None
+        if logs is not None:
+            callbacks.on_batch_begin(step, logs)
         self.optimizer.zero_grad(set_to_none=True)
         with self._autocast():  # forward and loss only, as torch.autocast recommends
             output = call_module(self.module, batch.x)
@@ -459,26 +462,30 @@ class Trainer:
             scaler.unscale_(self.optimizer)  # true gradients for the norm, the guard and clipping
         gnorm = _step_grad_norm(self.trainable_parameters) if state.needs_grad_norm else None
         self.grad_norm = gnorm
+        loss_value = loss.detach()  # one detached view for the guard, the epoch sums and the logs
         try:
-            ok = self._guard_step(epoch, batch_index, batch, loss, gnorm, state, stats)
+            ok = self._guard_step(epoch, batch_index, batch, loss_value, gnorm, state, stats)
             skipped = ok is False
             if not skipped:
-                self.callbacks.on_before_optimizer_step(step, logs)
+                if logs is not None:
+                    callbacks.on_before_optimizer_step(step, logs)
                 if scaler is None:
                     self.optimizer.step()
                 else:
                     scaler.step(self.optimizer)  # the scaler skips it if the gradients overflowed
                 flag = ok if isinstance(ok, Tensor) else None
-                stats.add(loss, rows, gnorm, flag, scaled=scaler is not None)
+                stats.add(loss_value, rows, gnorm, flag, scaled=scaler is not None)
         finally:
             if scaler is not None:
                 scaler.update()  # close the scaler's step even when a guard raised, so fit can run again
         self.global_step += 1
-        if scaler is not None and self._monitor is not None:
+        monitor = self._monitor
+        if scaler is not None and monitor is not None:
             self._check_loss_scale(scaler, epoch)
-        logs["loss"], logs["skipped"] = loss.detach(), skipped
-        self.callbacks.on_batch_end(step, logs)
-        if self._monitor is not None and self._monitor.check_every > 1 and self._monitor.due():
+        if logs is not None:
+            logs["loss"], logs["skipped"] = loss_value, skipped
+            callbacks.on_batch_end(step, logs)
+        if monitor is not None and monitor.check_every > 1 and monitor.due():
             self._poll_nonfinite(state, stats)
 
     def _epoch_logs(self, epoch: int, received: int, stats: _EpochStats, state: FitState) -> Logs:
@@ -535,18 +542,20 @@ class Trainer:
         state: FitState,
         stats: _EpochStats,
     ) -> bool | Tensor | None:
-        """``None``: no guard. ``True``/``False``: judged now. A device flag: judged at the next poll."""
+        """``None``: no guard. ``True``/``False``: judged now. A device flag: judged at the next poll.
+
+        ``loss`` is the step's detached loss (the graph is not needed to judge it).
+        """
         monitor = self._monitor
         if monitor is None:
             return None
-        loss_value = loss.detach()
         data_ok = state.train.data_ok(batch)
         deferred = monitor.check_every > 1
         # With a GradScaler, Inf gradients are its overflow signal (it skips the step): judge loss and data.
         judged = gnorm if self.scaler is None else None
         ok: bool | Tensor
         if deferred:
-            ok = _finite_flag(loss_value, judged, data_ok)
+            ok = _finite_flag(loss, judged, data_ok)
         else:
             ok = stats.finite_now(loss, gnorm, judge_gnorm=judged is not None, data_ok=data_ok)
             if ok:  # the usual step: only its norm is kept (for a later diagnosis), nothing to poll
@@ -555,7 +564,7 @@ class Trainer:
                 return True
         monitor.record(
             StepRecord(
-                epoch, self.global_step, batch_index, batch.ref, loss_value, gnorm, ok, data_ok, batch.nbytes
+                epoch, self.global_step, batch_index, batch.ref, loss, gnorm, ok, data_ok, batch.nbytes
             )
         )
         if deferred:
@@ -770,16 +779,16 @@ class _EpochStats:
         )
 
     def add(
-        self, loss: Tensor, rows: int, gnorm: Tensor | None, ok: Tensor | None, scaled: bool = False
+        self, value: Tensor, rows: int, gnorm: Tensor | None, ok: Tensor | None, scaled: bool = False
     ) -> None:
-        value = loss.detach()
+        """Count one step; ``value`` is its detached loss (kept until the next flush on the device)."""
         if ok is not None or scaled or not self.on_host:
             self._pending.append((value, rows, gnorm, ok, scaled))
             if len(self._pending) >= _FLUSH_EVERY:
                 self._flush()
         else:
             read, self._read = self._read, None
-            if read is not None and read[0] is loss and read[1] is gnorm:  # read by finite_now
+            if read is not None and read[0] is value and read[1] is gnorm:  # read by finite_now
                 loss_f, gnorm_f = read[2], read[3]
             else:
                 loss_f, gnorm_f = value.item(), None if gnorm is None else gnorm.item()

@@ -18,6 +18,7 @@ from sklearn.base import BaseEstimator, clone, is_classifier
 from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import default_metric, get_metric
 from trainguard.models.base import Candidate, ModelContext
+from trainguard.search.budget import Budget, parse_budget
 from trainguard.search.folds import make_folds
 from trainguard.search.spaces import parse_space
 from trainguard.search.tuner import (
@@ -26,7 +27,6 @@ from trainguard.search.tuner import (
     SearchSettings,
     check_sampler,
     check_trials,
-    parse_budget,
     tune,
 )
 
@@ -110,10 +110,11 @@ def search(
                        groups=None if groups is None else pd.Series(np.asarray(groups)), seed=seed)
     classes = np.unique(y) if task != "regression" else None
     data = SearchData(X, y, None, None, folds=folds, classes=classes)
-    settings = SearchSettings(sampler=check_sampler(sampler), n_trials=trials, budget=seconds, seed=seed,
+    clock = Budget(seconds)
+    settings = SearchSettings(sampler=check_sampler(sampler), n_trials=trials, budget=clock, seed=seed,
                               spaces={"estimator": parsed})
     candidate = _Estimator(ModelContext(task=task, schema=None, seed=seed), estimator)  # type: ignore[arg-type]
-    tuned, study = tune(candidate, data, metric, settings, timeout=seconds, return_study=True)
+    tuned, study = tune(candidate, data, metric, settings, deadline=clock.share(1), return_study=True)
     best = candidate.with_params(tuned.params).fit(X, y)
     trials_frame = study.trials_dataframe(attrs=("number", "value", "params", "state", "duration",
                                                  "user_attrs"))

@@ -1,13 +1,16 @@
 """Where trials run: in this process (the default) or on a Ray cluster.
 
 An engine gets an Optuna study (its sampler, pruner and storage already set), the objective and
-the space, and runs up to ``n_trials`` trials within ``timeout`` seconds, recording every
-finished trial in the study. Everything after that (the leaderboard, resume, the best
-parameters) reads the study, so it is the same whichever engine ran the trials.
+the space, and runs up to ``n_trials`` trials while ``keep_going()`` says another one fits in
+the time budget, recording every finished trial in the study. Everything after that (the
+leaderboard, resume, the best parameters) reads the study, so it is the same whichever engine
+ran the trials.
 
 The objective is ``objective(params, report) -> list of fold scores``; ``report(step, value)``
 hands an intermediate (oriented, higher-is-better) value to the pruner and raises
-``optuna.TrialPruned`` when the trial should stop.
+``optuna.TrialPruned`` when the trial should stop. The objective raises
+:class:`~trainguard.search.budget.BudgetSpent` when its trial ran out of time; the engine marks
+that trial failed and lets the exception end the search of this candidate.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ Report = Callable[[int, float], None]
 Objective = Callable[[dict[str, Any], Report], list[float]]
 #: Called after each finished trial with the study.
 TrialCallback = Callable[[Any], None]
+#: Asked before each trial: whether another one is expected to fit in the time left.
+KeepGoing = Callable[[], bool]
 
 ENGINES = ("local", "ray")
 
@@ -29,7 +34,7 @@ class Engine(Protocol):
     name: str
 
     def optimize(self, study: Any, objective: Objective, space: dict[str, Any], *, n_trials: int | None,
-                 timeout: float | None, sign: float, on_trial: TrialCallback) -> None: ...
+                 keep_going: KeepGoing, sign: float, on_trial: TrialCallback) -> None: ...
 
 
 def running_mean(scores: list[float], sign: float) -> float:
@@ -57,24 +62,37 @@ class LocalEngine:
     name = "local"
 
     def optimize(self, study: Any, objective: Objective, space: dict[str, Any], *, n_trials: int | None,
-                 timeout: float | None, sign: float, on_trial: TrialCallback) -> None:
+                 keep_going: KeepGoing, sign: float, on_trial: TrialCallback) -> None:
+        """Optuna's ask-and-tell loop rather than ``study.optimize``: a trial that runs out of time
+        is closed quietly and ends the loop, instead of being logged as a crash with its traceback.
+        """
         import optuna
+        from optuna.trial import TrialState
 
         from trainguard.search.spaces import suggest
 
-        def run(trial: optuna.Trial) -> float:
+        done = 0
+        while (n_trials is None or done < n_trials) and keep_going():
+            trial = study.ask()
             params = suggest(trial, space)
 
-            def report(step: int, value: float) -> None:
+            def report(step: int, value: float, trial: optuna.Trial = trial) -> None:
                 if value == value:  # NaN would poison the pruner's medians
                     trial.report(value, step)
                 if trial.should_prune():
                     raise optuna.TrialPruned()
 
-            return record(trial, objective(params, report), sign)
-
-        study.optimize(run, n_trials=n_trials, timeout=timeout, catch=(),
-                       callbacks=[lambda s, _t: on_trial(s)])
+            try:
+                value = record(trial, objective(params, report), sign)
+            except optuna.TrialPruned:
+                study.tell(trial, state=TrialState.PRUNED)
+            except BaseException:  # BudgetSpent, a failed fit, Ctrl-C: close the trial, then re-raise
+                study.tell(trial, state=TrialState.FAIL)
+                raise
+            else:
+                study.tell(trial, value)
+            done += 1
+            on_trial(study)
 
 
 def get_engine(name: str, address: str | None = None) -> Engine:

@@ -21,7 +21,8 @@ import time
 from typing import Any
 
 from trainguard.errors import ConfigError
-from trainguard.search.engine import Objective, TrialCallback, record, running_mean
+from trainguard.search.budget import BudgetSpent
+from trainguard.search.engine import KeepGoing, Objective, TrialCallback, record, running_mean
 
 
 def _run_fold(objective: Any, params: dict[str, Any], k: int) -> float:
@@ -76,7 +77,7 @@ class RayEngine:
         self._connect()
 
     def optimize(self, study: Any, objective: Objective, space: dict[str, Any], *, n_trials: int | None,
-                 timeout: float | None, sign: float, on_trial: TrialCallback) -> None:
+                 keep_going: KeepGoing, sign: float, on_trial: TrialCallback) -> None:
         import optuna
 
         from trainguard.search.spaces import suggest
@@ -86,14 +87,22 @@ class RayEngine:
         shared = ray.put(objective)
         n_folds = objective.n_folds  # type: ignore[attr-defined]
         pruning = getattr(objective, "pruning", True)
-        start = time.monotonic()
         done = 0
-        while n_trials is None or done < n_trials:
-            if timeout is not None and time.monotonic() - start >= timeout:
-                break
+        while (n_trials is None or done < n_trials) and keep_going():
+            limit = getattr(objective, "limit", lambda: None)()
             trial = study.ask()
             params = suggest(trial, space)
-            scores = ray.get([remote_fold.remote(shared, params, k) for k in range(n_folds)])
+            refs = [remote_fold.remote(shared, params, k) for k in range(n_folds)]
+            wait = None
+            if limit is not None and not limit.protected and limit.deadline is not None:
+                wait = max(0.0, limit.deadline - time.monotonic())
+            try:
+                scores = ray.get(refs, timeout=wait)
+            except ray.exceptions.GetTimeoutError:
+                for ref in refs:
+                    ray.cancel(ref, force=True)
+                study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                raise BudgetSpent("the time budget ran out during this trial") from None
             pruned = False
             for k in range(n_folds):
                 value = running_mean(scores[: k + 1], sign)

@@ -27,7 +27,9 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 
 from trainguard.evaluate.metrics import Metric, score
+from trainguard.evaluate.sealed import evaluation_predictions
 from trainguard.models.base import Candidate, with_threshold
+from trainguard.search.budget import BudgetSpent, final_stages_seconds
 from trainguard.search.tuner import SearchData, SearchSettings, Tuned, tune, tune_threshold
 
 #: Metrics computed from predicted labels, for which a binary model's decision threshold is tuned.
@@ -52,6 +54,10 @@ class CandidateResult:
     n_trials: int = 0
     search_seconds: float = 0.0
     threshold: float | None = None
+    #: Not searched because the time budget ran out (``error`` says so); not a failure.
+    skipped: bool = False
+    #: Seconds to predict and score the validation rows (sizes the sealed evaluation's cost).
+    score_seconds: float = 0.0
 
     @property
     def selection_score(self) -> float:
@@ -138,8 +144,7 @@ def _fit_one(
         pipeline = candidate.fit(X_train, y_train, X_val, y_val)
     elapsed = time.perf_counter() - start
     threshold = None
-    if (metric.name in THRESHOLD_METRICS and not candidate.is_baseline
-            and data.classes is not None and len(data.classes) == 2):
+    if tunes_threshold(candidate, metric, data):
         threshold = tune_threshold(candidate, data, metric)
         if threshold is not None and threshold != 0.5:
             pipeline = with_threshold(pipeline, threshold, X_train, y_train)
@@ -147,10 +152,14 @@ def _fit_one(
     params = candidate.params(pipeline)
     if tuned is not None:
         params = {**params, **tuned.params}
+    start = time.perf_counter()
+    val_score = score(metric, pipeline, X_val, y_val, classes=data.classes) if has_val else math.nan
+    score_seconds = time.perf_counter() - start
     return CandidateResult(
         candidate=candidate,
         pipeline=pipeline,
-        val_score=score(metric, pipeline, X_val, y_val, classes=data.classes) if has_val else math.nan,
+        val_score=val_score,
+        score_seconds=score_seconds,
         train_score=score(metric, pipeline, X_train, y_train, classes=data.classes),
         fit_seconds=elapsed,
         params=params,
@@ -160,6 +169,12 @@ def _fit_one(
         search_seconds=tuned.seconds if tuned is not None else 0.0,
         threshold=threshold,
     )
+
+
+def tunes_threshold(candidate: Candidate, metric: Metric, data: SearchData) -> bool:
+    """Whether the candidate's decision threshold is tuned on out-of-fold predictions."""
+    return (metric.name in THRESHOLD_METRICS and not candidate.is_baseline
+            and data.classes is not None and len(data.classes) == 2)
 
 
 def search_candidates(
@@ -174,28 +189,45 @@ def search_candidates(
     """Search each candidate's space, fit its best configuration on train, score it on validation.
 
     The time budget is shared: each candidate still to search gets an equal part of what is left,
-    so a quick family leaves its unused time to the next. A candidate that fails is recorded with
-    its error and the others go on: one broken model family should not cost the user the whole run.
+    so a quick family leaves its unused time to the next (see :mod:`trainguard.search.budget`).
+    A candidate whose turn comes after the budget ran out is listed as skipped. A candidate that
+    fails is recorded with its error and the others go on: one broken model family should not
+    cost the user the whole run.
     """
     results = []
-    deadline = None if settings.budget is None else time.monotonic() + settings.budget
+    budget = settings.budget
     searched = [c for c in candidates if not c.is_baseline]
+    n_folds = len(data.folds) if data.folds else 0
     for candidate in candidates:
-        timeout = None
-        if deadline is not None and not candidate.is_baseline:
-            left = max(0.0, deadline - time.monotonic())
-            timeout = left / max(1, len(searched))
+        deadline, protect = None, False
         if not candidate.is_baseline:
+            deadline = budget.share(len(searched))
             searched = searched[1:]
+            # The first real model's defaults always finish, so every run ends with a model.
+            protect = not any(r.pipeline is not None and not r.is_baseline for r in results)
+            if not protect and not budget.room_for_a_family():
+                result = CandidateResult(candidate, None, math.nan, math.nan, 0.0, skipped=True,
+                                         error="skipped: the time budget ran out before its turn")
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+                continue
 
         def progress(done: int, total: int | None, best: float, name: str = candidate.name) -> None:
             if on_trial is not None:
-                left = None if deadline is None else max(0.0, deadline - time.monotonic())
-                on_trial(name, done, total, best, left)
+                on_trial(name, done, total, best, budget.search_left())
 
+        final_fits = 1 + (n_folds if tunes_threshold(candidate, metric, data) else 0)
         try:
-            tuned = tune(candidate, data, metric, settings, timeout=timeout, on_trial=progress)
+            tuned = tune(candidate, data, metric, settings, deadline=deadline, protect_first=protect,
+                         final_fits=final_fits, on_trial=progress)
             result = _fit_one(candidate, metric, data, tuned)
+            budget.saw_candidate(
+                final_stages_seconds(result.fit_seconds, result.score_seconds,
+                                     evaluation_predictions(data.X_train.shape[1])),
+                [tuned.fastest_trial])
+        except BudgetSpent as exc:
+            result = CandidateResult(candidate, None, math.nan, math.nan, 0.0, error=str(exc), skipped=True)
         except Exception as exc:  # noqa: BLE001 - reported in the leaderboard, never swallowed
             result = CandidateResult(candidate, None, math.nan, math.nan, 0.0,
                                      error=f"{type(exc).__name__}: {exc}")

@@ -18,6 +18,7 @@ from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import Metric
 from trainguard.models import available_candidates
 from trainguard.models.base import Candidate
+from trainguard.search.budget import Budget, parse_budget, run_reserve
 from trainguard.search.engine import get_engine
 from trainguard.search.folds import make_folds, parse_cv, resolve_folds
 from trainguard.search.select import CandidateResult, Leaderboard, TrialProgress, search_candidates
@@ -29,7 +30,6 @@ from trainguard.search.tuner import (
     SearchSettings,
     check_sampler,
     check_trials,
-    parse_budget,
 )
 
 IMBALANCE = ("auto", "none", "weights", "smote", "undersample")
@@ -80,9 +80,19 @@ def resolve_imbalance(choice: str, task: str, y_train: pd.Series) -> str:
     return "weights" if counts.min() / counts.max() < AUTO_IMBALANCE_RATIO else "none"
 
 
-def settings_for(config: Any, task: str, state_folder: Path | None) -> SearchSettings:
-    budget = parse_budget(config.budget)
-    trials = config.trials if config.trials is not None else (None if budget else DEFAULT_TRIALS)
+def run_budget(config: Any, started: float | None = None) -> Budget:
+    """The run's ``--budget`` clock, started at ``started`` (``time.monotonic()``) or now."""
+    seconds = parse_budget(config.budget)
+    reserve = run_reserve(seconds) if seconds is not None else 0.0
+    if started is None:
+        return Budget(seconds, reserve=reserve)
+    return Budget(seconds, started=started, reserve=reserve)
+
+
+def settings_for(config: Any, task: str, state_folder: Path | None,
+                 budget: Budget | None = None) -> SearchSettings:
+    budget = budget or Budget(None)
+    trials = config.trials if config.trials is not None else (None if budget.limited else DEFAULT_TRIALS)
     spaces = read_space_file(config.space, documented_spaces(task)) if config.space else {}
     return SearchSettings(
         sampler=config.search, n_trials=trials, budget=budget, seed=config.seed, spaces=spaces,
@@ -98,6 +108,7 @@ class Prepared:
     data: SearchData
     config: Any
     task: str
+    budget: Budget
 
 
 def prepare(
@@ -111,6 +122,7 @@ def prepare(
     test_rows: np.ndarray,
     groups: pd.Series | None,
     times: pd.Series | None,
+    budget: Budget | None = None,
 ) -> Prepared:
     """Folds over the training rows as the split was made (stratified, grouped or in time order)."""
     task = candidates[0].context.task
@@ -126,7 +138,7 @@ def prepare(
     check = getattr(engine, "check", None)
     if check is not None:
         check()  # and an unreachable Ray cluster, before the run starts
-    return Prepared(data, config, task)
+    return Prepared(data, config, task, budget or Budget(None))
 
 
 def select_models(
@@ -139,6 +151,6 @@ def select_models(
     on_trial: TrialProgress | None = None,
 ) -> Leaderboard:
     """The search of every candidate, its studies stored in ``state_folder`` (for --resume)."""
-    settings = settings_for(prepared.config, prepared.task, state_folder)
+    settings = settings_for(prepared.config, prepared.task, state_folder, prepared.budget)
     return search_candidates(candidates, metric, prepared.data, settings, on_result=on_result,
                              on_trial=on_trial)

@@ -13,7 +13,6 @@ The test rows never reach this module: :class:`SearchData` refuses frames that h
 from __future__ import annotations
 
 import math
-import re
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -27,6 +26,7 @@ from sklearn.exceptions import ConvergenceWarning
 from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import Metric, score
 from trainguard.models.base import Candidate
+from trainguard.search.budget import Budget, BudgetSpent, TrialLimit, next_trial_fits
 from trainguard.search.engine import Engine, LocalEngine, Report, running_mean
 from trainguard.search.folds import Folds
 from trainguard.search.spaces import Space, contains, grid_of, grid_size, parse_space
@@ -44,26 +44,6 @@ class TestRowsInSearchError(RuntimeError):
     """A bug, not a user error: test rows were handed to the search."""
 
     __test__ = False
-
-
-def parse_budget(text: str | float | None) -> float | None:
-    """``--budget``: ``90`` (seconds), ``60s``, ``5m``, ``1h30m``, ``1.5h``. None means no time limit.
-
-    Written by hand: it is one regular expression, and no maintained library parses exactly the
-    compact forms a command line wants without also accepting ambiguous ones ("5 mins ago").
-    """
-    if text is None:
-        return None
-    raw = str(text).strip().lower()
-    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s?)?", raw)
-    seconds = None
-    if raw and match:
-        hours, minutes, secs = (float(g) if g else 0.0 for g in match.groups())
-        seconds = hours * 3600 + minutes * 60 + secs
-    if seconds is None or seconds <= 0:
-        raise ConfigError(f"cannot read the time budget {text!r}", where="--budget",
-                          fix="pass seconds or a duration such as 60s, 5m or 1h30m")
-    return seconds
 
 
 def check_trials(n_trials: int | None) -> int | None:
@@ -92,6 +72,17 @@ def make_sampler(kind: str, seed: int, space: Space) -> Any:
     import optuna
     from optuna.trial import TrialState
 
+    class AskTellGrid:
+        def after_trial(self, study: Any, trial: Any, state: Any, values: Any) -> None:
+            # GridSampler calls study.stop() once the grid is done, which Optuna allows only inside
+            # study.optimize; the engines run ask-and-tell loops, and :func:`tune` already caps the
+            # trials at the grid's size, so that stop has nothing left to do.
+            try:
+                super().after_trial(study, trial, state, values)  # type: ignore[misc]
+            except RuntimeError as exc:
+                if "Study.stop" not in str(exc):
+                    raise
+
     class Reseeding:
         def before_trial(self, study: Any, trial: Any) -> None:
             super().before_trial(study, trial)  # type: ignore[misc]
@@ -104,7 +95,7 @@ def make_sampler(kind: str, seed: int, space: Space) -> Any:
                     state.rng.seed((base + offset) % 2**32)
 
     if kind == "grid":
-        grid_cls = type("ReseedingGridSampler", (Reseeding, optuna.samplers.GridSampler), {})
+        grid_cls = type("ReseedingGridSampler", (Reseeding, AskTellGrid, optuna.samplers.GridSampler), {})
         return grid_cls(grid_of(space), seed=seed)
     if kind == "random":
         return type("ReseedingRandomSampler", (Reseeding, optuna.samplers.RandomSampler), {})(seed=seed)
@@ -120,7 +111,8 @@ class SearchSettings:
 
     sampler: str = "bayes"
     n_trials: int | None = DEFAULT_TRIALS
-    budget: float | None = None
+    #: The run's time budget (its clock starts when the run does); unlimited by default.
+    budget: Budget = field(default_factory=lambda: Budget(None))
     seed: int = 0
     spaces: Mapping[str, Space] = field(default_factory=dict)
     #: SQLite file for the studies; None keeps them in memory (nothing to resume).
@@ -153,8 +145,9 @@ class SearchData:
                               fix="pass --cv 5 to cross-validate on the training rows")
 
 
-def epoch_reporter(report: Report, offset: int) -> Any:
-    """A Trainer callback handing each epoch's validation loss to the pruner (as -loss).
+def epoch_reporter(report: Report | None, offset: int, limit: TrialLimit | None = None) -> Any:
+    """A Trainer callback handing each epoch's validation loss to the pruner (as -loss), and
+    stopping the fit when the trial's time is up.
 
     Built on first use: the callback base class lives in ``trainguard.nn``, which imports torch.
     """
@@ -174,15 +167,20 @@ def epoch_reporter(report: Report, offset: int) -> Any:
 
         def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
             loss = (logs or {}).get("val_loss")
-            if loss is not None and math.isfinite(loss):
+            if report is not None and loss is not None and math.isfinite(loss):
                 try:
                     report(offset + self._epoch, -float(loss))
                 except Exception as exc:  # noqa: BLE001 - optuna.TrialPruned, re-raised after the fit
-                    # Callbacks stop training by flag, never by raising inside the loop.
-                    self.pruned = exc
-                    if self.trainer is not None:
-                        self.trainer.stop_training = True
+                    self._stop(exc)
+            if self.pruned is None and limit is not None and limit.spent():
+                self._stop(BudgetSpent("the time budget ran out during this trial's training"))
             self._epoch += 1
+
+        def _stop(self, reason: BaseException) -> None:
+            # Callbacks stop training by flag, never by raising inside the loop.
+            self.pruned = reason
+            if self.trainer is not None:
+                self.trainer.stop_training = True
 
     return EpochReporter()
 
@@ -196,19 +194,27 @@ def fit_quietly(candidate: Candidate, X: pd.DataFrame, y: pd.Series, X_val: pd.D
 
 
 def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, report: Report | None = None,
-                   *, sign: float = 1.0, keep_proba: bool = False) -> tuple[list[float], np.ndarray | None]:
-    """Fold scores of ``candidate`` (and out-of-fold probabilities of the positive class)."""
+                   *, sign: float = 1.0, keep_proba: bool = False,
+                   limit: TrialLimit | None = None) -> tuple[list[float], np.ndarray | None]:
+    """Fold scores of ``candidate`` (and out-of-fold probabilities of the positive class).
+
+    ``limit`` is checked before each fold after the first and after each epoch of the network:
+    :class:`BudgetSpent` ends the trial when its time is up.
+    """
     folds = data.folds or [(None, None)]
     scores: list[float] = []
     oof = np.full(len(data.y_train), np.nan) if keep_proba else None
     per_epoch = candidate.reports_epochs and report is not None
+    watch_epochs = candidate.reports_epochs and (report is not None or limit is not None)
     for k, (tr, va) in enumerate(folds):
+        if limit is not None and k:
+            limit.check(k, len(folds))
         if tr is None:
             X_a, y_a, X_b, y_b = data.X_train, data.y_train, data.X_val, data.y_val
         else:
             X_a, y_a = data.X_train.iloc[tr], data.y_train.iloc[tr]
             X_b, y_b = data.X_train.iloc[va], data.y_train.iloc[va]
-        reporter = epoch_reporter(report, k * EPOCH_STEPS) if per_epoch else None  # type: ignore[arg-type]
+        reporter = epoch_reporter(report, k * EPOCH_STEPS, limit) if watch_epochs else None
         candidate.epoch_callbacks = [reporter] if reporter is not None else None
         try:
             fitted = fit_quietly(candidate, X_a, y_a, X_b, y_b)
@@ -236,15 +242,24 @@ class FoldObjective:
     metric: Metric
     sign: float
     pruning: bool = True
+    #: The limit of the trial about to start (set by :func:`tune`); None runs without one.
+    trial_limit: Callable[[], TrialLimit] | None = None
 
     @property
     def n_folds(self) -> int:
         return len(self.data.folds) if self.data.folds else 1
 
+    def limit(self) -> TrialLimit | None:
+        return self.trial_limit() if self.trial_limit is not None else None
+
     def __call__(self, params: dict[str, Any], report: Report) -> list[float]:
         scores, _ = cross_validate(self.candidate.with_params(params), self.data, self.metric,
-                                   report if self.pruning else None, sign=self.sign)
+                                   report if self.pruning else None, sign=self.sign, limit=self.limit())
         return scores
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Sent to Ray workers, which run single folds without a limit (the driver keeps the clock).
+        return {**self.__dict__, "trial_limit": None}
 
     def fold(self, params: dict[str, Any], k: int) -> float:
         data = self.data
@@ -282,6 +297,8 @@ class Tuned:
     n_trials: int
     n_pruned: int
     seconds: float
+    #: The shortest complete trial (seconds), a lower bound on what any trial costs on this data.
+    fastest_trial: float = math.inf
 
 
 def candidate_space(candidate: Candidate, settings: SearchSettings) -> Space:
@@ -297,11 +314,20 @@ def tune(
     metric: Metric,
     settings: SearchSettings,
     *,
-    timeout: float | None,
+    deadline: float | None = None,
+    protect_first: bool = True,
+    final_fits: int = 1,
     on_trial: Callable[[int, int | None, float], None] | None = None,
     return_study: bool = False,
 ) -> Any:
-    """Run (or continue) the study of one candidate and return its best trial."""
+    """Run (or continue) the study of one candidate and return its best trial.
+
+    ``deadline`` (``time.monotonic()``) is the candidate's share of the budget: no trial starts
+    that is not expected to end before it, leaving time for ``final_fits`` more single fits (the
+    best configuration on train, and the threshold's out-of-fold fits). The first trial may run
+    on to the search's own deadline, and with ``protect_first`` it is never abandoned.
+    :class:`BudgetSpent` is raised when the budget ran out before any trial finished.
+    """
     import optuna
     from optuna.trial import TrialState
 
@@ -329,8 +355,26 @@ def tune(
     start = time.perf_counter()
     done = len(study.get_trials(deepcopy=False, states=finished))
     remaining = None if n_trials is None else max(0, n_trials - done)
-
     objective = FoldObjective(candidate, data, metric, sign, settings.pruning)
+
+    def complete_seconds() -> list[float]:
+        complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        return [t.duration.total_seconds() for t in complete if t.duration is not None]
+
+    def trial_limit() -> TrialLimit:
+        if not complete_seconds():
+            return TrialLimit(settings.budget.search_deadline(), protected=protect_first)
+        return TrialLimit(deadline)
+
+    def keep_going() -> bool:
+        seconds = complete_seconds()
+        if not seconds:
+            return True
+        one_fit = min(seconds) / objective.n_folds  # a trial is about one fit per fold
+        return next_trial_fits(time.monotonic(), deadline, seconds, final_fits * one_fit)
+
+    if settings.budget.limited:
+        objective.trial_limit = trial_limit
 
     def progress(s: Any) -> None:
         if on_trial is not None:
@@ -338,25 +382,27 @@ def tune(
             best = _best(s)
             on_trial(count, n_trials, best.user_attrs["score_mean"] if best else float("nan"))
 
+    ran_out = False
     if not study.user_attrs.get("done") and remaining != 0:
-        if timeout is not None and timeout <= 0:
-            timeout = 1e-3  # the budget is spent: the first (default) trial still runs
-        settings.engine.optimize(study, objective, space, n_trials=remaining, timeout=timeout,
-                                 sign=sign, on_trial=progress)
-        if not study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)) and remaining is None:
-            settings.engine.optimize(study, objective, space, n_trials=1, timeout=None, sign=sign,
-                                     on_trial=progress)
+        try:
+            settings.engine.optimize(study, objective, space, n_trials=remaining, keep_going=keep_going,
+                                     sign=sign, on_trial=progress)
+        except BudgetSpent:
+            ran_out = True  # the abandoned trial is recorded as failed; the finished ones stand
     study.set_user_attr("done", True)
     trials = study.get_trials(deepcopy=False, states=finished)
     best = _best(study)
     if best is None:
         failed = study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
+        if ran_out:
+            raise BudgetSpent("skipped: the time budget ran out before its first trial finished")
         raise RuntimeError(f"no trial of {candidate.name} finished ({len(failed)} failed)")
     seconds = sum((t.duration.total_seconds() for t in trials if t.duration is not None), 0.0)
     tuned = Tuned(params=dict(best.params), cv_mean=best.user_attrs["score_mean"],
                   cv_std=best.user_attrs["score_std"], n_trials=len(trials),
                   n_pruned=sum(t.state == TrialState.PRUNED for t in trials),
-                  seconds=seconds or time.perf_counter() - start)
+                  seconds=seconds or time.perf_counter() - start,
+                  fastest_trial=min(complete_seconds(), default=math.inf))
     return (tuned, study) if return_study else tuned
 
 

@@ -32,8 +32,10 @@ from trainguard.evaluate.metrics import Metric, default_metric, get_metric
 from trainguard.evaluate.sealed import SealedTestSet
 from trainguard.models import ModelContext, resolve_candidates
 from trainguard.models.persist import save_model
+from trainguard.models.threads import cpu_threads
 from trainguard.search import stage as search_stage
 from trainguard.search import state as search_state
+from trainguard.search.budget import Budget
 from trainguard.search.select import Leaderboard
 from trainguard.split.splitter import Split, SplitFractions, split_rows
 from trainguard.track.run_folder import RunFolder, default_run_path
@@ -254,8 +256,41 @@ def _failed_candidates(board: Leaderboard) -> list[Finding]:
             message=f"candidate {r.name!r} could not be trained: {r.error}",
             fix="the other candidates were compared without it; run with --debug for details",
         )
-        for r in board.results if r.error
+        for r in board.results if r.error and not r.skipped
     ]
+
+
+def _budget_findings(board: Leaderboard, budget: Budget, config: TrainConfig) -> list[Finding]:
+    """Say when --budget was too small: families left out, or a first fit that overran it."""
+    if not budget.limited:
+        return []
+    findings = []
+    skipped = [r.name for r in board.results if r.skipped]
+    if skipped:
+        findings.append(Finding(
+            id="budget-too-small",
+            severity=Severity.WARNING,
+            message=(f"the time budget ({config.budget}) ran out before {', '.join(skipped)} could "
+                     "be searched, so the comparison left them out"),
+            fix="pass a larger --budget, or fewer --models to spend it on",
+        ))
+    spent = budget.elapsed()
+    if budget.seconds is not None and spent > budget.seconds:
+        findings.append(Finding(
+            id="budget-overrun",
+            severity=Severity.WARNING,
+            message=(f"the run had spent {spent:.0f}s of its {config.budget} budget by the end of the "
+                     "search: the first model's defaults, which always run to the end so that there "
+                     "is a model, needed more than the whole budget on this data"),
+            fix=f"pass --budget {_suggest_budget(spent)} or more, or --cv 0 to score trials on the "
+                "validation rows instead of cross-validating",
+        ))
+    return findings
+
+
+def _suggest_budget(seconds: float) -> str:
+    minutes = max(1, int(np.ceil(3 * seconds / 60)))
+    return f"{minutes}m"
 
 
 def train(
@@ -265,18 +300,21 @@ def train(
     config: TrainConfig | None = None,
     reporter: Reporter | None = None,
     resume: bool = False,
+    started: float | None = None,
     **options: Any,
 ) -> Run:
     """Train, select and evaluate models on ``data`` and save the run; see ``trainguard train``.
 
     ``options`` are the fields of :class:`TrainConfig` (``task``, ``metric``, ``split``,
-    ``group``, ``time``, ``seed``, ``models``, ``out`` ...).
+    ``group``, ``time``, ``seed``, ``models``, ``out`` ...). ``started`` (``time.monotonic()``)
+    is when the ``--budget`` clock started; by default, now.
     """
     if config is None:
         if target is None:
             raise ConfigError("no target column given", where="target", fix="pass target='column'")
         config = TrainConfig(target=target, **options)
     reporter = reporter or Reporter()
+    budget = search_stage.run_budget(config, started)
 
     fractions = _check_options(config)
     destination = _run_destination(data, config)
@@ -317,11 +355,11 @@ def train(
     search = search_stage.prepare(
         config, candidates, X_train, y_train, X_val, y_val, test_rows=split.test,
         groups=prepared.frame[config.group].iloc[split.train] if config.group else None,
-        times=times.iloc[split.train] if times is not None else None,
+        times=times.iloc[split.train] if times is not None else None, budget=budget,
     )
     state_folder = search_state.start(destination, config.to_dict(), source, resume=resume)
     reporter.started(destination, resumable=source is not None)
-    with reporter.stage("Searching and training candidates"):
+    with reporter.stage("Searching and training candidates"), cpu_threads(config.n_jobs):
         board = search_stage.select_models(search, candidates, metric, state_folder,
                                            on_result=reporter.candidate, on_trial=reporter.trial)
     reporter.leaderboard(board)
@@ -329,21 +367,21 @@ def train(
     if best is None or best.pipeline is None or baseline is None or baseline.pipeline is None:
         errors = "; ".join(f"{r.name}: {r.error}" for r in board.results if r.error)
         raise RuntimeError(f"no candidate could be trained ({errors})")
-    post = (_failed_candidates(board) + _warn_if_no_better_than_baseline(board)
-            + check_training(board))
+    post = (_failed_candidates(board) + _budget_findings(board, budget, config)
+            + _warn_if_no_better_than_baseline(board) + check_training(board))
     for finding in post:
         reporter.finding(finding)
     findings += post
 
     final, final_baseline = best.pipeline, baseline.pipeline
     if config.refit:
-        with reporter.stage(f"Refitting {best.name} on train+validation"):
+        with reporter.stage(f"Refitting {best.name} on train+validation"), cpu_threads(config.n_jobs):
             trval = np.concatenate([split.train, split.val])
             X_trval, y_trval = X.iloc[trval], y.iloc[trval]
             final = best.candidate.refit(best.pipeline, X_trval, y_trval)
             final_baseline = baseline.candidate.refit(baseline.pipeline, X_trval, y_trval)
 
-    with reporter.stage("Evaluating on the sealed test set (once)"):
+    with reporter.stage("Evaluating on the sealed test set (once)"), cpu_threads(config.n_jobs):
         test = sealed.evaluate({"model": final, "baseline": final_baseline}, task=task,
                                metric=metric, seed=config.seed,
                                n_resamples=config.bootstrap_resamples, importance_of="model")
@@ -385,7 +423,7 @@ def train(
 
 
 def resume_train(run: str | os.PathLike[str], *, runs_dir: str | os.PathLike[str] = "runs",
-                 reporter: Reporter | None = None) -> Run:
+                 reporter: Reporter | None = None, started: float | None = None) -> Run:
     """Continue an interrupted ``train`` from its saved search state (finished trials are kept)."""
     state, _ = search_state.find(str(run), runs_dir)
     if not state.get("data"):
@@ -395,7 +433,7 @@ def resume_train(run: str | os.PathLike[str], *, runs_dir: str | os.PathLike[str
         raise DataError("the run's data file is gone", where=state["data"],
                         fix="restore the file at that path, then resume again")
     config = TrainConfig(**{**state["config"], "out": state["destination"]})
-    return train(state["data"], config=config, reporter=reporter, resume=True)
+    return train(state["data"], config=config, reporter=reporter, resume=True, started=started)
 
 
 def _manifest(config: TrainConfig, fractions: SplitFractions, prepared: _Prepared, split: Split,

@@ -33,6 +33,8 @@ HOOKS: Final = (
     "on_lr_scaled",
     "on_exception",
 )
+#: The hooks that receive a step's ``logs`` dict; the Trainer builds that dict only if one is used.
+BATCH_HOOKS: Final = ("on_batch_begin", "on_before_optimizer_step", "on_batch_end")
 
 
 class Callback:
@@ -97,13 +99,18 @@ class CallbackList:
     """Dispatches each hook to the callbacks that override it, in order.
 
     Callbacks that keep the base no-op for a hook are not called at all, so a batch costs one short
-    loop per hook that someone actually uses.
+    loop per hook that someone actually uses. ``batch_hooks`` says whether any callback uses a
+    per-step hook at all: when none does, the Trainer skips building the step's ``logs`` and the
+    three dispatches (at a few microseconds a step, that is measurable on a small model). It is
+    kept current by :meth:`append`, so a callback added during a fit gets per-step hooks from the
+    next step on.
     """
 
     def __init__(self, callbacks: Iterable[Callback] = (), trainer: Trainer | None = None) -> None:
         self.callbacks: list[Callback] = []
         self.trainer = trainer
         self._by_hook: dict[str, list[Callback]] = {hook: [] for hook in HOOKS}
+        self.batch_hooks = False
         for callback in callbacks:
             self.append(callback)
 
@@ -120,6 +127,7 @@ class CallbackList:
         for hook in HOOKS:
             if getattr(type(callback), hook) is not getattr(Callback, hook):
                 self._by_hook[hook].append(callback)
+        self.batch_hooks = any(self._by_hook[hook] for hook in BATCH_HOOKS)
         if self.trainer is not None:
             callback.set_trainer(self.trainer)
 

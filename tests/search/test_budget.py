@@ -1,0 +1,193 @@
+"""--budget: the decisions that keep a run inside it, and runs that keep it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+import trainguard
+from datagen import make_table
+from trainguard.data.schema import coerce_features, infer_schema
+from trainguard.errors import ConfigError
+from trainguard.evaluate.metrics import get_metric
+from trainguard.models import ModelContext, resolve_candidates
+from trainguard.search.budget import (
+    Budget,
+    BudgetSpent,
+    TrialLimit,
+    abandon_trial,
+    final_stages_seconds,
+    next_trial_fits,
+    parse_budget,
+    run_reserve,
+)
+from trainguard.search.folds import make_folds
+from trainguard.search.tuner import SearchData, cross_validate
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("60s", 60), ("5m", 300), ("1h30m", 5400),
+                                              ("1.5h", 5400), ("2m30s", 150)])
+def test_budget_accepts_durations(text, seconds):
+    assert parse_budget(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["5x", "", "0", "-3", "m"])
+def test_budget_refuses_what_it_cannot_read(text):
+    with pytest.raises(ConfigError, match="--budget"):
+        parse_budget(text)
+
+
+def test_a_trial_starts_only_when_it_and_the_final_fit_are_expected_to_finish():
+    assert next_trial_fits(now=0, deadline=None, trial_seconds=[100], final_fit_seconds=100)
+    assert next_trial_fits(now=0, deadline=10, trial_seconds=[], final_fit_seconds=0)  # nothing known
+    assert next_trial_fits(now=0, deadline=10, trial_seconds=[3, 4, 20], final_fit_seconds=1)  # median 4
+    assert not next_trial_fits(now=0, deadline=10, trial_seconds=[3, 4, 20], final_fit_seconds=7)
+    assert not next_trial_fits(now=8, deadline=10, trial_seconds=[3], final_fit_seconds=0)
+
+
+def test_a_trial_is_abandoned_past_its_deadline_or_when_its_pace_says_it_will_be():
+    assert not abandon_trial(now=5, deadline=None, trial_started=0, steps_done=1, steps_total=5)
+    assert abandon_trial(now=10, deadline=10, trial_started=0, steps_done=1, steps_total=5)
+    # 2 of 5 folds in 4.5 s: 6.75 s more would end at 11.25, past 10 but not 12.
+    assert abandon_trial(now=4.5, deadline=10, trial_started=0, steps_done=2, steps_total=5)
+    assert not abandon_trial(now=4.5, deadline=12, trial_started=0, steps_done=2, steps_total=5)
+    assert not abandon_trial(now=4, deadline=10, trial_started=0, steps_done=0, steps_total=5)  # no pace yet
+    assert not abandon_trial(now=4, deadline=10, trial_started=0, steps_done=5, steps_total=5)
+
+
+def test_a_protected_trial_is_never_abandoned():
+    past = time.monotonic() - 1
+    TrialLimit(past, protected=True).check(1, 5)
+    assert not TrialLimit(past, protected=True).spent()
+    assert TrialLimit(past).spent()
+    with pytest.raises(BudgetSpent):
+        TrialLimit(past).check(1, 5)
+
+
+def test_the_search_keeps_back_the_reserve_and_the_refit_and_shares_the_rest():
+    budget = Budget(60, started=100.0, reserve=run_reserve(60))
+    assert budget.search_deadline() == 100 + 60 - 6
+    # A 10 s fit whose validation rows take 0.1 s to score, re-predicted 39 times at the end.
+    costly = final_stages_seconds(10, 0.1, 39)
+    assert costly == pytest.approx(1.3 * 10 + 3.9)
+    budget.saw_candidate(costly, [30.0])
+    budget.saw_candidate(final_stages_seconds(2, 0.01, 39), [4.0])
+    assert budget.search_deadline() == pytest.approx(100 + 60 - 6 - costly)
+    assert budget.cheapest_trial == 4.0
+    assert Budget(None).search_deadline() is None and Budget(None).share(3) is None
+    now = time.monotonic()
+    live = Budget(30, started=now)
+    assert live.share(3) == pytest.approx(now + 10, abs=0.5)
+    assert Budget(5, started=now - 10).search_left() == 0
+
+
+def test_a_family_starts_only_with_at_least_the_quickest_trial_so_far_left():
+    now = time.monotonic()
+    budget = Budget(20, started=now)
+    assert budget.room_for_a_family()  # nothing known yet
+    budget.saw_candidate(0.0, [5.0])
+    assert budget.room_for_a_family()
+    budget.saw_candidate(0.0, [25.0])
+    assert budget.room_for_a_family()  # the quickest trial still decides
+    assert not Budget(20, started=now - 16, cheapest_trial=5.0).room_for_a_family()
+    assert not Budget(20, started=now - 30).room_for_a_family()
+    assert Budget(None).room_for_a_family()
+
+
+class SlowClassifier(ClassifierMixin, BaseEstimator):
+    """A majority-class classifier whose fit takes ``seconds``: a stand-in for an expensive model."""
+
+    def __init__(self, seconds=0.2, alpha=1.0):
+        self.seconds = seconds
+        self.alpha = alpha
+
+    def fit(self, X, y):
+        time.sleep(self.seconds)
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.majority_ = self.classes_[np.argmax(counts)]
+        return self
+
+    def predict(self, X):
+        return np.full(len(X), self.majority_)
+
+    def predict_proba(self, X):
+        return np.tile((self.classes_ == self.majority_).astype(float), (len(X), 1))
+
+
+def test_the_python_api_stops_starting_trials_when_the_next_would_overrun():
+    X, y = np.zeros((60, 2)), np.tile([0, 1, 1], 20)
+    space = {"alpha": {"type": "float", "low": 0.1, "high": 10}}
+    start = time.monotonic()
+    result = trainguard.search(SlowClassifier(0.1), space, X, y, cv=3, budget=2.0, sampler="random")
+    elapsed = time.monotonic() - start
+    # A trial is 3 fits of 0.1 s: about five fit before the deadline, and none is started after it.
+    finished = (result.trials_.state == "COMPLETE").sum()
+    assert 2 <= finished <= 7
+    assert elapsed < 2.0 + 0.6, elapsed  # at most the final refit and scoring beyond the budget
+
+
+def _mlp_data():
+    frame = make_table("binary", n=160)
+    schema = infer_schema(frame, target="churned")
+    X, y = coerce_features(frame, schema), frame.churned
+    mlp = resolve_candidates(["mlp"])[-1](ModelContext(task="binary", schema=schema, seed=0))
+    folds = make_folds(3, classification=True, y=y, seed=0)
+    return mlp, SearchData(X, y, None, None, folds=folds, classes=np.array(["no", "yes"]))
+
+
+def test_an_out_of_time_network_stops_between_epochs_not_at_the_end_of_training():
+    mlp, data = _mlp_data()
+    long = mlp.with_params({"max_epochs": 100_000, "early_stopping": False})
+    start = time.monotonic()
+    with pytest.raises(BudgetSpent):
+        cross_validate(long, data, get_metric("roc_auc", "binary"), limit=TrialLimit(time.monotonic() + 1.0))
+    assert time.monotonic() - start < 10  # 100,000 epochs would take many minutes
+
+
+def test_a_trial_stops_between_folds_when_its_pace_says_it_will_not_finish():
+    mlp, data = _mlp_data()
+    seen = []
+
+    class Limit(TrialLimit):
+        def check(self, steps_done, steps_total):
+            seen.append(steps_done)
+            super().check(steps_done, steps_total)
+
+    # An hour left, but a pace (from a start far in the past) that says the folds need far more.
+    limit = Limit(time.monotonic() + 3600, started=time.monotonic() - 10_000)
+    with pytest.raises(BudgetSpent):
+        cross_validate(mlp.with_params({"max_epochs": 2}), data, get_metric("roc_auc", "binary"),
+                       limit=limit)
+    assert seen == [1]  # not before the first fold; checked after it, and stopped there
+
+
+def test_train_keeps_its_budget_and_lists_the_models_it_had_no_time_for(tmp_path):
+    frame = make_table("multiclass", n=600, seed=3)
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    env = {k: v for k, v in os.environ.items() if k not in ("TRAINGUARD_CV", "TRAINGUARD_TRIALS")}
+    budget = 30
+    args = [sys.executable, "-m", "trainguard", "train", "data.csv", "--target", "churned", "--budget",
+            f"{budget}s", "--no-track", "--json", "--out", "run"]
+    start = time.monotonic()
+    done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    elapsed = time.monotonic() - start
+    assert done.returncode == 0, done.stderr
+    # With only --budget, trials are unlimited: the run ends because of the budget's checks. How
+    # close to the budget it ends is the benchmark's business (benchmarks/quality_at_budget.py);
+    # the slack here is for parallel tests loading the machine after the search's estimates.
+    assert elapsed < 2 * budget, (elapsed, done.stdout[-2000:])
+    board = pd.read_csv(tmp_path / "run" / "leaderboard.csv")
+    searching = (board.search_seconds + board.fit_seconds).sum()
+    assert searching > 0.3 * budget  # the budget went to the search, not only to the defaults
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    skipped = board[board.error.fillna("").str.startswith("skipped")].model.tolist()
+    ids = {f["id"] for f in manifest.get("findings", [])}
+    assert ("budget-too-small" in ids) == bool(skipped)
