@@ -191,3 +191,15 @@ def test_train_keeps_its_budget_and_lists_the_models_it_had_no_time_for(tmp_path
     skipped = board[board.error.fillna("").str.startswith("skipped")].model.tolist()
     ids = {f["id"] for f in manifest.get("findings", [])}
     assert ("budget-too-small" in ids) == bool(skipped)
+
+
+def test_with_only_a_budget_a_family_stops_at_fifteen_trials_per_parameter():
+    X, y = np.zeros((30, 2)), np.tile([0, 1, 1], 10)
+    space = {"alpha": {"type": "float", "low": 0.1, "high": 10}}
+    result = trainguard.search(SlowClassifier(0.0), space, X, y, cv=3, budget="10m", sampler="random")
+    assert len(result.trials_) == 15  # long before ten minutes: more draws of one number add nothing
+
+
+def test_the_default_search_order_reaches_the_likeliest_winners_first():
+    names = [c.name for c in resolve_candidates(None)]
+    assert names == ["baseline", "linear", "gradient_boosting", "random_forest", "mlp"]

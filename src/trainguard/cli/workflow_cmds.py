@@ -57,10 +57,11 @@ def _model_names() -> str:
 @click.option("--search", "search", default="bayes", show_default=True, metavar="bayes|random|grid",
               help="How each candidate's hyperparameters are sampled (Optuna TPE, random or grid).")
 @click.option("--trials", type=int, metavar="N", envvar="TRAINGUARD_TRIALS",
-              help="Trials per candidate (default 4, or unlimited within --budget; "
+              help="Trials per candidate (default 4; with --budget, up to 15 per searched parameter; "
                    "env TRAINGUARD_TRIALS).")
 @click.option("--budget", metavar="TIME",
-              help="Time for the whole search, shared by the candidates: 90, 60s, 5m, 1h30m.")
+              help="Time for the whole run, start to saved run (MLflow logging after it not "
+                   "counted), shared by the candidates' searches: 90, 60s, 5m, 1h30m.")
 @click.option("--cv", default="auto", show_default=True, metavar="auto|0|K", envvar="TRAINGUARD_CV",
               help="K-fold CV on the training rows (stratified, grouped or in time order, as the split); "
                    "0 scores trials on the validation rows; auto: 5 folds below 10k training rows, "

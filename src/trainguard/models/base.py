@@ -53,6 +53,10 @@ class Candidate(ABC):
     #: Whether SMOTE can interpolate this family's preprocessed rows. Not for native categorical
     #: codes or missing values (gradient boosting): such a family uses class weights instead.
     smote_ready: ClassVar[bool] = True
+    #: Where the family comes in the default search order: cheapest and strongest-per-second first,
+    #: so that under ``--budget`` the families most likely to win are reached before time runs out
+    #: (the expensive forest and network come last). Ties keep the order of registration.
+    search_rank: ClassVar[int] = 50
 
     def __init__(self, context: ModelContext, hyperparams: Mapping[str, Any] | None = None) -> None:
         self.context = context
@@ -263,7 +267,8 @@ def resolve_candidates(names: list[str] | None) -> list[type[Candidate]]:
     registry = available_candidates()
     baselines = [c for c in registry.values() if c.is_baseline]
     if not names:
-        return baselines + [c for c in registry.values() if not c.is_baseline]
+        return baselines + sorted((c for c in registry.values() if not c.is_baseline),
+                                  key=lambda c: c.search_rank)
     unknown = [n for n in names if n not in registry]
     if unknown:
         choices = ", ".join(n for n, c in registry.items() if not c.is_baseline)

@@ -42,6 +42,7 @@ class Baseline(Candidate):
 @register
 class Linear(Candidate):
     name = "linear"
+    search_rank = 0
     description = "L2-regularised logistic or ridge regression on scaled, one-hot encoded features"
 
     @classmethod
@@ -63,6 +64,7 @@ class Linear(Candidate):
 @register
 class RandomForest(Candidate):
     name = "random_forest"
+    search_rank = 20
     description = "a random forest of 300 trees on imputed, ordinal-encoded features"
 
     @classmethod
@@ -99,6 +101,7 @@ class GradientBoosting(EarlyStoppedCandidate):
     """
 
     name = "gradient_boosting"
+    search_rank = 10
     smote_ready = False  # native categories and missing values: SMOTE cannot interpolate them
     description = "histogram gradient boosting with native categories, early-stopped on validation"
 

@@ -28,6 +28,7 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
     """A 64-32 ReLU network on standardised numbers and one-hot categories, early-stopped on validation."""
 
     name = "mlp"
+    search_rank = 30
     reports_epochs = True
     description = (
         "a PyTorch multilayer perceptron (64-32, ReLU) on scaled, one-hot encoded features, "

@@ -84,8 +84,9 @@ def search(
     """Search ``space`` for ``estimator`` by ``cv``-fold cross-validation on ``X``, ``y``.
 
     ``scoring`` is a trainguard metric name (default: roc_auc, f1_macro or rmse by task);
-    ``budget`` a time limit (``"60s"``, ``"5m"`` or seconds); ``n_trials`` defaults to 4, or no
-    limit when only ``budget`` is given. The estimator's own settings are the first trial.
+    ``budget`` a time limit (``"60s"``, ``"5m"`` or seconds); ``n_trials`` defaults to 4, or as
+    many as fit (up to 15 per searched parameter) when only ``budget`` is given. The estimator's
+    own settings are the first trial.
     """
     X = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X))
     y = pd.Series(np.asarray(y), index=X.index)
