@@ -32,13 +32,6 @@ from trainguard.errors import EXIT_INTERNAL, TrainguardError
 #: ``train --budget`` also counts the seconds spent importing the libraries.
 STARTED = time.monotonic()
 
-# OpenMP threads (scikit-learn's gradient boosting; torch) that wait for one another spin by
-# default, and on a shared machine the spinning threads take the cores the working ones need: on 2
-# cores with other processes busy, a small gradient-boosting fit took 4-24 s instead of 0.4-0.9 s
-# (measured side by side). Waiting passively costs little when the machine is idle. It must be set
-# before the OpenMP runtime loads, which no command has done yet; a value the user set wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
 #: ``trainguard check --fail-on``: findings at or above the chosen severity were found.
 EXIT_FINDINGS = 1
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -17,6 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
 from trainguard.models.base import Candidate, EarlyStoppedCandidate, register, unwrap
+from trainguard.models.threads import openmp_threads, threads_for
 
 BOOSTING_MAX_ROUNDS = 1000
 BOOSTING_PATIENCE = 20
@@ -138,11 +139,12 @@ class GradientBoosting(EarlyStoppedCandidate):
         model.set_params(categorical_features=native_categorical_mask(preprocess, self.context.schema))
 
     def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
-        if Xv is not None:
-            model.set_params(early_stopping=True)
-            model.fit(Xt, y, X_val=Xv, y_val=y_val)
-        else:
-            model.fit(Xt, y)
+        with openmp_threads(threads_for(self.context.n_jobs, len(y))):
+            if Xv is not None:
+                model.set_params(early_stopping=True)
+                model.fit(Xt, y, X_val=Xv, y_val=y_val)
+            else:
+                model.fit(Xt, y)
 
     def _freeze_length(self, fresh: Any, selected: Any) -> None:
         fresh.set_params(max_iter=int(selected.n_iter_), early_stopping=False)

@@ -17,7 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor
 from trainguard.models.base import EarlyStoppedCandidate, register, unwrap
-from trainguard.models.threads import torch_threads
+from trainguard.models.threads import threads_for, torch_threads
 
 if TYPE_CHECKING:
     from trainguard.nn.estimators import NeuralNetClassifier, NeuralNetRegressor
@@ -67,7 +67,7 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
         return Pipeline([("preprocess", preprocess), ("model", self._model())])
 
     def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
-        with torch_threads(self.context.n_jobs):
+        with torch_threads(threads_for(self.context.n_jobs, len(y))):
             if Xv is not None:
                 model.fit(Xt, y, X_val=Xv, y_val=y_val)
             else:
