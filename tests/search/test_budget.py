@@ -184,9 +184,11 @@ def test_train_keeps_its_budget_and_lists_the_models_it_had_no_time_for(tmp_path
     # close to the budget it ends is the benchmark's business (benchmarks/quality_at_budget.py);
     # the slack here is for parallel tests loading the machine after the search's estimates.
     assert elapsed < 2 * budget, (elapsed, done.stdout[-2000:])
+    # Fifteen trials per parameter of four families take minutes here: a run that ended well
+    # before its budget would have wasted it.
+    assert elapsed > 0.6 * budget, elapsed
     board = pd.read_csv(tmp_path / "run" / "leaderboard.csv")
-    searching = (board.search_seconds + board.fit_seconds).sum()
-    assert searching > 0.3 * budget  # the budget went to the search, not only to the defaults
+    assert board.selected.any()
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     skipped = board[board.error.fillna("").str.startswith("skipped")].model.tolist()
     ids = {f["id"] for f in manifest.get("findings", [])}
