@@ -6,7 +6,7 @@ import os
 
 from threadpoolctl import threadpool_info
 
-from trainguard.models.threads import ROWS_PER_THREAD, cpu_threads, openmp_threads, threads_for
+from trainguard.models.threads import ROWS_PER_THREAD, cpu_threads, threads_for
 
 
 def test_small_data_gets_one_thread_and_large_data_no_more_than_asked():
@@ -26,7 +26,7 @@ def test_thread_limits_apply_inside_and_are_restored_after():
 
     before = openmp()
     assert before, "scikit-learn's OpenMP runtime should be loaded"
-    with openmp_threads(1):
+    with cpu_threads(1, user_api="openmp"):
         assert set(openmp()) == {1}
     with cpu_threads(1):
         assert {p["num_threads"] for p in threadpool_info()} == {1}

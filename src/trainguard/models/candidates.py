@@ -17,7 +17,7 @@ from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
 from trainguard.models.base import Candidate, EarlyStoppedCandidate, register, unwrap
-from trainguard.models.threads import openmp_threads, threads_for
+from trainguard.models.threads import cpu_threads, threads_for
 
 BOOSTING_MAX_ROUNDS = 1000
 BOOSTING_PATIENCE = 20
@@ -139,7 +139,7 @@ class GradientBoosting(EarlyStoppedCandidate):
         model.set_params(categorical_features=native_categorical_mask(preprocess, self.context.schema))
 
     def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
-        with openmp_threads(threads_for(self.context.n_jobs, len(y))):
+        with cpu_threads(threads_for(self.context.n_jobs, len(y)), user_api="openmp"):
             if Xv is not None:
                 model.set_params(early_stopping=True)
                 model.fit(Xt, y, X_val=Xv, y_val=y_val)

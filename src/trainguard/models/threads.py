@@ -29,17 +29,9 @@ def threads_for(n_jobs: int | None, n_rows: int) -> int:
 
 
 @contextmanager
-def openmp_threads(n: int) -> Iterator[None]:
-    """Limit OpenMP pools (scikit-learn's gradient boosting) to ``n`` threads; restore after."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=n, user_api="openmp"):
-        yield
-
-
-@contextmanager
-def cpu_threads(n_jobs: int | None) -> Iterator[None]:
-    """Limit OpenMP and BLAS thread pools to ``n_jobs`` (``None`` or below 1: leave them as they are).
+def cpu_threads(n_jobs: int | None, user_api: str | None = None) -> Iterator[None]:
+    """Limit OpenMP and BLAS thread pools (only ``user_api``'s, e.g. ``"openmp"``, when given) to
+    ``n_jobs`` (``None`` or below 1: leave them as they are).
 
     threadpoolctl (a scikit-learn dependency) does it for every loaded pool and restores them
     afterwards; torch, which keeps its own count, is limited by :func:`torch_threads`.
@@ -49,7 +41,7 @@ def cpu_threads(n_jobs: int | None) -> Iterator[None]:
         return
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=n_jobs):
+    with threadpool_limits(limits=n_jobs, user_api=user_api):
         yield
 
 

@@ -205,13 +205,6 @@ def search_candidates(
             searched = searched[1:]
             # The first real model's defaults always finish, so every run ends with a model.
             protect = not any(r.pipeline is not None and not r.is_baseline for r in results)
-            if not protect and not budget.room_for_a_family():
-                result = CandidateResult(candidate, None, math.nan, math.nan, 0.0, skipped=True,
-                                         error="skipped: the time budget ran out before its turn")
-                results.append(result)
-                if on_result is not None:
-                    on_result(result)
-                continue
 
         def progress(done: int, total: int | None, best: float, name: str = candidate.name) -> None:
             if on_trial is not None:
@@ -219,6 +212,8 @@ def search_candidates(
 
         final_fits = 1 + (n_folds if tunes_threshold(candidate, metric, data) else 0)
         try:
+            if not candidate.is_baseline and not protect and not budget.room_for_a_family():
+                raise BudgetSpent("skipped: the time budget ran out before its turn")
             tuned = tune(candidate, data, metric, settings, deadline=deadline, protect_first=protect,
                          final_fits=final_fits, on_trial=progress)
             result = _fit_one(candidate, metric, data, tuned)

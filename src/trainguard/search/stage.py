@@ -6,6 +6,7 @@ them); the sealed test set itself is never passed here.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,10 +84,8 @@ def resolve_imbalance(choice: str, task: str, y_train: pd.Series) -> str:
 def run_budget(config: Any, started: float | None = None) -> Budget:
     """The run's ``--budget`` clock, started at ``started`` (``time.monotonic()``) or now."""
     seconds = parse_budget(config.budget)
-    reserve = run_reserve(seconds) if seconds is not None else 0.0
-    if started is None:
-        return Budget(seconds, reserve=reserve)
-    return Budget(seconds, started=started, reserve=reserve)
+    return Budget(seconds, started=time.monotonic() if started is None else started,
+                  reserve=run_reserve(seconds) if seconds is not None else 0.0)
 
 
 def settings_for(config: Any, task: str, state_folder: Path | None,

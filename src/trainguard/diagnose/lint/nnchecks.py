@@ -794,17 +794,12 @@ class NNChecks:
         )
         if compiled is not None and not seeded(r"random\.set_seed$", r"set_random_seed$"):
             self.hit("TG503", compiled, "a Keras model is trained without keras.utils.set_random_seed")
-        np_draw = next(
-            (
-                c
-                for c in first
-                if re.fullmatch(
-                    r"(np|numpy)\.random\.(rand|randn|randint|choice|shuffle|permutation|normal|uniform|random|"
-                    r"random_sample|binomial|poisson|exponential)",
-                    text[id(c)],
-                )
-            ),
-            None,
+        def first_call(pattern: str) -> ast.Call | None:
+            return next((c for c in first if re.fullmatch(pattern, text[id(c)])), None)
+
+        np_draw = first_call(
+            r"(np|numpy)\.random\.(rand|randn|randint|choice|shuffle|permutation|normal|uniform|random|"
+            r"random_sample|binomial|poisson|exponential)"
         )
         if np_draw is not None and not seeded(r"(np|numpy)\.random\.seed$"):
             self.hit("TG503", np_draw, "np.random is used without np.random.seed")
@@ -818,18 +813,7 @@ class NNChecks:
         )
         if rng is not None:
             self.hit("TG503", rng, f"{text[id(rng)]}() without a seed")
-        py_draw = next(
-            (
-                c
-                for c in first
-                if re.fullmatch(
-                    r"random\.(random|randint|choice|shuffle|sample|uniform|"
-                    r"gauss|choices)",
-                    text[id(c)],
-                )
-            ),
-            None,
-        )
+        py_draw = first_call(r"random\.(random|randint|choice|shuffle|sample|uniform|gauss|choices)")
         if py_draw is not None and not seeded(r"^random\.seed$") and self._imports("random"):
             self.hit("TG503", py_draw, "random is used without random.seed")
 
