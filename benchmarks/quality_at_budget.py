@@ -82,7 +82,7 @@ from train_vs_hgb import (
 )
 
 from trainguard.evaluate.metrics import default_metric, evaluate_predictions, get_metric
-from trainguard.track.atomic import atomic_path
+from trainguard.atomic import atomic_path
 
 SEED = 42
 TEST_SIZE = 0.2

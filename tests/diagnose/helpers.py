@@ -7,7 +7,7 @@ import pandas as pd
 
 from trainguard.data.schema import Schema, infer_schema
 from trainguard.data.target import Target, prepare_target
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.split.splitter import Split, SplitFractions, split_rows
 
 

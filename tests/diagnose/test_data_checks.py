@@ -10,7 +10,7 @@ import pytest
 
 from diagnose.helpers import clean_frame, ids, one, prepare
 from trainguard.diagnose.data_checks import check_data
-from trainguard.diagnose.findings import Severity
+from trainguard.findings import Severity
 
 
 def run(frame: pd.DataFrame, target: str = "y", **options: object):

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from trainguard.diagnose.findings import Severity
+from trainguard.findings import Severity
 from trainguard.diagnose.training_checks import check_training
 from trainguard.evaluate.metrics import get_metric
 from trainguard.search.select import CandidateResult, Leaderboard

@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from trainguard.diagnose.findings import Severity
+from trainguard.findings import Severity
 from trainguard.nn import EpochLengthError, Guards, Trainer, TrainguardWarning, check_epoch_length
 from trainguard.nn.guards.epoch_length import BY_FIRST_EPOCH, BY_LEN, BY_STEPS, declare_length
 

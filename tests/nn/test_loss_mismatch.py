@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from rich.console import Console
 from torch import nn
 
-from trainguard.diagnose.findings import Severity
+from trainguard.findings import Severity
 from trainguard.nn import Guards, LossMismatchError, Trainer, TrainguardWarning, check_loss_inputs
 from trainguard.nn.guards.loss_mismatch import loss_kind
 

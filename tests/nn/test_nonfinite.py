@@ -10,7 +10,7 @@ import pytest
 import torch
 from torch import nn
 
-from trainguard.diagnose.findings import Severity
+from trainguard.findings import Severity
 from trainguard.nn import Callback, Guards, NonFiniteError, Trainer, TrainguardWarning
 from trainguard.nn.guards.nonfinite import (
     NonFiniteCount,

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from trainguard.data.schema import Schema
 from trainguard.data.target import Target
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.search.select import CandidateResult, Leaderboard
 from trainguard.split.splitter import Split
 from trainguard.workflow.progress import Reporter

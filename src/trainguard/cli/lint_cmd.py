@@ -104,7 +104,7 @@ def lint(
             "sarif": lambda: to_sarif(findings),
         }[fmt]()
         if output:
-            from trainguard.track.atomic import write_text_atomically
+            from trainguard.atomic import write_text_atomically
 
             write_text_atomically(output, text + "\n")
         else:
@@ -125,7 +125,7 @@ def _explain(code: str) -> None:
 
 
 def _write_docs(folder: Path) -> None:
-    from trainguard.track.atomic import write_text_atomically
+    from trainguard.atomic import write_text_atomically
 
     for name, content in pages().items():
         write_text_atomically(folder / name, content)

@@ -21,7 +21,7 @@ from trainguard.cli.console import RichReporter, print_check_report, print_findi
 from trainguard.data.target import TASKS
 from trainguard.diagnose.run import check as run_checks
 from trainguard.models import available_candidates
-from trainguard.track.atomic import atomic_path
+from trainguard.atomic import atomic_path
 from trainguard.track.run_folder import to_json
 from trainguard.workflow.run import Run
 from trainguard.workflow.train import DEFAULT_SEED, DEFAULT_SPLIT, TrainConfig, resume_train, train

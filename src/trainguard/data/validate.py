@@ -12,7 +12,7 @@ from collections import Counter
 import pandas as pd
 
 from trainguard.data.schema import Role, Schema, as_category_labels, coerce_features
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.errors import SchemaMismatchError
 
 

@@ -1,5 +1,5 @@
-"""Diagnosis: findings about data, splits and training, with evidence and a fix."""
+"""Diagnosis: findings about data, splits and training, with evidence and a fix.
 
-from trainguard.diagnose.findings import Finding, Severity
-
-__all__ = ["Finding", "Severity"]
+:class:`~trainguard.findings.Finding` itself lives at the top level, beside the error types, since
+every layer (the training loop included) reports through it.
+"""

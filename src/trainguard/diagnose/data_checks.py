@@ -18,7 +18,7 @@ import pandas as pd
 
 from trainguard.data.schema import MIN_ROWS_FOR_ID, Role, Schema
 from trainguard.data.target import Target
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 
 #: A column missing on at least this share of rows is worth a warning, not just a note.
 MOSTLY_MISSING = 0.5

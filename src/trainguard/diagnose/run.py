@@ -20,7 +20,7 @@ import pandas as pd
 from trainguard.data.schema import Schema
 from trainguard.data.target import Target
 from trainguard.diagnose.data_checks import check_data
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.diagnose.leakage import check_leakage
 from trainguard.diagnose.split_checks import check_split
 from trainguard.errors import ConfigError, DataError

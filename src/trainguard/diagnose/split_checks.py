@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 
 from trainguard.data.schema import Role, Schema, as_category_labels
 from trainguard.diagnose.data_checks import _plain, _row_hashes
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.diagnose.univariate import bin_codes, numeric_values, score_codes
 from trainguard.split.splitter import PART_LABELS, Split
 

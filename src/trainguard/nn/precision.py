@@ -31,7 +31,7 @@ from typing import Any, Final, Literal
 
 import torch
 
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.errors import ConfigError
 
 Precision = Literal["32", "bf16", "16-mixed"]

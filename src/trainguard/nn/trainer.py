@@ -35,7 +35,7 @@ import torch
 from torch import Tensor, nn
 from torch.optim import Optimizer
 
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.errors import ConfigError, DataError
 from trainguard.nn.callbacks.base import Callback, CallbackList, Logs
 from trainguard.nn.callbacks.history import History

@@ -26,7 +26,7 @@ import pandas as pd
 from trainguard import __version__
 from trainguard.report import plots
 from trainguard.report.inputs import REPORT, ReportInputs, scalar_metrics
-from trainguard.track.atomic import atomic_path, write_text_atomically
+from trainguard.atomic import atomic_path, write_text_atomically
 
 PLOTS = "plots"
 #: While :func:`write_report` runs: the PNGs drawn, by caption, to save beside the page.

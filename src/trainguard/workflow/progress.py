@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from trainguard.data.schema import Schema
     from trainguard.data.target import Target
-    from trainguard.diagnose.findings import Finding
+    from trainguard.findings import Finding
     from trainguard.search.select import CandidateResult, Leaderboard
     from trainguard.split.splitter import Split
     from trainguard.workflow.run import Run

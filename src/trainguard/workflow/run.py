@@ -17,7 +17,7 @@ import pandas as pd
 from trainguard.data.load import read_table
 from trainguard.data.schema import Schema
 from trainguard.data.validate import check_new_data
-from trainguard.diagnose.findings import Finding
+from trainguard.findings import Finding
 from trainguard.errors import DataError
 from trainguard.models.persist import load_model
 

@@ -24,7 +24,7 @@ from trainguard.data.load import read_table
 from trainguard.data.schema import Schema, coerce_features, infer_schema, parse_datetimes
 from trainguard.data.target import TASKS, Target, prepare_target
 from trainguard.data.validate import check_duplicate_columns
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.diagnose.run import refuse, run_data_checks, sort_findings, validate_allow
 from trainguard.diagnose.training_checks import check_training
 from trainguard.errors import ConfigError, DataError, TrainguardError

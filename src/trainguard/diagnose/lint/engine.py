@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trainguard.diagnose.findings import Severity
+from trainguard.findings import Severity
 from trainguard.diagnose.lint import dataflow, nnchecks
 from trainguard.diagnose.lint.rules import BY_CODE
 from trainguard.diagnose.lint.source import Source, read_source

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from trainguard import __version__
-from trainguard.diagnose.findings import Severity
+from trainguard.findings import Severity
 from trainguard.diagnose.lint.engine import LintFinding
 from trainguard.diagnose.lint.rules import RULES
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainguard.diagnose.findings import Severity
+from trainguard.findings import Severity
 
 
 @dataclass(frozen=True)

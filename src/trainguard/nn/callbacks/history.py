@@ -43,7 +43,7 @@ class History(Callback):
     def to_csv(self, path: str | os.PathLike[str]) -> None:
         """One row per epoch with an ``epoch`` column; written to a temporary name, then renamed,
         so a reader never sees half a file."""
-        from trainguard.track.atomic import atomic_path
+        from trainguard.atomic import atomic_path
 
         with atomic_path(path) as tmp:
             self.to_frame().reset_index().to_csv(tmp, index=False)

@@ -1,6 +1,6 @@
 """What every training guard shares: the warning category, the error type and how findings surface.
 
-Guards judge with pure functions that return :class:`~trainguard.diagnose.Finding` objects, so the
+Guards judge with pure functions that return :class:`~trainguard.findings.Finding` objects, so the
 decision can be tested without a training loop. The Trainer then turns an *error* finding into a
 :class:`GuardError` (training cannot go on meaningfully) and a *warning* finding into a
 :class:`TrainguardWarning` (or a console line when the Trainer is verbose), and keeps every finding
@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from types import FrameType
 
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.errors import TrainguardError
 
 

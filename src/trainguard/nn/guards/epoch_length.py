@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 from typing import Final
 
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.nn.guards.base import GuardError
 
 #: How the expected epoch length was established; each suggests different causes.

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.nn.guards.base import GuardError
 
 #: Fewer values than this in [0, 1] can be chance, not a sigmoid.

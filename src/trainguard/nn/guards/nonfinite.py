@@ -29,7 +29,7 @@ from typing import Any, Final
 import torch
 from torch import Tensor, nn
 
-from trainguard.diagnose.findings import Finding, Severity
+from trainguard.findings import Finding, Severity
 from trainguard.nn.data import all_finite, call_module, named_tensors
 from trainguard.nn.guards.base import GuardError
 
