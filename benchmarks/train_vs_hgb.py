@@ -55,7 +55,7 @@ from threadpoolctl import threadpool_limits
 import trainguard
 from trainguard.evaluate.metrics import evaluate_predictions, get_metric
 from trainguard.track.run_folder import to_json
-from trainguard.workflow.run import Run
+from trainguard.track.run import Run
 
 SEED = 42
 DEFAULT_REPEATS = 3

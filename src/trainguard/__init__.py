@@ -8,59 +8,61 @@
 from __future__ import annotations
 
 import os
-from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from trainguard.errors import ConfigError, DataError, SchemaMismatchError, TrainguardError
+from trainguard.findings import Finding, Severity
+from trainguard.version import __version__
 
 if TYPE_CHECKING:
-    from trainguard.search.api import SearchResult
-    from trainguard.search.api import search as search
-    from trainguard.workflow import Reporter, Run, TrainConfig, train
+    from trainguard.config import TrainConfig
+    from trainguard.selection.api import SearchResult, search
+    from trainguard.workflow import CheckReport, Reporter, Run, check, train
 
-try:
-    __version__ = metadata.version("trainguard")
-except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
 
 # The workflow pulls in scikit-learn and pandas; import it on first use so that
 # ``import trainguard.errors`` (and ``trainguard --help``) stay fast.
-_LAZY = {"train", "Run", "TrainConfig", "Reporter"}
+_LAZY = {
+    "train": "trainguard.workflow",
+    "check": "trainguard.workflow",
+    "Run": "trainguard.workflow",
+    "Reporter": "trainguard.workflow",
+    "CheckReport": "trainguard.workflow",
+    "TrainConfig": "trainguard.config",
+    "search": "trainguard.selection.api",
+    "SearchResult": "trainguard.selection.api",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "search":
-        import trainguard.search as package  # a callable package: see trainguard/search/__init__.py
-
-        return package
-    if name == "SearchResult":
-        from trainguard.search import api
-
-        return api.SearchResult
     if name in _LAZY:
-        from trainguard import workflow
+        import importlib
 
-        return getattr(workflow, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'trainguard' has no attribute {name!r}")
 
 
 def load_run(path: str | os.PathLike[str], *, trust: frozenset[str] = frozenset()) -> Run:
     """Open a run folder written by :func:`train` to inspect it or score new rows."""
-    from trainguard.workflow import Run
+    from trainguard.track.run import Run
 
     return Run.load(path, trust=trust)
 
 
 __all__ = [
+    "CheckReport",
     "ConfigError",
     "DataError",
+    "Finding",
     "Reporter",
     "Run",
     "SchemaMismatchError",
     "SearchResult",
+    "Severity",
     "TrainConfig",
     "TrainguardError",
     "__version__",
+    "check",
     "load_run",
     "search",
     "train",

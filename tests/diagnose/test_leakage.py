@@ -11,9 +11,9 @@ from sklearn import datasets
 
 from diagnose.helpers import clean_frame, ids, one, prepare, random_split
 from trainguard.datasets import __file__ as datasets_init
-from trainguard.findings import Severity
 from trainguard.diagnose.leakage import check_leakage
-from trainguard.diagnose.run import check
+from trainguard.findings import Severity
+from trainguard.workflow import check
 
 LEAK_IDS = {"target-copy", "target-leak-feature", "target-leak-missingness"}
 

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from diagnose.helpers import clean_frame, ids, one, prepare, random_split
-from trainguard.findings import Severity
 from trainguard.diagnose.split_checks import check_split
+from trainguard.findings import Severity
 from trainguard.split.splitter import Split, SplitFractions, split_rows
 
 

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from trainguard.findings import Severity
 from trainguard.diagnose.training_checks import check_training
 from trainguard.evaluate.metrics import get_metric
-from trainguard.search.select import CandidateResult, Leaderboard
+from trainguard.findings import Severity
+from trainguard.selection.select import CandidateResult, Leaderboard
 
 
 def board(metric: str, task: str, train: float, val: float, base: float) -> Leaderboard:

@@ -14,18 +14,16 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.svm import LinearSVC
 
 from trainguard.errors import ConfigError
+from trainguard.evaluate.bootstrap import ConfidenceInterval, _resample_values, bootstrap_ci
 from trainguard.evaluate.metrics import (
     DEFAULT_METRIC,
     METRICS,
-    ConfidenceInterval,
     Metric,
-    _resample_values,
-    bootstrap_ci,
     default_metric,
     evaluate_predictions,
     get_metric,
-    score,
 )
+from trainguard.evaluate.scoring import score
 
 
 @pytest.fixture(autouse=True)

@@ -211,7 +211,7 @@ def test_a_refusing_server_gives_the_cause_and_no_track_sends_nothing(dead_serve
     import trainguard
     from trainguard.track.mlflow_log import log_run, track_run
     from trainguard.workflow.progress import Reporter
-    from trainguard.workflow.train import TrainConfig
+    from trainguard.workflow.training import TrainConfig
 
     run = trainguard.load_run(dead_server_run[2])
     config = TrainConfig(target="churned", track=False, tracking_uri=refusing_server)

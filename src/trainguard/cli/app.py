@@ -25,8 +25,8 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from trainguard import __version__
 from trainguard.errors import EXIT_INTERNAL, TrainguardError
+from trainguard.version import __version__
 
 #: When the command started (near enough: this module is among the first imported), so that
 #: ``train --budget`` also counts the seconds spent importing the libraries.
@@ -114,6 +114,7 @@ class LazyGroup(click.Group):
         "predict": "trainguard.cli.workflow_cmds:predict",
         "check": "trainguard.cli.workflow_cmds:check",
         "report": "trainguard.cli.report_cmd:report",
+        "track": "trainguard.cli.track_cmd:track",
         "lint": "trainguard.cli.lint_cmd:lint",
     },
 )

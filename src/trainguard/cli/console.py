@@ -14,10 +14,10 @@ from rich.table import Table
 from trainguard.data.schema import Schema
 from trainguard.data.target import Target
 from trainguard.findings import Finding, Severity
-from trainguard.search.select import CandidateResult, Leaderboard
+from trainguard.selection.select import CandidateResult, Leaderboard
 from trainguard.split.splitter import Split
+from trainguard.track.run import Run
 from trainguard.workflow.progress import Reporter
-from trainguard.workflow.run import Run
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

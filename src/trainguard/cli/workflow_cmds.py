@@ -16,15 +16,16 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from trainguard.atomic import atomic_path
 from trainguard.cli.app import CONTEXT, EXIT_FINDINGS, STARTED, _guarded, _names, _stderr, debug_option
 from trainguard.cli.console import RichReporter, print_check_report, print_finding
+from trainguard.config import DEFAULT_SEED, DEFAULT_SPLIT, PredictConfig, TrainConfig
 from trainguard.data.target import TASKS
-from trainguard.diagnose.run import check as run_checks
 from trainguard.models import available_candidates
-from trainguard.atomic import atomic_path
+from trainguard.track.run import Run
 from trainguard.track.run_folder import to_json
-from trainguard.workflow.run import Run
-from trainguard.workflow.train import DEFAULT_SEED, DEFAULT_SPLIT, TrainConfig, resume_train, train
+from trainguard.workflow import check as run_checks
+from trainguard.workflow import resume_train, train
 
 
 def _model_names() -> str:
@@ -204,9 +205,12 @@ def _summary(run: Run) -> dict[str, Any]:
 def predict(run_dir: str, data: str, output: str | None, proba: bool, quiet: bool, debug: bool) -> None:
     """Score the rows of DATA with the model saved in RUN; rows keep their order."""
 
+    options = PredictConfig(run=run_dir, data=data, output=output, proba=proba)
+
     def action() -> None:
-        run = Run.load(run_dir)
-        frame = run.predictions_frame(data, proba=proba)
+        options.validate()
+        run = Run.load(options.run)
+        frame = run.predictions_frame(options.data, proba=options.proba)
         console = _stderr()
         if not quiet:
             for finding in run.last_findings:

@@ -12,8 +12,8 @@ from collections import Counter
 import pandas as pd
 
 from trainguard.data.schema import Role, Schema, as_category_labels, coerce_features
-from trainguard.findings import Finding, Severity
 from trainguard.errors import SchemaMismatchError
+from trainguard.findings import Finding, Severity
 
 
 def check_duplicate_columns(frame: pd.DataFrame, where: str) -> None:

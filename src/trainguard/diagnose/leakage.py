@@ -29,8 +29,8 @@ import pandas as pd
 
 from trainguard.data.schema import Role, Schema
 from trainguard.data.target import Target
-from trainguard.findings import Finding, Severity
 from trainguard.diagnose.univariate import bin_codes, fold_ids, numeric_values, score_codes
+from trainguard.findings import Finding, Severity
 
 #: Out-of-fold ROC-AUC (classification) / R² (regression) of one column on its own at or above
 #: which the column is a leakage suspect.

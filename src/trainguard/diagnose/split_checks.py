@@ -26,8 +26,8 @@ from threadpoolctl import threadpool_limits
 
 from trainguard.data.schema import Role, Schema, as_category_labels
 from trainguard.diagnose.data_checks import _plain, _row_hashes
-from trainguard.findings import Finding, Severity
 from trainguard.diagnose.univariate import bin_codes, numeric_values, score_codes
+from trainguard.findings import Finding, Severity
 from trainguard.split.splitter import PART_LABELS, Split
 
 #: Held-out rows copied from training above this share are a warning (when copies are unlikely

@@ -28,7 +28,7 @@ from typing import Any
 
 from trainguard.findings import Finding, Severity
 from trainguard.models.base import unwrap
-from trainguard.search.select import Leaderboard
+from trainguard.selection.select import Leaderboard
 
 #: Share of the training gain kept on validation below which overfitting is noted / warned.
 KEPT_INFO = 0.5

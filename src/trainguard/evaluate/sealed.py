@@ -20,7 +20,9 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from trainguard.data.target import Task
-from trainguard.evaluate.metrics import Metric, bootstrap_ci, evaluate_predictions, score
+from trainguard.evaluate.bootstrap import bootstrap_ci
+from trainguard.evaluate.metrics import Metric, evaluate_predictions
+from trainguard.evaluate.scoring import score
 
 #: Permutation importance re-predicts the test rows ``repeats x features`` times; beyond this many
 #: rows a random subsample gives the same ranking at a fraction of the cost.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -47,8 +47,8 @@ class Candidate(ABC):
     description: ClassVar[str]
     #: Baselines are scored and reported, but never chosen as the final model.
     is_baseline: ClassVar[bool] = False
-    #: Whether fitting reports per-epoch validation losses (through ``epoch_callbacks``), so a
-    #: search prunes it per epoch rather than per fold.
+    #: Whether fitting reports per-epoch validation losses to the ``epoch_callbacks`` passed to
+    #: :meth:`fit`, so a search prunes it per epoch rather than per fold.
     reports_epochs: ClassVar[bool] = False
     #: Whether SMOTE can interpolate this family's preprocessed rows. Not for native categorical
     #: codes or missing values (gradient boosting): such a family uses class weights instead.
@@ -61,8 +61,6 @@ class Candidate(ABC):
     def __init__(self, context: ModelContext, hyperparams: Mapping[str, Any] | None = None) -> None:
         self.context = context
         self.hyperparams: dict[str, Any] = dict(hyperparams or {})
-        #: Callbacks a search adds to a network's training (per-epoch pruning); None otherwise.
-        self.epoch_callbacks: list[Any] | None = None
 
     @abstractmethod
     def build(self) -> Pipeline:
@@ -70,7 +68,7 @@ class Candidate(ABC):
 
     @classmethod
     def search_space(cls, task: str) -> dict[str, Any]:
-        """The documented hyperparameter ranges, in the format of :mod:`trainguard.search.spaces`.
+        """The documented hyperparameter ranges, in the format of :mod:`trainguard.selection.spaces`.
 
         Empty means "nothing to tune": the family is fitted once with its defaults.
         """
@@ -80,7 +78,6 @@ class Candidate(ABC):
         """A copy of this candidate that builds its model with ``hyperparams`` (names of its space)."""
         other = copy.copy(self)
         other.hyperparams = dict(hyperparams)
-        other.epoch_callbacks = None
         return other
 
     def current_params(self) -> dict[str, Any]:
@@ -117,8 +114,14 @@ class Candidate(ABC):
         y: pd.Series,
         X_val: pd.DataFrame | None = None,
         y_val: pd.Series | None = None,
+        *,
+        epoch_callbacks: Sequence[Any] = (),
     ) -> Pipeline:
-        """Fit on training rows; validation rows may steer fitting but are never fit on."""
+        """Fit on training rows; validation rows may steer fitting but are never fit on.
+
+        ``epoch_callbacks`` (``trainguard.nn`` callbacks) watch the training of a family that
+        ``reports_epochs``, for this fit only; other families train in one go and ignore them.
+        """
         return self.pipeline().fit(X, y)
 
     def refit(self, selected: Any, X: pd.DataFrame, y: pd.Series) -> Any:
@@ -194,7 +197,8 @@ class EarlyStoppedCandidate(Candidate):
     """
 
     @abstractmethod
-    def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
+    def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None,
+                   epoch_callbacks: Sequence[Any] = ()) -> None:
         """Fit the bare model on transformed rows; ``Xv``/``y_val`` are None for the refit."""
 
     @abstractmethod
@@ -211,6 +215,7 @@ class EarlyStoppedCandidate(Candidate):
         y: pd.Series,
         X_val: pd.DataFrame | None,
         y_val: pd.Series | None,
+        epoch_callbacks: Sequence[Any] = (),
     ) -> Pipeline:
         preprocess = pipeline.named_steps["preprocess"].fit(X, y)
         model = pipeline.named_steps["model"]
@@ -222,7 +227,7 @@ class EarlyStoppedCandidate(Candidate):
         if sampler is not None:
             # Resample the training rows only; the validation rows that steer stopping stay real.
             Xt, yt = sampler.fit_resample(Xt, y)
-        self._fit_model(model, Xt, yt, Xv, y_val if has_val else None)
+        self._fit_model(model, Xt, yt, Xv, y_val if has_val else None, epoch_callbacks)
         steps = [("preprocess", preprocess), ("model", model)]
         if sampler is not None:
             from imblearn.pipeline import Pipeline as ImbPipeline
@@ -236,8 +241,10 @@ class EarlyStoppedCandidate(Candidate):
         y: pd.Series,
         X_val: pd.DataFrame | None = None,
         y_val: pd.Series | None = None,
+        *,
+        epoch_callbacks: Sequence[Any] = (),
     ) -> Pipeline:
-        return self._fit_with(self.pipeline(), X, y, X_val, y_val)
+        return self._fit_with(self.pipeline(), X, y, X_val, y_val, epoch_callbacks)
 
     def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
         fresh = clone(selected)

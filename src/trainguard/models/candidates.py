@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -138,7 +139,9 @@ class GradientBoosting(EarlyStoppedCandidate):
     def _prepare_model(self, model: Any, preprocess: Any) -> None:
         model.set_params(categorical_features=native_categorical_mask(preprocess, self.context.schema))
 
-    def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
+    def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None,
+                   epoch_callbacks: Sequence[Any] = ()) -> None:
+        # Boosting rounds are not epochs: the search prunes this family per fold.
         with cpu_threads(threads_for(self.context.n_jobs, len(y)), user_api="openmp"):
             if Xv is not None:
                 model.set_params(early_stopping=True)

@@ -10,6 +10,7 @@ torch is imported only when the candidate builds its model, so registering the c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -54,8 +55,6 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
     def _model(self, **params: Any) -> NeuralNetClassifier | NeuralNetRegressor:
         from trainguard.nn.estimators import NeuralNetClassifier, NeuralNetRegressor
 
-        if self.epoch_callbacks:
-            params["callbacks"] = list(self.epoch_callbacks)
         if self.context.task == "regression":
             return NeuralNetRegressor(seed=self.context.seed, **params)
         return NeuralNetClassifier(seed=self.context.seed, **params)
@@ -66,12 +65,10 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
         preprocess = build_preprocessor(self.context.schema, scale=True, categorical="onehot")
         return Pipeline([("preprocess", preprocess), ("model", self._model())])
 
-    def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
+    def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None,
+                   epoch_callbacks: Sequence[Any] = ()) -> None:
         with torch_threads(threads_for(self.context.n_jobs, len(y))):
-            if Xv is not None:
-                model.fit(Xt, y, X_val=Xv, y_val=y_val)
-            else:
-                model.fit(Xt, y)
+            model.fit(Xt, y, X_val=Xv, y_val=y_val, fit_callbacks=epoch_callbacks)
 
     def _freeze_length(self, fresh: Any, selected: Any) -> None:
         fresh.set_params(max_epochs=max(1, int(selected.best_epoch_)), early_stopping=False)

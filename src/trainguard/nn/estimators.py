@@ -36,7 +36,7 @@ import inspect
 import math
 import re
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from numbers import Integral, Real
 from typing import Any, Final
@@ -222,7 +222,8 @@ class _NeuralNet(BaseEstimator):
 
     # --- fitting ---------------------------------------------------------------------------------
 
-    def _fit(self, X: Any, y: Any, X_val: Any, y_val: Any) -> _NeuralNet:
+    def _fit(self, X: Any, y: Any, X_val: Any, y_val: Any,
+             fit_callbacks: Sequence[Callback] = ()) -> _NeuralNet:
         self._check_params()
         X, y = self._validate_xy(X, y, reset=True)
         targets = self._learn_targets(y, classes=None, partial=False)
@@ -233,7 +234,8 @@ class _NeuralNet(BaseEstimator):
         else:
             train = (X, targets)
         self._initialize(X.shape[1])
-        self._train(train, val, epochs=int(self.max_epochs), early_stopping=bool(self.early_stopping))
+        self._train(train, val, epochs=int(self.max_epochs), early_stopping=bool(self.early_stopping),
+                    fit_callbacks=fit_callbacks)
         return self
 
     def _partial_fit(self, X: Any, y: Any, classes: Any = None) -> _NeuralNet:
@@ -298,20 +300,23 @@ class _NeuralNet(BaseEstimator):
 
     def _train(
         self, train: tuple[np.ndarray, np.ndarray], val: tuple[np.ndarray, np.ndarray] | None,
-        *, epochs: int, early_stopping: bool,
+        *, epochs: int, early_stopping: bool, fit_callbacks: Sequence[Callback] = (),
     ) -> None:
-        trainer, named = self._trainer(early_stopping and val is not None)
+        trainer, named = self._trainer(early_stopping and val is not None, fit_callbacks)
         with _isolated_rng():
             if self.seed is not None:  # partial_fit: dropout masks follow the seed, not the caller
                 torch.manual_seed(int(self.seed) + self.n_epochs_)
             history = trainer.fit(train, val=val, epochs=epochs, batch_size=int(self.batch_size))
         self.module_.eval()
-        self.trainer_, self.callbacks_ = trainer, named
+        # A trainer that holds another object's callbacks is not kept: the next partial_fit
+        # starts a trainer of its own rather than calling them again.
+        self.trainer_, self.callbacks_ = (None if fit_callbacks else trainer), named
         self.history_ = [*self.history_, *(dict(record) for record in history.records)]
         self.n_epochs_ = trainer.epoch
         self.best_epoch_ = _kept_epoch(named.get(EARLY_STOPPING), self.n_epochs_)
 
-    def _trainer(self, early_stopping: bool) -> tuple[Trainer, dict[str, Callback]]:
+    def _trainer(self, early_stopping: bool,
+                 fit_callbacks: Sequence[Callback] = ()) -> tuple[Trainer, dict[str, Callback]]:
         """A Trainer for this call; partial_fit keeps the previous one's optimizer and counters."""
         previous = getattr(self, "trainer_", None)
         if previous is not None and not early_stopping and EARLY_STOPPING not in (self.callbacks_ or {}):
@@ -323,7 +328,7 @@ class _NeuralNet(BaseEstimator):
             module,
             self._loss(_device_of(module)),
             optimizer=optimizer,
-            callbacks=list(named.values()),
+            callbacks=[*named.values(), *fit_callbacks],
             seed=None if self.seed is None else int(self.seed),
             device=_device_of(module),
             guards=True,
@@ -503,9 +508,14 @@ class NeuralNetClassifier(ClassifierMixin, _NeuralNet):
         )
         self.class_weight = class_weight
 
-    def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None) -> NeuralNetClassifier:
-        """Train a new network for at most ``max_epochs`` epochs, early-stopped on validation rows."""
-        return self._fit(X, y, X_val, y_val)
+    def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None,
+            fit_callbacks: Sequence[Callback] = ()) -> NeuralNetClassifier:
+        """Train a new network for at most ``max_epochs`` epochs, early-stopped on validation rows.
+
+        ``fit_callbacks`` watch (or stop, by flag) this one training run and are used as given,
+        not copied like ``callbacks``: a hyperparameter search passes its pruning callback here.
+        """
+        return self._fit(X, y, X_val, y_val, fit_callbacks)
 
     def partial_fit(self, X: Any, y: Any, classes: Any = None) -> NeuralNetClassifier:
         """One more epoch on these rows, continuing from the current weights; no early stopping."""
@@ -587,9 +597,14 @@ class NeuralNetRegressor(RegressorMixin, _NeuralNet):
     (the validation hold-out is a plain random one) and with ``partial_fit(X, y)``.
     """
 
-    def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None) -> NeuralNetRegressor:
-        """Train a new network for at most ``max_epochs`` epochs, early-stopped on validation rows."""
-        return self._fit(X, y, X_val, y_val)
+    def fit(self, X: Any, y: Any, *, X_val: Any = None, y_val: Any = None,
+            fit_callbacks: Sequence[Callback] = ()) -> NeuralNetRegressor:
+        """Train a new network for at most ``max_epochs`` epochs, early-stopped on validation rows.
+
+        ``fit_callbacks`` watch (or stop, by flag) this one training run and are used as given,
+        not copied like ``callbacks``: a hyperparameter search passes its pruning callback here.
+        """
+        return self._fit(X, y, X_val, y_val, fit_callbacks)
 
     def partial_fit(self, X: Any, y: Any) -> NeuralNetRegressor:
         """One more epoch on these rows, continuing from the current weights; no early stopping."""

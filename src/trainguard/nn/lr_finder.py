@@ -58,6 +58,7 @@ from torch.optim import Optimizer
 
 from trainguard.errors import ConfigError, DataError, TrainguardError
 from trainguard.nn.data import BatchSource, LoadedBatch, all_finite, call_module
+from trainguard.nn.losses import check_scalar_loss
 from trainguard.nn.seed import rng_state, set_rng_state
 
 if TYPE_CHECKING:
@@ -247,8 +248,6 @@ def _sweep(
 
 def _train_step(trainer: Trainer, batch: LoadedBatch, *, first: bool) -> float:
     """One optimizer step in the Trainer's precision; returns the loss before the step."""
-    from trainguard.nn.trainer import _check_scalar_loss
-
     optimizer, scaler = trainer.optimizer, trainer.scaler
     optimizer.zero_grad(set_to_none=True)
     with trainer._autocast():
@@ -257,7 +256,7 @@ def _train_step(trainer: Trainer, batch: LoadedBatch, *, first: bool) -> float:
             trainer._check_first_batch(output, batch.y)
         loss = trainer.loss_fn(output, batch.y)
     if first:
-        _check_scalar_loss(loss)
+        check_scalar_loss(loss)
     value = float(loss.detach())
     if not math.isfinite(value):
         return value

@@ -35,8 +35,8 @@ import torch
 from torch import Tensor, nn
 from torch.optim import Optimizer
 
-from trainguard.findings import Finding, Severity
 from trainguard.errors import ConfigError, DataError
+from trainguard.findings import Finding, Severity
 from trainguard.nn.callbacks.base import Callback, CallbackList, Logs
 from trainguard.nn.callbacks.history import History
 from trainguard.nn.callbacks.progress import ProgressBar
@@ -69,6 +69,7 @@ from trainguard.nn.guards.nonfinite import (
     reproduce_step,
     skipped_finding,
 )
+from trainguard.nn.losses import check_scalar_loss
 from trainguard.nn.precision import (
     Precision,
     autocast_factory,
@@ -453,7 +454,7 @@ class Trainer:
                 self._check_first_batch(output, batch.y)
             loss = self.loss_fn(output, batch.y)
         if first:
-            _check_scalar_loss(loss)
+            check_scalar_loss(loss)
         scaler = self.scaler
         if scaler is None:
             loss.backward()
@@ -972,16 +973,6 @@ def _check_int(name: str, value: Any, *, minimum: int) -> None:
             f"{name} must be an integer >= {minimum}, got {value!r}",
             where=f"fit({name}=...)",
             fix=f"pass a whole number, e.g. {name}={max(minimum, 1)}",
-        )
-
-
-def _check_scalar_loss(loss: Any) -> None:
-    if not isinstance(loss, Tensor) or loss.ndim != 0:
-        shape = tuple(loss.shape) if isinstance(loss, Tensor) else type(loss).__name__
-        raise ConfigError(
-            f"the loss function returned {shape}, not a single number",
-            where="Trainer(loss=...)",
-            fix="reduce the loss to a scalar (reduction='mean', or .mean() in a custom loss)",
         )
 
 

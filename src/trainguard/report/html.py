@@ -23,10 +23,12 @@ from typing import Any
 
 import pandas as pd
 
-from trainguard import __version__
-from trainguard.report import plots
-from trainguard.report.inputs import REPORT, ReportInputs, scalar_metrics
 from trainguard.atomic import atomic_path, write_text_atomically
+from trainguard.evaluate.scoring import scalar_metrics
+from trainguard.report import plots
+from trainguard.report.inputs import ReportInputs
+from trainguard.track.run_folder import REPORT
+from trainguard.version import __version__
 
 PLOTS = "plots"
 #: While :func:`write_report` runs: the PNGs drawn, by caption, to save beside the page.

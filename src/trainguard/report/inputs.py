@@ -9,10 +9,8 @@ gets a report with the sections it has data for.
 
 from __future__ import annotations
 
-import json
-import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,18 +18,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from trainguard.errors import DataError
-from trainguard.track.run_folder import to_json
-from trainguard.workflow.run import LEADERBOARD, MANIFEST, METRICS
-
-REPORT = "report.html"
-TEST_PREDICTIONS = "test_predictions.csv"
-IMPORTANCE = "importance.csv"
-HISTORY = "history.csv"
-LR_FINDER = "lr_finder.csv"
-DIAGNOSIS = "diagnosis.json"
-#: Entries of a metric set that are labels, not scores.
-NOT_METRICS = frozenset({"positive_class", "classes", "confusion_matrix"})
+from trainguard.track.run_folder import (
+    DIAGNOSIS,
+    HISTORY,
+    IMPORTANCE,
+    LEADERBOARD,
+    LR_FINDER,
+    MANIFEST,
+    METRICS,
+    TEST_PREDICTIONS,
+    read_csv,
+    read_json,
+    require_run_folder,
+    to_json,
+)
 
 
 @dataclass
@@ -54,41 +54,18 @@ class ReportInputs:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ReportInputs:
-        folder = Path(path)
-        if not (folder / MANIFEST).is_file():
-            raise DataError("not a trainguard run folder (no manifest.json)", where=str(folder),
-                            fix="pass the folder that 'trainguard train' printed at the end")
+        folder = require_run_folder(path)
         return cls(
             path=folder,
-            manifest=_json(folder / MANIFEST) or {},
-            metrics=_json(folder / METRICS) or {},
-            leaderboard=_csv(folder / LEADERBOARD),
-            predictions=_csv(folder / TEST_PREDICTIONS),
-            importance=_csv(folder / IMPORTANCE),
-            history=_csv(folder / HISTORY),
-            lr_finder=_csv(folder / LR_FINDER),
-            diagnosis=_json(folder / DIAGNOSIS),
+            manifest=read_json(folder / MANIFEST, optional=True) or {},
+            metrics=read_json(folder / METRICS, optional=True) or {},
+            leaderboard=read_csv(folder / LEADERBOARD, optional=True),
+            predictions=read_csv(folder / TEST_PREDICTIONS, optional=True),
+            importance=read_csv(folder / IMPORTANCE, optional=True),
+            history=read_csv(folder / HISTORY, optional=True),
+            lr_finder=read_csv(folder / LR_FINDER, optional=True),
+            diagnosis=read_json(folder / DIAGNOSIS, optional=True),
         )
-
-
-def _json(file: Path) -> Any:
-    if not file.is_file():
-        return None
-    try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DataError(f"the run file cannot be read ({exc})", where=str(file),
-                        fix="re-run 'trainguard train' to write the run again") from exc
-
-
-def _csv(file: Path) -> pd.DataFrame | None:
-    if not file.is_file():
-        return None
-    try:
-        return pd.read_csv(file)
-    except (OSError, ValueError) as exc:
-        raise DataError(f"the run file cannot be read ({exc})", where=str(file),
-                        fix="re-run 'trainguard train' to write the run again") from exc
 
 
 def training_curves(results: Sequence[Any]) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
@@ -149,15 +126,3 @@ def save_report_inputs(
     (folder / DIAGNOSIS).write_text(
         to_json([f.to_dict() if hasattr(f, "to_dict") else f for f in diagnosis]) + "\n",
         encoding="utf-8")
-
-
-def scalar_metrics(metrics: Mapping[str, Any]) -> dict[str, float | None]:
-    """The numeric entries of a metric set (confusion matrix, class lists and notes left out)."""
-    out: dict[str, float | None] = {}
-    for key, value in metrics.items():
-        if isinstance(value, bool) or key in NOT_METRICS:
-            continue
-        if value is None or isinstance(value, (int, float)):
-            out[key] = None if value is None or (isinstance(value, float) and math.isnan(value)) \
-                else float(value)
-    return out

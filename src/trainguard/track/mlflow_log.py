@@ -28,15 +28,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
-from trainguard.report.inputs import HISTORY, scalar_metrics
-from trainguard.workflow.run import MODEL
+from trainguard.evaluate.scoring import scalar_metrics
+from trainguard.track.run_folder import HISTORY, MODEL
 
 if TYPE_CHECKING:
-    from trainguard.workflow.run import Run
+    from trainguard.track.run import Run
 
 #: MLflow's default when neither --tracking-uri nor MLFLOW_TRACKING_URI is set (MLflow >= 3.7).
 DEFAULT_TRACKING_URI = "sqlite:///mlflow.db"
@@ -285,19 +285,62 @@ def _log_batches(client: Any, run_id: str, params: dict[str, str], metrics: list
         client.log_batch(run_id, metrics=metric_items[i:i + 1000])
 
 
+#: Seconds to wait for another process logging to the same embedded store before giving up.
+STORE_LOCK_SECONDS = 300
+
+
+@contextlib.contextmanager
+def _store_lock(uri: str) -> Iterator[None]:
+    """Hold a file lock beside an embedded SQLite store while logging to it.
+
+    MLflow creates and migrates a new store's schema on first use; two processes doing that at
+    once collide (``table _alembic_tmp_latest_metrics already exists``) and one loses its log.
+    SQLite serialises writers anyway, so runs that finish together log one after the other.
+    A server URI needs no lock: the server serialises its own store.
+    """
+    prefix = "sqlite:///"
+    if not uri.startswith(prefix):
+        yield
+        return
+    from filelock import FileLock
+
+    database = Path(uri[len(prefix):])
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(database) + ".lock", timeout=STORE_LOCK_SECONDS):
+        yield
+
+
+#: Tries when an embedded store answers "database is locked" (another program, e.g. ``mlflow ui``
+#: migrating or writing it; trainguard's own runs take turns under the lock), and the pause between.
+LOCKED_TRIES = 3
+LOCKED_PAUSE_SECONDS = 2.0
+
+
 def log_run(run: Run, *, tracking_uri: str | None = None, experiment: str | None = None,
             input_example: pd.DataFrame | None = None) -> TrackingResult:
     """Log a committed run folder to MLflow. Never raises: failures come back in ``error``.
 
     ``input_example``: a few feature rows (training rows, never test rows) for the model's
-    signature and example.
+    signature and example. A store that is locked by another program is tried again.
     """
+    import time
+
+    for attempt in range(1, LOCKED_TRIES + 1):
+        result = _log_once(run, tracking_uri, experiment, input_example)
+        if result.ok or "database is locked" not in str(result.error) or attempt == LOCKED_TRIES:
+            return result
+        time.sleep(LOCKED_PAUSE_SECONDS * attempt)
+    raise AssertionError("unreachable")
+
+
+def _log_once(run: Run, tracking_uri: str | None, experiment: str | None,
+              input_example: pd.DataFrame | None) -> TrackingResult:
     uri = resolve_tracking_uri(tracking_uri)
     name = experiment or default_experiment(run.manifest)
     result = TrackingResult(uri=uri, experiment=name)
     client, run_id = None, None
     try:
-        with _mlflow_environment():
+        with _store_lock(uri), _mlflow_environment():
             import mlflow
             from mlflow.tracking import MlflowClient
 
@@ -324,18 +367,27 @@ def log_run(run: Run, *, tracking_uri: str | None = None, experiment: str | None
             # start_run's context ended the run as FINISHED.
     except Exception as exc:  # noqa: BLE001 - tracking must never cost the user the trained run
         result.error = (f"the run was saved to {run.path} but could not be logged to MLflow at {uri}: "
-                        f"{_cause(exc)}. Check that the tracking server is up and reachable, or "
-                        "use --no-track")
+                        f"{_cause(exc)}. Log it later with 'trainguard track {run.path}"
+                        f"{'' if tracking_uri is None else ' --tracking-uri ' + uri}' once the "
+                        "tracking server is up and reachable, or use --no-track")
         if client is not None and run_id is not None:
             with contextlib.suppress(Exception), _mlflow_environment():
                 client.set_terminated(run_id, status="FAILED")
     return result
 
 
-def track_run(run: Run, config: Any, reporter: Any, *, input_example: pd.DataFrame | None = None
-              ) -> TrackingResult | None:
+class TrackingOptions(Protocol):
+    """The options ``track_run`` reads (:class:`trainguard.config.TrainConfig` has them)."""
+
+    track: bool
+    tracking_uri: str | None
+    experiment: str | None
+
+
+def track_run(run: Run, config: TrackingOptions, reporter: Any, *,
+              input_example: pd.DataFrame | None = None) -> TrackingResult | None:
     """What ``train`` calls after the commit: log unless switched off, tell the reporter."""
-    if not tracking_enabled(bool(getattr(config, "track", True))):
+    if not tracking_enabled(config.track):
         return None
     with reporter.stage("Logging to MLflow"):
         result = log_run(run, tracking_uri=config.tracking_uri, experiment=config.experiment,

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from trainguard.data.schema import Schema
     from trainguard.data.target import Target
     from trainguard.findings import Finding
-    from trainguard.search.select import CandidateResult, Leaderboard
+    from trainguard.selection.select import CandidateResult, Leaderboard
     from trainguard.split.splitter import Split
-    from trainguard.workflow.run import Run
+    from trainguard.track.run import Run
 
 
 class Reporter:

@@ -14,8 +14,8 @@ import warnings
 from collections.abc import Callable, Iterable
 from types import FrameType
 
-from trainguard.findings import Finding, Severity
 from trainguard.errors import TrainguardError
+from trainguard.findings import Finding, Severity
 
 
 class TrainguardWarning(UserWarning):

@@ -8,7 +8,8 @@ from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import get_metric
 from trainguard.models import ModelContext, resolve_candidates
 from trainguard.models.base import Candidate
-from trainguard.search.select import compare_candidates
+from trainguard.selection.select import search_candidates
+from trainguard.selection.tuner import SearchData, SearchSettings
 
 
 class Broken(Candidate):
@@ -17,6 +18,13 @@ class Broken(Candidate):
 
     def build(self) -> Pipeline:
         raise ValueError("cannot build")
+
+
+def compare_candidates(candidates, metric, X_train, y_train, X_val, y_val):
+    """Each candidate with its defaults, fit on the training rows, scored on the validation rows."""
+    classes = None if metric.is_regression else np.unique(np.concatenate([y_train, y_val]))
+    data = SearchData(X_train, y_train, X_val, y_val, folds=None, classes=classes)
+    return search_candidates(candidates, metric, data, SearchSettings(n_trials=1, pruning=False))
 
 
 def _data(task):

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from trainguard.errors import ConfigError
-from trainguard.search.spaces import parse_space, read_space_file
-from trainguard.search.stage import documented_spaces
+from trainguard.selection.spaces import parse_space, read_space_file
+from trainguard.selection.stage import documented_spaces
 
 
 def test_every_family_documents_a_space_whose_defaults_are_legal_draws():
     from datagen import make_table
     from trainguard.data.schema import infer_schema
     from trainguard.models import ModelContext, available_candidates
-    from trainguard.search.tuner import default_params
+    from trainguard.selection.tuner import default_params
 
     for task in ("binary", "regression"):
         schema = infer_schema(make_table(task, n=50), target="churned")

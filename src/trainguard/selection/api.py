@@ -1,6 +1,6 @@
 """``trainguard.search``: the same search for people's own estimators and pipelines.
 
-The space uses the declarative format of :mod:`trainguard.search.spaces` with scikit-learn's
+The space uses the declarative format of :mod:`trainguard.selection.spaces` with scikit-learn's
 nested names (``model__C``); trials are cross-validated with the same seeded samplers and
 pruning as ``trainguard train``, and the best configuration is refit on all the rows given.
 Pass training rows only: hold out your own test rows before calling this.
@@ -8,6 +8,7 @@ Pass training rows only: hold out your own test rows before calling this.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +19,10 @@ from sklearn.base import BaseEstimator, clone, is_classifier
 from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import default_metric, get_metric
 from trainguard.models.base import Candidate, ModelContext
-from trainguard.search.budget import Budget, parse_budget
-from trainguard.search.folds import make_folds
-from trainguard.search.spaces import parse_space
-from trainguard.search.tuner import (
+from trainguard.selection.budget import Budget, parse_budget
+from trainguard.selection.folds import make_folds
+from trainguard.selection.spaces import parse_space
+from trainguard.selection.tuner import (
     DEFAULT_TRIALS,
     SearchData,
     SearchSettings,
@@ -51,7 +52,8 @@ class _Estimator(Candidate):
     def pipeline(self) -> Any:
         return self.build().set_params(**self.hyperparams)
 
-    def fit(self, X: Any, y: Any, X_val: Any = None, y_val: Any = None) -> Any:
+    def fit(self, X: Any, y: Any, X_val: Any = None, y_val: Any = None, *,
+            epoch_callbacks: Sequence[Any] = ()) -> Any:
         return self.pipeline().fit(X, y)
 
 
@@ -115,7 +117,8 @@ def search(
     settings = SearchSettings(sampler=check_sampler(sampler), n_trials=trials, budget=clock, seed=seed,
                               spaces={"estimator": parsed})
     candidate = _Estimator(ModelContext(task=task, schema=None, seed=seed), estimator)  # type: ignore[arg-type]
-    tuned, study = tune(candidate, data, metric, settings, deadline=clock.share(1), return_study=True)
+    tuned = tune(candidate, data, metric, settings, deadline=clock.share(1))
+    study = tuned.study
     best = candidate.with_params(tuned.params).fit(X, y)
     trials_frame = study.trials_dataframe(attrs=("number", "value", "params", "state", "duration",
                                                  "user_attrs"))

@@ -6,7 +6,6 @@ checks new data against the stored schema before the model sees it.
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,18 @@ import pandas as pd
 from trainguard.data.load import read_table
 from trainguard.data.schema import Schema
 from trainguard.data.validate import check_new_data
-from trainguard.findings import Finding
 from trainguard.errors import DataError
+from trainguard.findings import Finding
 from trainguard.models.persist import load_model
-
-MANIFEST = "manifest.json"
-METRICS = "metrics.json"
-LEADERBOARD = "leaderboard.csv"
-SPLIT = "split.csv"
-MODEL = "model.skops"
+from trainguard.track.run_folder import (
+    LEADERBOARD,
+    MANIFEST,
+    METRICS,
+    MODEL,
+    read_csv,
+    read_json,
+    require_run_folder,
+)
 
 
 class Run:
@@ -55,16 +57,10 @@ class Run:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, trust: frozenset[str] = frozenset()) -> Run:
-        folder = Path(path)
-        manifest_file = folder / MANIFEST
-        if not manifest_file.is_file():
-            raise DataError(
-                "not a trainguard run folder (no manifest.json)", where=str(folder),
-                fix="pass the folder that 'trainguard train' printed at the end",
-            )
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        metrics = json.loads((folder / METRICS).read_text(encoding="utf-8"))
-        leaderboard = pd.read_csv(folder / LEADERBOARD)
+        folder = require_run_folder(path)
+        manifest = read_json(folder / MANIFEST)
+        metrics = read_json(folder / METRICS)
+        leaderboard = read_csv(folder / LEADERBOARD)
         return cls(folder, manifest, metrics, leaderboard, trust=trust)
 
     # ------------------------------------------------------------------ what was trained

@@ -17,9 +17,9 @@ from trainguard.evaluate.metrics import get_metric
 from trainguard.features.preprocess import build_preprocessor
 from trainguard.models import ModelContext, resolve_candidates
 from trainguard.models.base import _REGISTRY, Candidate, register
-from trainguard.search.folds import make_folds
-from trainguard.search.select import search_candidates
-from trainguard.search.tuner import SearchData, SearchSettings, TestRowsInSearchError
+from trainguard.selection.folds import make_folds
+from trainguard.selection.select import search_candidates
+from trainguard.selection.tuner import SearchData, SearchSettings, TestRowsInSearchError
 
 SEEN: list[tuple[str, np.ndarray]] = []
 
@@ -109,7 +109,7 @@ def test_a_fixed_seed_gives_the_same_leaderboard_and_another_seed_other_trials()
 
 
 def test_grid_search_tries_the_grid_and_stops_there():
-    from trainguard.search.spaces import parse_space
+    from trainguard.selection.spaces import parse_space
 
     board = _board("grid", 0, n_trials=100).set_index("model")
     assert board.loc["linear", "n_trials"] == 5  # the documented 5-point grid of C
@@ -176,7 +176,7 @@ def test_python_api_searches_a_users_pipeline():
 def test_the_network_reports_every_epoch_and_stops_when_pruned():
     import optuna
 
-    from trainguard.search.tuner import cross_validate
+    from trainguard.selection.tuner import cross_validate
 
     frame = make_table("binary", n=120)
     schema = infer_schema(frame, target="churned")

@@ -2,7 +2,7 @@
 
 Selection only ever sees training and validation rows; the test rows live in a
 :class:`~trainguard.evaluate.sealed.SealedTestSet` that this module never receives, and
-:class:`~trainguard.search.tuner.SearchData` refuses frames that hold any test row.
+:class:`~trainguard.selection.tuner.SearchData` refuses frames that hold any test row.
 
 Each candidate's best configuration (by cross-validated score on the training rows, or by
 validation score with ``cv=0``) is then fitted on the training rows and scored on the validation
@@ -21,16 +21,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
 
-from trainguard.evaluate.metrics import Metric, score
+from trainguard.evaluate.metrics import Metric
+from trainguard.evaluate.scoring import score
 from trainguard.evaluate.sealed import evaluation_predictions
 from trainguard.models.base import Candidate, with_threshold
-from trainguard.search.budget import BudgetSpent, final_stages_seconds
-from trainguard.search.tuner import SearchData, SearchSettings, Tuned, tune, tune_threshold
+from trainguard.selection.budget import BudgetSpent, final_stages_seconds
+from trainguard.selection.tuner import SearchData, SearchSettings, Tuned, tune, tune_threshold
 
 #: Metrics computed from predicted labels, for which a binary model's decision threshold is tuned.
 THRESHOLD_METRICS = frozenset({"f1", "balanced_accuracy"})
@@ -189,7 +189,7 @@ def search_candidates(
     """Search each candidate's space, fit its best configuration on train, score it on validation.
 
     The time budget is shared: each candidate still to search gets an equal part of what is left,
-    so a quick family leaves its unused time to the next (see :mod:`trainguard.search.budget`).
+    so a quick family leaves its unused time to the next (see :mod:`trainguard.selection.budget`).
     A candidate whose turn comes after the budget ran out is listed as skipped. A candidate that
     fails is recorded with its error and the others go on: one broken model family should not
     cost the user the whole run.
@@ -230,21 +230,3 @@ def search_candidates(
         if on_result is not None:
             on_result(result)
     return Leaderboard(metric, results)
-
-
-def compare_candidates(
-    candidates: Sequence[Candidate],
-    metric: Metric,
-    X_train: pd.DataFrame,
-    y_train: pd.Series,
-    X_val: pd.DataFrame,
-    y_val: pd.Series,
-    *,
-    on_result: Callable[[CandidateResult], None] | None = None,
-) -> Leaderboard:
-    """Each candidate with its defaults, fitted on the training rows and scored on the validation
-    rows: the search with one trial (the defaults) and no cross-validation."""
-    classes = None if metric.is_regression else np.unique(np.concatenate([y_train, y_val]))
-    data = SearchData(X_train, y_train, X_val, y_val, folds=None, classes=classes)
-    return search_candidates(candidates, metric, data, SearchSettings(n_trials=1, pruning=False),
-                             on_result=on_result)

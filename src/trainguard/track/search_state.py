@@ -17,14 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from trainguard.errors import ConfigError
-
-STATE = "state.json"
-SEARCH_DB = "search.db"
-
-
-def state_dir(destination: str | os.PathLike[str]) -> Path:
-    destination = Path(destination)
-    return destination.parent / f".{destination.name}.search"
+from trainguard.track.run_folder import SEARCH_DB, STATE, is_run_folder, state_dir
 
 
 def storage_url(folder: Path) -> str:
@@ -32,13 +25,9 @@ def storage_url(folder: Path) -> str:
 
 
 def start(destination: Path, config: dict[str, Any], source: str | None, *, resume: bool) -> Path:
-    """Create (or, on resume, reopen) the state folder of the run going to ``destination``."""
+    """Write the resume state into the state folder that claimed ``destination``
+    (:func:`~trainguard.track.run_folder.claim_destination`)."""
     folder = state_dir(destination)
-    if folder.exists() and not resume:
-        raise ConfigError(
-            "an interrupted search for this run is waiting to be resumed", where=str(destination),
-            fix=f"continue it with 'trainguard train --resume {destination}', or delete {folder}",
-        )
     folder.mkdir(parents=True, exist_ok=True)
     if not resume:
         payload = json.dumps({"destination": str(destination.resolve()), "data": source,
@@ -70,7 +59,7 @@ def find(run: str, runs_dir: str | os.PathLike[str] = "runs") -> tuple[dict[str,
             state = json.loads((folder / STATE).read_text(encoding="utf-8"))
             return state, folder
     for destination in candidates:
-        if destination.is_dir() and (destination / "manifest.json").is_file():
+        if destination.is_dir() and is_run_folder(destination):
             raise ConfigError("this run already completed: there is nothing to resume", where=str(run),
                               fix="start a new run with 'trainguard train DATA --target T'")
     raise ConfigError("no interrupted run with this name or path", where=f"--resume {run}",

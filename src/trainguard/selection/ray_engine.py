@@ -21,8 +21,8 @@ import time
 from typing import Any
 
 from trainguard.errors import ConfigError
-from trainguard.search.budget import BudgetSpent
-from trainguard.search.engine import KeepGoing, Objective, TrialCallback, record, running_mean
+from trainguard.selection.budget import BudgetSpent
+from trainguard.selection.engine import KeepGoing, Objective, TrialCallback, record, running_mean
 
 
 def _run_fold(objective: Any, params: dict[str, Any], k: int) -> float:
@@ -80,7 +80,7 @@ class RayEngine:
                  keep_going: KeepGoing, sign: float, on_trial: TrialCallback) -> None:
         import optuna
 
-        from trainguard.search.spaces import suggest
+        from trainguard.selection.spaces import suggest
 
         ray = self._connect()
         remote_fold = ray.remote(num_cpus=1)(_run_fold)

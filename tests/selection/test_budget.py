@@ -19,7 +19,7 @@ from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import get_metric
 from trainguard.models import ModelContext, resolve_candidates
-from trainguard.search.budget import (
+from trainguard.selection.budget import (
     Budget,
     BudgetSpent,
     TrialLimit,
@@ -29,8 +29,8 @@ from trainguard.search.budget import (
     parse_budget,
     run_reserve,
 )
-from trainguard.search.folds import make_folds
-from trainguard.search.tuner import SearchData, cross_validate
+from trainguard.selection.folds import make_folds
+from trainguard.selection.tuner import SearchData, cross_validate
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("60s", 60), ("5m", 300), ("1h30m", 5400),

@@ -9,7 +9,7 @@ ran the trials.
 The objective is ``objective(params, report) -> list of fold scores``; ``report(step, value)``
 hands an intermediate (oriented, higher-is-better) value to the pruner and raises
 ``optuna.TrialPruned`` when the trial should stop. The objective raises
-:class:`~trainguard.search.budget.BudgetSpent` when its trial ran out of time; the engine marks
+:class:`~trainguard.selection.budget.BudgetSpent` when its trial ran out of time; the engine marks
 that trial failed and lets the exception end the search of this candidate.
 """
 
@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from trainguard.errors import ConfigError
-
 Report = Callable[[int, float], None]
 Objective = Callable[[dict[str, Any], Report], list[float]]
 #: Called after each finished trial with the study.
@@ -27,6 +25,7 @@ TrialCallback = Callable[[Any], None]
 #: Asked before each trial: whether another one is expected to fit in the time left.
 KeepGoing = Callable[[], bool]
 
+#: ``--engine`` choices; the Ray engine is :class:`trainguard.selection.ray_engine.RayEngine`.
 ENGINES = ("local", "ray")
 
 
@@ -69,7 +68,7 @@ class LocalEngine:
         import optuna
         from optuna.trial import TrialState
 
-        from trainguard.search.spaces import suggest
+        from trainguard.selection.spaces import suggest
 
         done = 0
         while (n_trials is None or done < n_trials) and keep_going():
@@ -93,17 +92,3 @@ class LocalEngine:
                 study.tell(trial, value)
             done += 1
             on_trial(study)
-
-
-def get_engine(name: str, address: str | None = None) -> Engine:
-    if name == "local":
-        if address:
-            raise ConfigError("--address is for --engine ray", where="--address",
-                              fix="add --engine ray, or leave --address out")
-        return LocalEngine()
-    if name == "ray":
-        from trainguard.search.ray_engine import RayEngine
-
-        return RayEngine(address)
-    raise ConfigError(f"unknown engine {name!r}", where="--engine",
-                      fix=f"choose one of: {', '.join(ENGINES)}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,12 +24,13 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from trainguard.errors import ConfigError
-from trainguard.evaluate.metrics import Metric, score
+from trainguard.evaluate.metrics import Metric
+from trainguard.evaluate.scoring import score
 from trainguard.models.base import Candidate
-from trainguard.search.budget import Budget, BudgetSpent, TrialLimit, next_trial_fits
-from trainguard.search.engine import Engine, LocalEngine, Report, running_mean
-from trainguard.search.folds import Folds
-from trainguard.search.spaces import Space, contains, grid_of, grid_size, parse_space
+from trainguard.selection.budget import Budget, BudgetSpent, TrialLimit, next_trial_fits
+from trainguard.selection.engine import Engine, LocalEngine, Report, running_mean
+from trainguard.selection.folds import Folds
+from trainguard.selection.spaces import Space, contains, grid_size, parse_space
 
 SAMPLERS = ("bayes", "random", "grid")
 #: Trials per candidate when neither --trials nor --budget is given: the defaults plus three
@@ -63,51 +64,6 @@ def check_sampler(name: str) -> str:
         raise ConfigError(f"unknown search {name!r}", where="--search",
                           fix=f"choose one of: {', '.join(SAMPLERS)}")
     return name
-
-
-def make_sampler(kind: str, seed: int, space: Space) -> Any:
-    """A seeded Optuna sampler whose random draws for a trial depend only on the seed and the
-    number of trials already finished, not on how many processes the search took.
-
-    Optuna seeds a sampler once, so a search resumed in a new process would replay the first
-    draws again; re-seeding before each trial (from the seed and the count of finished trials,
-    which ignores a trial that a killed process left behind) makes a resumed search draw what an
-    uninterrupted one would have.
-    """
-    import optuna
-    from optuna.trial import TrialState
-
-    class AskTellGrid:
-        def after_trial(self, study: Any, trial: Any, state: Any, values: Any) -> None:
-            # GridSampler calls study.stop() once the grid is done, which Optuna allows only inside
-            # study.optimize; the engines run ask-and-tell loops, and :func:`tune` already caps the
-            # trials at the grid's size, so that stop has nothing left to do.
-            try:
-                super().after_trial(study, trial, state, values)  # type: ignore[misc]
-            except RuntimeError as exc:
-                if "Study.stop" not in str(exc):
-                    raise
-
-    class Reseeding:
-        def before_trial(self, study: Any, trial: Any) -> None:
-            super().before_trial(study, trial)  # type: ignore[misc]
-            done = len(study.get_trials(deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED)))
-            base = (seed * 1_000_003 + done) % 2**32
-            inner = getattr(self, "_random_sampler", None)
-            for offset, owner in enumerate((self, inner)):
-                state = getattr(owner, "_rng", None)
-                if state is not None:
-                    state.rng.seed((base + offset) % 2**32)
-
-    if kind == "grid":
-        grid_cls = type("ReseedingGridSampler", (Reseeding, AskTellGrid, optuna.samplers.GridSampler), {})
-        return grid_cls(grid_of(space), seed=seed)
-    if kind == "random":
-        return type("ReseedingRandomSampler", (Reseeding, optuna.samplers.RandomSampler), {})(seed=seed)
-    # Sequential trials: the constant liar only matters for parallel workers, and off it keeps
-    # a resumed study from reasoning about trials that a killed process left 'running'.
-    tpe = type("ReseedingTPESampler", (Reseeding, optuna.samplers.TPESampler), {})
-    return tpe(seed=seed, n_startup_trials=5, constant_liar=False)
 
 
 @dataclass
@@ -150,52 +106,12 @@ class SearchData:
                               fix="pass --cv 5 to cross-validate on the training rows")
 
 
-def epoch_reporter(report: Report | None, offset: int, limit: TrialLimit | None = None) -> Any:
-    """A Trainer callback handing each epoch's validation loss to the pruner (as -loss), and
-    stopping the fit when the trial's time is up.
-
-    Built on first use: the callback base class lives in ``trainguard.nn``, which imports torch.
-    """
-    from trainguard.nn.callbacks.base import Callback
-
-    class EpochReporter(Callback):
-        def __init__(self) -> None:
-            self._epoch = 0
-            self.pruned: BaseException | None = None
-
-        def __deepcopy__(self, memo: dict[int, Any]) -> EpochReporter:
-            # The estimator copies its callbacks per fit; this one must stay tied to the live trial.
-            return self
-
-        def on_train_begin(self, logs: Any = None) -> None:
-            self._epoch = 0
-
-        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
-            loss = (logs or {}).get("val_loss")
-            if report is not None and loss is not None and math.isfinite(loss):
-                try:
-                    report(offset + self._epoch, -float(loss))
-                except Exception as exc:  # noqa: BLE001 - optuna.TrialPruned, re-raised after the fit
-                    self._stop(exc)
-            if self.pruned is None and limit is not None and limit.spent():
-                self._stop(BudgetSpent("the time budget ran out during this trial's training"))
-            self._epoch += 1
-
-        def _stop(self, reason: BaseException) -> None:
-            # Callbacks stop training by flag, never by raising inside the loop.
-            self.pruned = reason
-            if self.trainer is not None:
-                self.trainer.stop_training = True
-
-    return EpochReporter()
-
-
 def fit_quietly(candidate: Candidate, X: pd.DataFrame, y: pd.Series, X_val: pd.DataFrame | None,
-                y_val: pd.Series | None) -> Any:
+                y_val: pd.Series | None, epoch_callbacks: Sequence[Any] = ()) -> Any:
     with warnings.catch_warnings():
         # Convergence chatter is not actionable here: the score says how it went.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return candidate.fit(X, y, X_val, y_val)
+        return candidate.fit(X, y, X_val, y_val, epoch_callbacks=epoch_callbacks)
 
 
 def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, report: Report | None = None,
@@ -219,14 +135,14 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
         else:
             X_a, y_a = data.X_train.iloc[tr], data.y_train.iloc[tr]
             X_b, y_b = data.X_train.iloc[va], data.y_train.iloc[va]
-        reporter = epoch_reporter(report, k * EPOCH_STEPS, limit) if watch_epochs else None
-        candidate.epoch_callbacks = [reporter] if reporter is not None else None
-        try:
-            fitted = fit_quietly(candidate, X_a, y_a, X_b, y_b)
-        finally:
-            candidate.epoch_callbacks = None
-        if reporter is not None and reporter.pruned is not None:
-            raise reporter.pruned
+        reporter = None
+        if watch_epochs:
+            from trainguard.selection.epoch_reporter import EpochReporter
+
+            reporter = EpochReporter(report, k * EPOCH_STEPS, limit)
+        fitted = fit_quietly(candidate, X_a, y_a, X_b, y_b, [reporter] if reporter is not None else ())
+        if reporter is not None and reporter.verdict is not None:
+            _end_trial(reporter.verdict)
         scores.append(score(metric, fitted, X_b, y_b, classes=data.classes))
         if oof is not None and va is not None:
             proba = fitted.predict_proba(X_b)
@@ -235,6 +151,17 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
         if report is not None and not per_epoch:
             report(k, running_mean(scores, sign))
     return scores, oof
+
+
+def _end_trial(verdict: Any) -> None:
+    """Turn a reporter's verdict into the outcome the engine expects from the objective."""
+    import optuna
+
+    from trainguard.selection.epoch_reporter import Verdict
+
+    if verdict == Verdict.PRUNED:
+        raise optuna.TrialPruned()
+    raise BudgetSpent("the time budget ran out during this trial's training")
 
 
 @dataclass
@@ -304,6 +231,8 @@ class Tuned:
     seconds: float
     #: The shortest complete trial (seconds), a lower bound on what any trial costs on this data.
     fastest_trial: float = math.inf
+    #: The Optuna study the trials are recorded in.
+    study: Any = field(default=None, repr=False, compare=False)
 
 
 def candidate_space(candidate: Candidate, settings: SearchSettings) -> Space:
@@ -323,94 +252,132 @@ def tune(
     protect_first: bool = True,
     final_fits: int = 1,
     on_trial: Callable[[int, int | None, float], None] | None = None,
-    return_study: bool = False,
-) -> Any:
-    """Run (or continue) the study of one candidate and return its best trial.
+) -> Tuned:
+    """Run (or continue) the study of one candidate and return what its best trial found.
 
     ``deadline`` (``time.monotonic()``) is the candidate's share of the budget: no trial starts
     that is not expected to end before it, leaving time for ``final_fits`` more single fits (the
     best configuration on train, and the threshold's out-of-fold fits). The first trial may run
     on to the search's own deadline, and with ``protect_first`` it is never abandoned.
-    :class:`BudgetSpent` is raised when the budget ran out before any trial finished.
+    :class:`BudgetSpent` is raised when the budget ran out before any trial finished. The study
+    itself is ``Tuned.study`` (a ``trials_dataframe()`` for the search API).
     """
-    import optuna
-    from optuna.trial import TrialState
+    return CandidateStudy(candidate, data, metric, settings, deadline=deadline,
+                          protect_first=protect_first, final_fits=final_fits).run(on_trial)
 
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    space = candidate_space(candidate, settings)
-    sign = 1.0 if metric.greater_is_better else -1.0
+
+def trial_count(settings: SearchSettings, space: Space, *, reports_epochs: bool = False) -> int | None:
+    """How many trials to run: one without a space, the grid's size at most, else as set (or
+    TRIALS_PER_PARAMETER per searched parameter when only a budget limits the search)."""
     n_trials = settings.n_trials
     if not space:
-        n_trials = 1
-    elif settings.sampler == "grid":
-        n_trials = min(n_trials or grid_size(space), grid_size(space))
-    elif n_trials is None:
-        n_trials = TRIALS_PER_PARAMETER * len(space)
-    warmup = 5 if candidate.reports_epochs else 0
-    pruner = (optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=warmup)
-              if settings.pruning else optuna.pruners.NopPruner())
-    study = optuna.create_study(
-        storage=settings.storage, study_name=candidate.name, direction="maximize", load_if_exists=True,
-        sampler=make_sampler(settings.sampler, settings.seed, space), pruner=pruner,
-    )
-    for stale in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        # Left 'running' by an interrupted process: it will never report, so close it.
-        study._storage.set_trial_state_values(stale._trial_id, TrialState.FAIL)
-    finished = (TrialState.COMPLETE, TrialState.PRUNED)
-    if not study.get_trials(deepcopy=False) and settings.sampler != "grid" and space:
-        study.enqueue_trial(default_params(candidate, space))
-    start = time.perf_counter()
-    done = len(study.get_trials(deepcopy=False, states=finished))
-    remaining = None if n_trials is None else max(0, n_trials - done)
-    objective = FoldObjective(candidate, data, metric, sign, settings.pruning)
+        return 1
+    if settings.sampler == "grid":
+        return min(n_trials or grid_size(space), grid_size(space))
+    if n_trials is None:
+        return TRIALS_PER_PARAMETER * len(space)
+    return n_trials
 
-    def complete_seconds() -> list[float]:
-        complete = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-        return [t.duration.total_seconds() for t in complete if t.duration is not None]
 
-    def trial_limit() -> TrialLimit:
-        if not complete_seconds():
-            return TrialLimit(settings.budget.search_deadline(), protected=protect_first)
-        return TrialLimit(deadline)
+class CandidateStudy:
+    """One candidate's Optuna study, and the budget rules that decide whether a trial starts."""
 
-    def keep_going() -> bool:
-        seconds = complete_seconds()
+    FINISHED = ("COMPLETE", "PRUNED")
+
+    def __init__(self, candidate: Candidate, data: SearchData, metric: Metric, settings: SearchSettings,
+                 *, deadline: float | None, protect_first: bool, final_fits: int) -> None:
+        import optuna
+
+        from trainguard.selection.samplers import make_sampler
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        self.candidate, self.settings = candidate, settings
+        self.deadline, self.protect_first, self.final_fits = deadline, protect_first, final_fits
+        self.space = candidate_space(candidate, settings)
+        self.sign = 1.0 if metric.greater_is_better else -1.0
+        self.n_trials = trial_count(settings, self.space)
+        warmup = 5 if candidate.reports_epochs else 0
+        pruner = (optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=warmup)
+                  if settings.pruning else optuna.pruners.NopPruner())
+        self.study = optuna.create_study(
+            storage=settings.storage, study_name=candidate.name, direction="maximize", load_if_exists=True,
+            sampler=make_sampler(settings.sampler, settings.seed, self.space), pruner=pruner,
+        )
+        self.objective = FoldObjective(candidate, data, metric, self.sign, settings.pruning)
+        if settings.budget.limited:
+            self.objective.trial_limit = self.trial_limit
+
+    # -------------------------------------------------------------------------- reading the study
+    def trials(self, *states: str) -> list[Any]:
+        from optuna.trial import TrialState
+
+        return self.study.get_trials(deepcopy=False, states=tuple(TrialState[s] for s in states))
+
+    def complete_seconds(self) -> list[float]:
+        return [t.duration.total_seconds() for t in self.trials("COMPLETE") if t.duration is not None]
+
+    # ------------------------------------------------------------------------ the budget's rules
+    def trial_limit(self) -> TrialLimit:
+        """The first trial may run to the search's deadline (and is protected); later ones to the
+        candidate's own."""
+        if not self.complete_seconds():
+            return TrialLimit(self.settings.budget.search_deadline(), protected=self.protect_first)
+        return TrialLimit(self.deadline)
+
+    def keep_going(self) -> bool:
+        """Whether another trial is expected to end inside the candidate's share."""
+        seconds = self.complete_seconds()
         if not seconds:
             return True
-        one_fit = min(seconds) / objective.n_folds  # a trial is about one fit per fold
-        return next_trial_fits(time.monotonic(), deadline, seconds, final_fits * one_fit)
+        one_fit = min(seconds) / self.objective.n_folds  # a trial is about one fit per fold
+        return next_trial_fits(time.monotonic(), self.deadline, seconds, self.final_fits * one_fit)
 
-    if settings.budget.limited:
-        objective.trial_limit = trial_limit
+    # -------------------------------------------------------------------------------- running it
+    def _close_stale_trials(self) -> None:
+        """Trials left 'running' by an interrupted process will never report: close them."""
+        from optuna.trial import TrialState
 
-    def progress(s: Any) -> None:
-        if on_trial is not None:
-            count = len(s.get_trials(deepcopy=False, states=finished))
-            best = _best(s)
-            on_trial(count, n_trials, best.user_attrs["score_mean"] if best else float("nan"))
+        for stale in self.trials("RUNNING"):
+            self.study.tell(stale.number, state=TrialState.FAIL, skip_if_finished=True)
 
-    ran_out = False
-    if not study.user_attrs.get("done") and remaining != 0:
-        try:
-            settings.engine.optimize(study, objective, space, n_trials=remaining, keep_going=keep_going,
-                                     sign=sign, on_trial=progress)
-        except BudgetSpent:
-            ran_out = True  # the abandoned trial is recorded as failed; the finished ones stand
-    study.set_user_attr("done", True)
-    trials = study.get_trials(deepcopy=False, states=finished)
-    best = _best(study)
-    if best is None:
-        failed = study.get_trials(deepcopy=False, states=(TrialState.FAIL,))
-        if ran_out:
-            raise BudgetSpent("skipped: the time budget ran out before its first trial finished")
-        raise RuntimeError(f"no trial of {candidate.name} finished ({len(failed)} failed)")
-    seconds = sum((t.duration.total_seconds() for t in trials if t.duration is not None), 0.0)
-    tuned = Tuned(params=dict(best.params), cv_mean=best.user_attrs["score_mean"],
-                  cv_std=best.user_attrs["score_std"], n_trials=len(trials),
-                  n_pruned=sum(t.state == TrialState.PRUNED for t in trials),
-                  seconds=seconds or time.perf_counter() - start,
-                  fastest_trial=min(complete_seconds(), default=math.inf))
-    return (tuned, study) if return_study else tuned
+    def run(self, on_trial: Callable[[int, int | None, float], None] | None = None) -> Tuned:
+        self._close_stale_trials()
+        if not self.study.get_trials(deepcopy=False) and self.settings.sampler != "grid" and self.space:
+            self.study.enqueue_trial(default_params(self.candidate, self.space))
+        start = time.perf_counter()
+        done = len(self.trials(*self.FINISHED))
+        remaining = None if self.n_trials is None else max(0, self.n_trials - done)
+
+        def progress(study: Any) -> None:
+            if on_trial is not None:
+                best = _best(study)
+                on_trial(len(self.trials(*self.FINISHED)), self.n_trials,
+                         best.user_attrs["score_mean"] if best else float("nan"))
+
+        ran_out = False
+        if not self.study.user_attrs.get("done") and remaining != 0:
+            try:
+                self.settings.engine.optimize(self.study, self.objective, self.space, n_trials=remaining,
+                                              keep_going=self.keep_going, sign=self.sign, on_trial=progress)
+            except BudgetSpent:
+                ran_out = True  # the abandoned trial is recorded as failed; the finished ones stand
+        self.study.set_user_attr("done", True)
+        return self._result(ran_out, time.perf_counter() - start)
+
+    def _result(self, ran_out: bool, wall_seconds: float) -> Tuned:
+        best = _best(self.study)
+        if best is None:
+            if ran_out:
+                raise BudgetSpent("skipped: the time budget ran out before its first trial finished")
+            failed = self.trials("FAIL")
+            raise RuntimeError(f"no trial of {self.candidate.name} finished ({len(failed)} failed)")
+        finished = self.trials(*self.FINISHED)
+        seconds = sum((t.duration.total_seconds() for t in finished if t.duration is not None), 0.0)
+        return Tuned(params=dict(best.params), cv_mean=best.user_attrs["score_mean"],
+                     cv_std=best.user_attrs["score_std"], n_trials=len(finished),
+                     n_pruned=sum(t.state.name == "PRUNED" for t in finished),
+                     seconds=seconds or wall_seconds,
+                     fastest_trial=min(self.complete_seconds(), default=math.inf), study=self.study)
 
 
 def _best(study: Any) -> Any:

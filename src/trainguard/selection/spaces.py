@@ -177,10 +177,6 @@ def grid_size(space: Space) -> int:
     return math.prod(len(v) for v in grid_of(space).values()) if space else 1
 
 
-def space_to_dict(space: Space) -> dict[str, Any]:
-    return {name: dist.to_dict() for name, dist in space.items()}
-
-
 def read_space_file(path: str | Path, known: Mapping[str, Space]) -> dict[str, Space]:
     """``--space FILE``: per model family, parameters replacing (or adding to) its documented space.
 
