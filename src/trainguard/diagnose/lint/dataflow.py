@@ -16,8 +16,11 @@ Branches are both taken in order and loops run once: linear in the size of the c
 from __future__ import annotations
 
 import ast
+import builtins
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from trainguard.diagnose.lint.tree import TreeIndex
@@ -95,7 +98,12 @@ def replace(value: Val, **changes: Any) -> Val:
 
 EMPTY = Val()
 
-TRANSFORMERS = {
+# Which scikit-learn / imbalanced-learn class learns from which rows, generated from the installed
+# libraries by scripts/gen_lint_facts.py (the linter never imports them); the sets below add the
+# third-party and old names that no installed library lists.
+FACTS = json.loads((Path(__file__).with_name("sklearn_facts.json")).read_text())
+
+TRANSFORMERS = set(FACTS["transform"]) | {
     "StandardScaler",
     "MinMaxScaler",
     "RobustScaler",
@@ -105,9 +113,6 @@ TRANSFORMERS = {
     "SimpleImputer",
     "KNNImputer",
     "IterativeImputer",
-    "OneHotEncoder",
-    "OrdinalEncoder",
-    "LabelEncoder",
     "PCA",
     "TruncatedSVD",
     "KernelPCA",
@@ -124,8 +129,14 @@ TRANSFORMERS = {
     "make_column_transformer",
     "CountEncoder",
     "BinaryEncoder",
+    "Imputer",  # scikit-learn < 0.22
+    "DataFrameMapper",  # sklearn_pandas: fits each of its transformers
+    "Scaler",
+    "HashingEncoder",
 }
-TARGET_ENCODERS = {
+# Encoders that learn only the list of categories: fitting them on all rows is a policy note (TG106).
+CATEGORY_ENCODERS = set(FACTS["category"]) | {"OneHotEncoder", "OrdinalEncoder", "LabelEncoder"}
+TARGET_ENCODERS = set(FACTS["target_encoder"]) | {
     "TargetEncoder",
     "CatBoostEncoder",
     "WOEEncoder",
@@ -134,7 +145,7 @@ TARGET_ENCODERS = {
     "MEstimateEncoder",
     "GLMMEncoder",
 }
-SELECTORS = {
+SELECTORS = set(FACTS["select"]) | {
     "SelectKBest",
     "SelectPercentile",
     "SelectFpr",
@@ -148,6 +159,8 @@ SELECTORS = {
     "BorutaPy",
     "BorutaShap",
 }
+# What a fitted object of each kind learns from its rows, as the rule its fit on all rows breaks.
+LEARNING_KINDS = {"transform": "TG101", "select": "TG103", "target_encoder": "TG105", "category": "TG106"}
 SCORE_FUNCS = {
     "mutual_info_classif",
     "mutual_info_regression",
@@ -156,7 +169,7 @@ SCORE_FUNCS = {
     "chi2",
     "r_regression",
 }
-RESAMPLERS = {
+RESAMPLERS = set(FACTS["resample"]) | {
     "SMOTE",
     "ADASYN",
     "BorderlineSMOTE",
@@ -188,7 +201,7 @@ SEARCHES = {
     "TuneSearchCV",
     "TuneGridSearchCV",
 }
-SPLITTERS = {
+SPLITTERS = set(FACTS["splitters"]) | {
     "KFold",
     "StratifiedKFold",
     "GroupKFold",
@@ -257,6 +270,26 @@ STATS = {
     "nanmax",
     "nanpercentile",
 }
+# Data made in the script is data like any other: np.random.rand(100, 5), torch.randn(64, 3).
+RANDOM_DATA = {
+    "rand",
+    "randn",
+    "random",
+    "random_sample",
+    "normal",
+    "uniform",
+    "randint",
+    "standard_normal",
+    "binomial",
+    "poisson",
+    "exponential",
+    "multivariate_normal",
+    "lognormal",
+    "beta",
+    "gamma",
+    "rand_like",
+    "randn_like",
+}
 GROUP_AGGS = STATS | {"transform", "agg", "aggregate", "apply", "count", "size", "nunique"}
 METRIC_RE = re.compile(r"(_score|_error|_loss|_report|^confusion_matrix|_deviance|^r2|_auc)$")
 SUBSET_METHODS = {"head", "tail", "sample", "query", "nlargest", "nsmallest", "take"}
@@ -310,6 +343,8 @@ TARGET_CONST_RE = re.compile(
     r"^(target|TARGET|label|LABEL|target_col|TARGET_COL|target_name|label_col|"
     r"TARGET_NAME|LABEL_COL|target_column|TARGET_COLUMN|y_col|Y_COL)$"
 )
+# Names that, never assigned in a snippet, stand for the whole data set.
+WHOLE_DATA_NAME_RE = re.compile(r"^(X|x|df|data|dataset|features|X_all|X_full|df_all|full_df)$")
 FUTURE_COL_RE = re.compile(r"(next|future|ahead|target|label|lead|fwd|forward|tomorrow|^y$|^y_)", re.I)
 
 
@@ -392,7 +427,10 @@ class DataFlow:
         self.global_np_seed = False
         self.memo: dict[tuple, Val] = {}
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
+        self.free: dict[str, Val] = {}
+        self.presplit_roots: set[int] = set()
         self._prepass()
+        self._free_names()
 
     # ---------------------------------------------------------------- set-up
     def _prepass(self) -> None:
@@ -420,6 +458,40 @@ class DataFlow:
                         self.target_names.add(col)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
                 self._learn_target(node.targets[0], node.value)
+
+    def _free_names(self) -> None:
+        """A snippet that uses ``X_train`` without making it comes after a split we cannot see.
+
+        Its never-assigned parts (``X_train``, ``X_test``) are those parts of one unseen split, and a
+        never-assigned ``X``/``df``/``data`` beside them is the data before that split: all rows.
+        """
+        bound = set(dir(builtins))
+        first_load: dict[str, int] = {}
+        first_store: dict[str, int] = {}
+        for node in self.index.nodes:
+            if isinstance(node, ast.Name):
+                seen = first_load if isinstance(node.ctx, ast.Load) else first_store
+                seen[node.id] = min(seen.get(node.id, node.lineno), node.lineno)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, ast.alias):
+                bound.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(node.name)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound.add(node.name)
+        # read before (or on the line where) it is first assigned: ``X_train = scaler.fit_transform(X_train)``
+        free = {n for n, line in first_load.items() if n not in bound and line <= first_store.get(n, line)}
+        parts = {name: role_of(name) for name in free if role_of(name) in (TRAIN, TEST)}
+        if not parts:
+            return
+        root = self.new_root()
+        self.presplit_roots.add(root)
+        for name, role in parts.items():
+            self.free[name] = Val(rows=role, root=root, target=bool(re.match(r"y", name, re.I)))
+        for name in free - parts.keys():
+            if WHOLE_DATA_NAME_RE.match(name):
+                self.free[name] = Val(rows=FULL, root=root, target=bool(TARGET_NAME_RE.match(name)))
 
     def _learn_target(self, target: ast.AST, value: ast.AST) -> None:
         if (
@@ -496,6 +568,8 @@ class DataFlow:
                 return frame.env[name]
         if name in self.globals:
             return self.globals[name]
+        if name in self.free:
+            return self.free[name]
         return Val(qual=name)
 
     def bind(self, name: str, value: Val) -> None:
@@ -1014,8 +1088,14 @@ class DataFlow:
         is_dataset = (
             name.startswith(("load_", "fetch_"))
             and "datasets" in qual
-            or name == "load"
-            and qual.split(".")[0] in ("numpy", "np", "torch", "joblib")
+            or name in ("load", "loads")
+            and qual.split(".")[0] in ("numpy", "np", "torch", "joblib", "pickle", "dill", "cloudpickle")
+            or name in RANDOM_DATA
+            and qual.split(".")[0] in ("numpy", "np", "torch")
+            or name in ("array", "asarray", "tensor", "Tensor")
+            and not data_args
+            and bool(node.args)
+            and isinstance(node.args[0], ast.List | ast.Tuple)
         )
         if (name in SOURCES or is_dataset) and (name != "DataFrame" or not data_args):
             ordered = _kw(node, "parse_dates") is not None and _kw(node, "index_col") is not None
@@ -1076,6 +1156,8 @@ class DataFlow:
             if shuffle and not seeded and not self.global_np_seed:
                 self.hit("TG501", line, col, f"{name} shuffles without random_state")
             return Val(kind="splitter", cls=name, shuffles=shuffle)
+        if name in CATEGORY_ENCODERS:
+            return Val(kind="category", cls=name)
         if name in TRANSFORMERS:
             return Val(kind="transform", cls=name)
         if name in TARGET_ENCODERS:
@@ -1091,7 +1173,7 @@ class DataFlow:
             last = steps[-1] if steps else EMPTY
             if last.items:
                 last = last.items[-1]
-            kind = "transform" if last.kind in ("transform", "target_encoder", "select") else "model"
+            kind = "transform" if last.kind in LEARNING_KINDS else "model"
             return Val(kind=kind, cls=name)
         if name in EARLY_STOP_NAMES:
             return Val(cls=name, early_stop=True)
@@ -1150,19 +1232,23 @@ class DataFlow:
         out_recv = replace(recv, fitted=(fitted_rows, X.root, line, col), pending=frozenset())
         result: Val = out_recv
         full = X.rows == FULL and not X.target
-        if kind in ("transform", "select", "target_encoder") and full:
-            if kind == "select":
+        if kind in LEARNING_KINDS and full:
+            if kind == "category":
+                leak = Leak("TG106", line, col, f"{recv.cls} learns the list of categories from all rows")
+            elif kind == "select":
                 leak = Leak("TG103", line, col, f"{recv.cls or 'a feature selector'} is fit on all rows")
             elif kind == "target_encoder" or (recv.cls == "TargetEncoder" and y.data):
                 leak = Leak("TG105", line, col, f"{recv.cls} encodes categories with the target of all rows")
             else:
                 leak = Leak("TG101", line, col, f"{recv.cls or 'a transformer'} is fit on all rows")
+            if X.root in self.presplit_roots:  # the split came before this snippet
+                self.hit(leak.code, leak.line, leak.col, f"{leak.detail}, after the data was split")
             if name == "fit":
                 out_recv = replace(out_recv, pending=frozenset({leak}))
                 result = out_recv
             else:
                 result = replace(X, leaks=X.leaks | {leak}, subset=False)
-        elif kind in ("transform", "select", "target_encoder") and name != "fit":
+        elif kind in LEARNING_KINDS and name != "fit":
             result = replace(X, subset=False)
         elif kind == "resample" and name in ("fit_resample", "fit_sample"):
             if X.rows == FULL:
@@ -1221,8 +1307,8 @@ class DataFlow:
             and recv.fitted[1] == X.root
         ):
             fit_line, fit_col = recv.fitted[2], recv.fitted[3]
-            if recv.kind in ("transform", "select", "target_encoder"):
-                code = {"transform": "TG101", "select": "TG103", "target_encoder": "TG105"}[recv.kind]
+            if recv.kind in LEARNING_KINDS:
+                code = LEARNING_KINDS[recv.kind]
                 self.hit(
                     code,
                     fit_line,

@@ -131,6 +131,25 @@ RULES: tuple[Rule, ...] = (
         6,
     ),
     Rule(
+        "TG106",
+        "categories-learned-before-split",
+        _I,
+        "An encoder learns its list of categories from all rows before the data is split.",
+        "`OneHotEncoder`, `OrdinalEncoder`, `LabelEncoder` or `DictVectorizer` fit on every row learn "
+        "which categories exist, including those seen only in the test rows. No statistic of the values "
+        "is learned, so the leak is small; but the evaluation never meets an unseen category, which "
+        "production will. Whether that matters is a policy choice, hence info severity: it does not fail "
+        "`--fail-on warning`.",
+        "Fit the encoder on the training rows with `handle_unknown='ignore'` (or "
+        "`'infrequent_if_exist'`), inside a `Pipeline`, so unseen categories are handled as they will be "
+        "in production; or keep the fit on all rows on purpose and silence the line.",
+        "df['city'] = LabelEncoder().fit_transform(df['city'])\n"
+        "train, test = train_test_split(df, random_state=0)\n",
+        "train, test = train_test_split(df, random_state=0)\n"
+        "enc = OneHotEncoder(handle_unknown='ignore').fit(train[['city']])\n",
+        1,
+    ),
+    Rule(
         "TG201",
         "train-test-overlap",
         _E,
@@ -438,6 +457,21 @@ RULES: tuple[Rule, ...] = (
         "        for i in range(0, len(X), bs):\n"
         "            yield X[i:i + bs], y[i:i + bs]\n"
         "model.fit(gen(X, y, 32), steps_per_epoch=math.ceil(len(X) / 32), epochs=10)\n",
+        9,
+    ),
+    Rule(
+        "TG424",
+        "steps-per-epoch-mismatch",
+        _W,
+        "`steps_per_epoch` does not match the number of rows divided by the batch size.",
+        "With a generator, Keras counts an epoch in `steps_per_epoch` batches. Fewer steps than "
+        "`ceil(rows / batch_size)` end each epoch before the data is seen (the model trains on the first "
+        "batches only, and callbacks fire too often); more steps repeat batches or exhaust the generator.",
+        "Compute it from the data: `steps_per_epoch=math.ceil(len(X) / batch_size)`, or pass a "
+        "`keras.utils.Sequence` (whose `__len__` says it) and leave `steps_per_epoch` out.",
+        "X = np.random.rand(100, 10)\nmodel.fit(batches(X, 10), steps_per_epoch=5, epochs=5)\n",
+        "X = np.random.rand(100, 10)\n"
+        "model.fit(batches(X, 10), steps_per_epoch=math.ceil(len(X) / 10), epochs=5)\n",
         9,
     ),
     Rule(
