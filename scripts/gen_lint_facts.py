@@ -1,4 +1,4 @@
-"""Regenerate src/trainguard/diagnose/lint/sklearn_facts.json from the installed scikit-learn and imbalanced-learn.
+"""Regenerate the lint fact table (sklearn_facts.json) from the installed scikit-learn and imbalanced-learn.
 
 Which call learns from which rows is data, not code: this script sorts every public scikit-learn
 transformer (``sklearn.utils.all_estimators(type_filter="transformer")``), every splitter of

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from trainguard import __version__
-from trainguard.findings import Severity
 from trainguard.diagnose.lint.engine import LintFinding
 from trainguard.diagnose.lint.rules import RULES
+from trainguard.findings import Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
