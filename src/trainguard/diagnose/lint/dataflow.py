@@ -83,6 +83,7 @@ class Val:
     windowed: bool = False
     fitted: tuple[str | None, int | None, int, int] | None = None  # rows, root, line, col
     pending: frozenset[Leak] = frozenset()
+    draw: bool = False  # row positions drawn at random (np.random.permutation(n), rng.choice(n, k))
 
     @property
     def data(self) -> bool:
@@ -290,6 +291,19 @@ RANDOM_DATA = {
     "rand_like",
     "randn_like",
 }
+# scikit-learn's function forms of its scalers: ``preprocessing.scale(X)`` is ``StandardScaler().fit_transform(X)``.
+MODULE_TRANSFORMS = {
+    "scale",
+    "minmax_scale",
+    "robust_scale",
+    "maxabs_scale",
+    "quantile_transform",
+    "power_transform",
+    "normalize",
+}
+PATSY_STATEFUL = re.compile(r"\b(standardize|center|scale)\s*\(")
+# Reading rows from a database cursor: an unknown source is all rows until it is split.
+SOURCE_METHODS = {"fetchall", "fetchmany", "fetch_df", "fetchdf", "fetch_pandas_all", "toPandas"}
 GROUP_AGGS = STATS | {"transform", "agg", "aggregate", "apply", "count", "size", "nunique"}
 METRIC_RE = re.compile(r"(_score|_error|_loss|_report|^confusion_matrix|_deviance|^r2|_auc)$")
 SUBSET_METHODS = {"head", "tail", "sample", "query", "nlargest", "nsmallest", "take"}
@@ -428,6 +442,7 @@ class DataFlow:
         self.memo: dict[tuple, Val] = {}
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
         self.free: dict[str, Val] = {}
+        self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
         self.presplit_roots: set[int] = set()
         self._prepass()
         self._free_names()
@@ -896,6 +911,8 @@ class DataFlow:
                 return EMPTY
         if not base.data:
             key = self.expr(key_node)
+            if base.draw:  # perm[:k], perm[k:]
+                return replace(base, qual=None)
             return replace(base, qual=None) if base.test_score or base.selstat else merge([base, key])
         if base.indexer:
             rows_key = key_node.elts[0] if isinstance(key_node, ast.Tuple) and key_node.elts else key_node
@@ -905,7 +922,11 @@ class DataFlow:
                 )
                 name = _const(cols) if cols is not None else None
                 return self.column(base, name if isinstance(name, str) else None)
+            if isinstance(rows_key, ast.Slice):
+                return self.positional(base, rows_key, node)
             key = self.expr(rows_key)
+            if key.draw:
+                return replace(base, subset=True, indexer=False)
             if key.items is None and not key.data and not key.mask and isinstance(rows_key, ast.Constant):
                 return replace(base, indexer=False)  # a single row label
             if key.data and key.rows in (TRAIN, TEST, VAL) and not key.mask:
@@ -919,12 +940,12 @@ class DataFlow:
                 time_dir=key.time_dir,
             )
         if isinstance(key_node, ast.Slice):
-            return replace(base, subset=True)
+            return self.positional(base, key_node, node)
         if isinstance(key_node, ast.Tuple) and key_node.elts and isinstance(key_node.elts[0], ast.Slice):
             first = key_node.elts[0]
             if first.lower is None and first.upper is None:
                 return self.column(base, None)
-            return replace(base, subset=True)
+            return self.positional(base, first, node)
         const = _const(key_node)
         if const is None and isinstance(key_node, ast.Name):
             const = self.lookup(key_node.id).const
@@ -942,6 +963,8 @@ class DataFlow:
                 grouped_target=base.grouped and targets,
             )
         key = self.expr(key_node)
+        if key.draw:  # X[train_idx] with train_idx drawn at random: a part of the rows
+            return replace(base, subset=True)
         if key.selstat:
             leak = Leak(
                 "TG103",
@@ -955,6 +978,21 @@ class DataFlow:
         if key.mask:
             return replace(base, subset=True, time_dir=key.time_dir)
         return self.column(base, None)
+
+    def positional(self, base: Val, key: ast.Slice, node: ast.AST) -> Val:
+        """``X[:k]`` and ``X[k:]`` of the same rows with the same bound are a positional split."""
+        out = replace(base, subset=True, indexer=False)
+        if key.step is not None or (key.lower is None) == (key.upper is None) or base.rows != FULL:
+            return out
+        head = key.upper is not None
+        bound = ast.unparse(key.upper if head else key.lower).replace(" ", "").lstrip("-")
+        mark = (base.root, bound)
+        other = self.slices.get((mark, not head))
+        self.slices.setdefault((mark, head), node.lineno)
+        if other is None:
+            return out
+        self.split_point([base], node.lineno, node.col_offset, "positional split")
+        return replace(out, rows=TRAIN if head else TEST, subset=False, leaks=frozenset())
 
     def take_part(self, base: Val, key: Val, node: ast.AST) -> Val:
         """``X[train_idx]``, ``df.loc[test.index]``: indexing all rows by one part's indices splits them."""
@@ -1104,6 +1142,25 @@ class DataFlow:
             if any(a.rows == TEST for a in args) or any(v.rows == TEST for v in kwargs.values()):
                 return Val(test_score=(line, col))
             return EMPTY
+        if name in ("choice", "permutation") and "random" in qual:
+            return Val(draw=True)
+        if name in ("setdiff1d", "setxor1d") and any(a.draw for a in args):
+            return Val(draw=True)
+        if name == "shuffle" and "random" in qual and node.args and isinstance(node.args[0], ast.Name):
+            self.bind(node.args[0].id, replace(args[0], draw=True))  # np.random.shuffle(idx) in place
+            return EMPTY
+        if name in MODULE_TRANSFORMS and "preprocessing" in qual and args and args[0].rows == FULL:
+            axis = _const(_kw(node, "axis"))
+            if name != "normalize" or axis == 0:  # normalize works row by row unless axis=0
+                leak = Leak("TG101", line, col, f"preprocessing.{name} computes its statistics over all rows")
+                return replace(args[0], leaks=args[0].leaks | {leak}, subset=False)
+        if name in ("dmatrix", "dmatrices") and len(args) > 1 and args[1].rows == FULL:
+            formula = _const(node.args[0]) if node.args else None
+            data = replace(args[1], subset=False)
+            if isinstance(formula, str) and PATSY_STATEFUL.search(formula):
+                leak = Leak("TG101", line, col, "the patsy formula standardizes or centers with all rows")
+                data = replace(data, leaks=data.leaks | {leak})
+            return Val(items=(data, data)) if name == "dmatrices" else data
         if name == "qcut" and args and args[0].rows == FULL and not args[0].target:
             leak = Leak("TG102", line, col, "pd.qcut bins the data by quantiles of all rows")
             return replace(args[0], leaks=args[0].leaks | {leak})
@@ -1155,7 +1212,14 @@ class DataFlow:
             shuffle = name in ALWAYS_SHUFFLE or _const(_kw(node, "shuffle")) is True
             if shuffle and not seeded and not self.global_np_seed:
                 self.hit("TG501", line, col, f"{name} shuffles without random_state")
-            return Val(kind="splitter", cls=name, shuffles=shuffle)
+            # scikit-learn < 0.18 (sklearn.cross_validation): the labels or the row count go to the
+            # constructor, and the splitter itself is iterated: for train, test in StratifiedKFold(y, 4)
+            old = [a for a in [*args, kwargs.get("y", EMPTY), kwargs.get("labels", EMPTY)] if a.data]
+            elem = None
+            if old or "n_folds" in kwargs or "n_iter" in kwargs:
+                root = old[0].root if old else None
+                elem = Val(items=(Val(rows=TRAIN, root=root), Val(rows=TEST, root=root)))
+            return Val(kind="splitter", cls=name, shuffles=shuffle, elem=elem)
         if name in CATEGORY_ENCODERS:
             return Val(kind="category", cls=name)
         if name in TRANSFORMERS:
@@ -1216,6 +1280,10 @@ class DataFlow:
             return recv
         if name in ("item", "tolist", "numpy", "mean", "cpu") and recv.test_score:
             return Val(test_score=recv.test_score)
+        if not recv.data and name in ("choice", "permutation"):
+            return Val(draw=True)  # rng.permutation(n)
+        if not recv.data and name in SOURCE_METHODS:
+            return Val(rows=FULL, root=self.new_root(), source=True)
         if not recv.data:
             out = self.default(args, kwargs)
             if recv.selstat or recv.test_score:
@@ -1460,6 +1528,15 @@ class DataFlow:
             finally:
                 self.frames.pop()
             out = replace(out, leaks=out.leaks | body.leaks)
+        elif (
+            name in ("apply", "transform", "agg", "pipe")
+            and args
+            and args[0].func is not None
+            and axis not in (1, "columns")
+        ):  # df.apply(normalise) with a function defined in the file: what it learns, per column
+            self.called.add(args[0].func.name)
+            result = self.call_function(args[0].func, [replace(recv, subset=False, grouped=False)], {})
+            out = replace(out, leaks=out.leaks | result.leaks)
         elif name in ("merge", "join", "map", "combine_first", "assign", "apply", "transform", "agg"):
             out = replace(out, leaks=out.leaks.union(*(a.leaks for a in [*args, *kwargs.values()])))
         if inplace and isinstance(node.func, ast.Attribute):
