@@ -442,6 +442,8 @@ class DataFlow:
         self.memo: dict[tuple, Val] = {}
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
         self.free: dict[str, Val] = {}
+        self.tuning_scores: list[tuple[int, int]] = []
+        self.tuning: list[bool] = []  # per enclosing for-loop: does it try hyperparameter values?
         self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
         self.presplit_roots: set[int] = set()
         self._prepass()
@@ -598,6 +600,14 @@ class DataFlow:
         for name, func in list(self.functions.items()):
             if name not in self.called:
                 self.call_function(func, [], {}, by_name=True)
+        for line, col in self.tuning_scores:
+            self.hit(
+                "TG202",
+                line,
+                col,
+                "the test set scores every round of a loop that refits with a new hyperparameter value "
+                "(choosing the best round by eye is selection on the test set)",
+            )
         return sorted(self.hits.values(), key=lambda h: (h.line, h.col, h.code))
 
     def block(self, body: list[ast.stmt]) -> None:
@@ -644,7 +654,9 @@ class DataFlow:
             element = self.element(self.expr(node.iter))
             self.assign(node.target, element, node)
             self.loop_depth += 1
+            self.tuning.append(_tuning_loop(node))
             self.block(node.body)
+            self.tuning.pop()
             self.loop_depth -= 1
             self.block(node.orelse)
         elif isinstance(node, ast.With | ast.AsyncWith):
@@ -778,6 +790,12 @@ class DataFlow:
                     and sum(isinstance(s, ast.Constant) for s in sides) == 0
                 ):
                     self.selection(scored[0], sub.lineno)
+
+    def test_score(self, line: int, col: int) -> Val:
+        """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
+        if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
+            self.tuning_scores.append((line, col))
+        return Val(test_score=(line, col))
 
     def selection(self, score: tuple[int, int], line: int) -> None:
         self.hit(
@@ -1140,7 +1158,7 @@ class DataFlow:
             return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered)
         if METRIC_RE.search(name) or name in ("accuracy_score", "classification_report"):
             if any(a.rows == TEST for a in args) or any(v.rows == TEST for v in kwargs.values()):
-                return Val(test_score=(line, col))
+                return self.test_score(line, col)
             return EMPTY
         if name in ("choice", "permutation") and "random" in qual:
             return Val(draw=True)
@@ -1327,6 +1345,8 @@ class DataFlow:
             self.split_point([X, y], line, col, "the search's cross-validation")
         elif name == "fit_transform":
             result = replace(X, subset=False)
+        if "validation_split" in kwargs:  # Keras keeps the last rows apart for validation: a split
+            self.split_point([X, y], line, col, "the validation_split of fit")
         self.early_stopping(recv, node, kwargs)
         if isinstance(node.func, ast.Attribute):
             base = node.func.value
@@ -1403,7 +1423,7 @@ class DataFlow:
                     ((line, "evaluation"),),
                 )
         if name in ("score", "evaluate"):
-            return Val(test_score=(line, col)) if X.rows == TEST else EMPTY
+            return self.test_score(line, col) if X.rows == TEST else EMPTY
         if name == "transform":
             if X.rows == FULL and recv.pending:
                 return replace(X, leaks=X.leaks | recv.pending, subset=False)
@@ -1583,6 +1603,25 @@ def _time_direction(node: ast.Compare) -> str | None:
     if is_date(node.comparators[0]):
         return "before" if later else "after"
     return None
+
+
+def _tuning_loop(loop: ast.For | ast.AsyncFor) -> bool:
+    """``for k in ks: Model(k).fit(...)``: the loop variable configures a model that the body fits."""
+    names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+    configured = fits = False
+    for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if callee in FIT_METHODS:
+            fits = True
+        if callee[:1].isupper() or callee == "set_params":
+            values = [*node.args, *(k.value for k in node.keywords)]
+            configured = configured or any(
+                isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
+            )
+    return configured and fits
 
 
 def _root_name(node: ast.AST | None) -> str | None:
