@@ -84,6 +84,9 @@ class Val:
     fitted: tuple[str | None, int | None, int, int] | None = None  # rows, root, line, col
     pending: frozenset[Leak] = frozenset()
     draw: bool = False  # row positions drawn at random (np.random.permutation(n), rng.choice(n, k))
+    position: str | None = None  # "head" (X[:k]) or "tail" (X[k:]) of a positional split
+    test_stat: bool = False  # a statistic of the test rows themselves
+    cv_cls: str | None = None  # the splitter a search cross-validates with
 
     @property
     def data(self) -> bool:
@@ -217,6 +220,13 @@ SPLITTERS = set(FACTS["splitters"]) | {
     "LeavePGroupsOut",
     "LeaveOneGroupOut",
     "PredefinedSplit",
+}
+TIME_SPLITTERS = {
+    "TimeSeriesSplit",
+    "PredefinedSplit",
+    "GroupTimeSeriesSplit",
+    "PurgedKFold",
+    "BlockingTimeSeriesSplit",
 }
 ALWAYS_SHUFFLE = {"ShuffleSplit", "StratifiedShuffleSplit", "RepeatedKFold", "RepeatedStratifiedKFold"}
 CV_FUNCS = {
@@ -705,12 +715,22 @@ class DataFlow:
             line, col = node.lineno, node.col_offset
             if value.time_dir and role in (TRAIN, TEST):
                 self.time_parts(value, role, line, col)
+            if value.position == "tail" and role == TRAIN and value.time_ordered:
+                self.hit(
+                    "TG303",
+                    line,
+                    col,
+                    "the training rows are the last rows of time-ordered data (the first ones are the test rows)",
+                )
             if value.rows == FULL:
                 self.split_point([value], line, col)
             rows = role if value.rows == FULL or role != TEST else VAL
             if value.rows == TRAIN and role == TRAIN:
                 rows = TRAIN
-            value = replace(value, rows=rows, subset=False, leaks=frozenset())
+            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
+        elif value.subset and value.position:  # a, b = X[:k], X[k:]: the first rows train, the last test
+            rows = TRAIN if value.position == "head" else TEST
+            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
         elif value.subset:
             # ``df = df[df.price < 1000]`` filters the data and stays "all rows"; ``X_fit = X.iloc[rows]``
             # under a new name is some part of it, which must not count as training on the test rows.
@@ -775,6 +795,21 @@ class DataFlow:
                 line,
                 col,
                 f"time-ordered data (sorted by time or with lag/window features) is split at random by {how}",
+            )
+
+    def time_cv(self, vals: list[Val], cls: str | None, shuffles: bool, line: int, col: int) -> None:
+        """Cross-validation of time-ordered rows with folds that are not in time order."""
+        if cls in TIME_SPLITTERS:
+            return
+        if shuffles:
+            self.time_split(vals, line, col, f"cross-validation with {cls}")
+        elif any(v.time_ordered and v.rows in (FULL, TRAIN) for v in vals):
+            self.hit(
+                "TG301",
+                line,
+                col,
+                f"time-ordered data is cross-validated with {cls or 'KFold (the default cv)'}, whose folds "
+                "train on rows later than the rows they score; use TimeSeriesSplit",
             )
 
     def select_test(self, node: ast.AST) -> None:
@@ -878,8 +913,18 @@ class DataFlow:
                     "the data is transformed with a statistic computed over all rows",
                 )
                 out = replace(out, leaks=out.leaks | {leak})
+        for data, stat in ((left, right), (right, left)):
+            if data.rows == TEST and not data.target and stat.test_stat:
+                self.hit(
+                    "TG206",
+                    node.lineno,
+                    node.col_offset,
+                    "the test rows are transformed with a statistic of the test rows",
+                )
         if left.stat and right.stat and not out.data:
             out = replace(out, stat=True)
+        if left.test_stat and right.test_stat and not out.data:
+            out = replace(out, test_stat=True)
         return out
 
     def attribute(self, base: Val, attr: str, node: ast.AST) -> Val:
@@ -1010,7 +1055,7 @@ class DataFlow:
         if other is None:
             return out
         self.split_point([base], node.lineno, node.col_offset, "positional split")
-        return replace(out, rows=TRAIN if head else TEST, subset=False, leaks=frozenset())
+        return replace(out, position="head" if head else "tail")
 
     def take_part(self, base: Val, key: Val, node: ast.AST) -> Val:
         """``X[train_idx]``, ``df.loc[test.index]``: indexing all rows by one part's indices splits them."""
@@ -1138,8 +1183,7 @@ class DataFlow:
             data = args[1:] + [kwargs[k] for k in ("X", "y") if k in kwargs]
             self.split_point(data, line, col, "cross-validation")
             cv = kwargs.get("cv", EMPTY)
-            if cv.shuffles:
-                self.time_split(data, line, col, f"cross-validation with {cv.cls}")
+            self.time_cv(data, cv.cls, cv.shuffles, line, col)
             return EMPTY
         is_dataset = (
             name.startswith(("load_", "fetch_"))
@@ -1188,10 +1232,19 @@ class DataFlow:
             axis = _const(_kw(node, "axis")) if _kw(node, "axis") is not None else None
             if args and args[0].rows == FULL and not args[0].target and axis != 1:
                 return Val(stat=True)
+            if args and args[0].rows == TEST and not args[0].target and axis != 1:
+                return Val(test_stat=True)
             return EMPTY
         if name in ("concat", "concatenate", "vstack", "hstack", "row_stack", "append"):
             parts = list(args[0].items) if args and args[0].items else args
             out = merge(parts)
+            if (
+                out.rows == FULL
+                and _duplicates_rows(node)
+                and _const(_kw(node, "axis")) not in (1, "columns")
+            ):
+                leak = Leak("TG205", line, col, "rows are concatenated with copies of themselves")
+                out = replace(out, leaks=out.leaks | {leak})
             if out.rows == FULL and any(p.rows == TEST for p in parts):
                 out = replace(out, root=next((p.root for p in parts if p.rows == TEST), out.root))
             return out
@@ -1249,7 +1302,8 @@ class DataFlow:
         if name in RESAMPLERS:
             return Val(kind="resample", cls=name)
         if name in SEARCHES:
-            return Val(kind="search", cls=name)
+            cv = kwargs.get("cv", EMPTY)
+            return Val(kind="search", cls=name, cv_cls=cv.cls, shuffles=cv.shuffles)
         if name in PIPELINES:
             steps = args[0].items if name == "Pipeline" and args and args[0].items else tuple(args)
             last = steps[-1] if steps else EMPTY
@@ -1318,6 +1372,19 @@ class DataFlow:
         out_recv = replace(recv, fitted=(fitted_rows, X.root, line, col), pending=frozenset())
         result: Val = out_recv
         full = X.rows == FULL and not X.target
+        if (
+            (kind in LEARNING_KINDS or kind == "resample")
+            and X.rows == TEST
+            and not X.target
+            and not X.partial
+        ):
+            self.hit(
+                "TG206",
+                line,
+                col,
+                f"{recv.cls or 'a transformer'} is fit on the test rows (it should only transform them "
+                "with what it learned from the training rows)",
+            )
         if kind in LEARNING_KINDS and full:
             if kind == "category":
                 leak = Leak("TG106", line, col, f"{recv.cls} learns the list of categories from all rows")
@@ -1341,8 +1408,10 @@ class DataFlow:
                 leak = Leak("TG104", line, col, f"{recv.cls} resamples all rows")
                 X, y = replace(X, leaks=X.leaks | {leak}), replace(y, leaks=y.leaks | {leak})
             result = Val(items=(X, y))
-        elif kind == "search" and X.rows == FULL:
-            self.split_point([X, y], line, col, "the search's cross-validation")
+        elif kind == "search" and X.rows in (FULL, TRAIN):
+            if X.rows == FULL:
+                self.split_point([X, y], line, col, "the search's cross-validation")
+            self.time_cv([X], recv.cv_cls, recv.shuffles, line, col)
         elif name == "fit_transform":
             result = replace(X, subset=False)
         if "validation_split" in kwargs:  # Keras keeps the last rows apart for validation: a split
@@ -1450,6 +1519,8 @@ class DataFlow:
         elif name in STATS and name != "sum" or (name == "sum" and recv.rows == FULL and axis != 1):
             if recv.rows == FULL and not recv.target and axis not in (1, "columns"):
                 return Val(stat=True)
+            if recv.rows == TEST and not recv.target and axis not in (1, "columns"):
+                return Val(test_stat=True)
             return EMPTY
         elif name in ("fillna", "clip", "replace", "where", "mask") and any(
             a.stat for a in [*args, *kwargs.values()]
@@ -1459,6 +1530,14 @@ class DataFlow:
                     "TG102", line, col, f"missing values are filled ({name}) with a statistic of all rows"
                 )
                 out = replace(out, leaks=out.leaks | {leak})
+        elif (
+            name in ("fillna", "clip", "replace", "where", "mask")
+            and recv.rows == TEST
+            and any(a.test_stat for a in [*args, *kwargs.values()])
+        ):
+            self.hit(
+                "TG206", line, col, f"the test rows are filled ({name}) with a statistic of the test rows"
+            )
         elif name in ("bfill", "backfill") or (
             name == "fillna" and _const(_kw(node, "method")) in ("bfill", "backfill")
         ):
@@ -1603,6 +1682,20 @@ def _time_direction(node: ast.Compare) -> str | None:
     if is_date(node.comparators[0]):
         return "before" if later else "after"
     return None
+
+
+def _duplicates_rows(call: ast.Call) -> bool:
+    """``pd.concat([df, df.sample(frac=.3)])``, ``np.vstack([X, X[y == 1]])``, ``pd.concat([df] * 3)``."""
+    if not call.args:
+        return False
+    arg = call.args[0]
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mult):
+        return True
+    if not isinstance(arg, ast.List | ast.Tuple):
+        return False
+    whole = [e.id for e in arg.elts if isinstance(e, ast.Name)]
+    roots = [_root_name(e) for e in arg.elts]
+    return any(roots.count(name) > 1 for name in whole)
 
 
 def _tuning_loop(loop: ast.For | ast.AsyncFor) -> bool:

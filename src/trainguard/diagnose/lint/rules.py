@@ -220,6 +220,38 @@ RULES: tuple[Rule, ...] = (
         5,
     ),
     Rule(
+        "TG205",
+        "duplicated-rows-before-split",
+        _E,
+        "Rows are concatenated with copies of themselves before the data is split.",
+        "`pd.concat([df, df.sample(frac=0.3)])`, `np.vstack([X, X[y == 1]])` or `pd.concat([df] * 3)` "
+        "make duplicate rows. A random split then puts copies of the same row on both sides: the model "
+        "is scored on rows it was trained on, and the score is optimistic (more so for models that "
+        "memorise, such as trees and nearest neighbours).",
+        "Split first, then duplicate or oversample the training rows only (or use imbalanced-learn's "
+        "`RandomOverSampler` inside an `imblearn.pipeline.Pipeline`).",
+        "df = pd.concat([df, df[df.fraud == 1]])\ntrain, test = train_test_split(df, random_state=0)\n",
+        "train, test = train_test_split(df, random_state=0)\n"
+        "train = pd.concat([train, train[train.fraud == 1]])\n",
+        2,
+    ),
+    Rule(
+        "TG206",
+        "statistics-from-test-set",
+        _W,
+        "The test rows are transformed with statistics of the test rows themselves (a transformer re-fit "
+        "on them, or a fill with their own mean).",
+        "`scaler.fit_transform(X_test)`, `encoder.fit(X_test)` or `X_test[c].fillna(X_test[c].mean())` "
+        "prepare the test rows differently from the training rows, with numbers that exist only once the "
+        "whole test set is known. The model meets inputs on another scale (or with other category codes) "
+        "than it was trained on, and production, which sees one row at a time, cannot do the same.",
+        "Fit on the training rows once and only `transform` the test rows; fill test values with the "
+        "statistic computed on the training rows.",
+        "X_train = scaler.fit_transform(X_train)\nX_test = scaler.fit_transform(X_test)\n",
+        "X_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)\n",
+        1,
+    ),
+    Rule(
         "TG301",
         "random-split-of-time-series",
         _W,
