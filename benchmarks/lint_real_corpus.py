@@ -101,7 +101,8 @@ def main() -> int:
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for part, r in results.items():
         print(
-            f"| {part} | {r['files']} | {r['leaky']} | {r['tp']} | {r['fp']} | {r['fn']} | {fmt(r['precision'])} "
+            f"| {part} | {r['files']} | {r['leaky']} | {r['tp']} | {r['fp']} | {r['fn']} "
+            f"| {fmt(r['precision'])} "
             f"| {fmt(r['recall'])} | {fmt(r['f2'])} | {r['labelled_rule_found']}/{r['leaky']} "
             f"| {r['median_seconds_per_file']:.4f} |"
         )

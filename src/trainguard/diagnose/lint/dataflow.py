@@ -301,7 +301,8 @@ RANDOM_DATA = {
     "rand_like",
     "randn_like",
 }
-# scikit-learn's function forms of its scalers: ``preprocessing.scale(X)`` is ``StandardScaler().fit_transform(X)``.
+# scikit-learn's function forms of its scalers:
+# ``preprocessing.scale(X)`` is ``StandardScaler().fit_transform(X)``.
 MODULE_TRANSFORMS = {
     "scale",
     "minmax_scale",
@@ -720,7 +721,8 @@ class DataFlow:
                     "TG303",
                     line,
                     col,
-                    "the training rows are the last rows of time-ordered data (the first ones are the test rows)",
+                    "the training rows are the last rows of time-ordered data "
+                    "(the first ones are the test rows)",
                 )
             if value.rows == FULL:
                 self.split_point([value], line, col)
