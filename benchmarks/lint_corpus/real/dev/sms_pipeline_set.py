@@ -12,7 +12,10 @@ X_train, X_test, y_train, y_test = train_test_split(
     sms["message"], sms["label"], test_size=0.2, random_state=42, stratify=sms["label"]
 )
 model = Pipeline(
-    [("tfidf", TfidfVectorizer(ngram_range=(1, 2), stop_words="english", min_df=3)), ("nb", MultinomialNB(alpha=0.5))]
+    [
+        ("tfidf", TfidfVectorizer(ngram_range=(1, 2), stop_words="english", min_df=3)),
+        ("nb", MultinomialNB(alpha=0.5)),
+    ]
 )
 print(cross_val_score(model, X_train, y_train, cv=5).mean())
 model.fit(X_train, y_train)

@@ -8,7 +8,9 @@ from sklearn.naive_bayes import MultinomialNB
 
 msgs = pd.read_csv("sms.tsv", sep="\t", header=None, names=["label", "message"])
 msgs["label"] = msgs["label"].map({"ham": 0, "spam": 1})
-m_train, m_test, y_train, y_test = train_test_split(msgs["message"], msgs["label"], test_size=0.2, random_state=42)
+m_train, m_test, y_train, y_test = train_test_split(
+    msgs["message"], msgs["label"], test_size=0.2, random_state=42
+)
 tfidf = TfidfVectorizer(stop_words="english")
 v_train = tfidf.fit_transform(m_train)
 v_test = tfidf.transform(m_test)

@@ -16,6 +16,12 @@ X, y = RandomUnderSampler(sampling_strategy=0.5).fit_resample(X, y)
 print(Counter(y))
 
 X, y = make_classification(n_samples=10000, weights=[0.99], flip_y=0)
-pipe = Pipeline(steps=[("over", RandomOverSampler()), ("under", RandomUnderSampler()), ("model", DecisionTreeClassifier())])
+pipe = Pipeline(
+    steps=[
+        ("over", RandomOverSampler()),
+        ("under", RandomUnderSampler()),
+        ("model", DecisionTreeClassifier()),
+    ]
+)
 cv = RepeatedStratifiedKFold(n_splits=10, n_repeats=3, random_state=1)
 print(mean(cross_val_score(pipe, X, y, scoring="roc_auc", cv=cv, n_jobs=-1)))
