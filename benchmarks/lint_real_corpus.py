@@ -90,7 +90,7 @@ def fmt(value: float | None) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=["dev", "heldout"], default=None)
+    parser.add_argument("--part", choices=["dev", "heldout", "heldout2"], default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     results = {part: measure(part) for part in ([args.part] if args.part else ["dev", "heldout"])}
