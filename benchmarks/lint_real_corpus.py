@@ -10,7 +10,7 @@ A file counts as flagged when the linter reports a leakage finding (TG1xx-TG3xx)
 severity; info findings (TG106, categories learned before the split) are a policy note and do not
 count. F2 weighs recall twice as much as precision, as the issue's comparison does.
 
-Usage: ``PYTHONPATH=src .venv/bin/python benchmarks/lint_real_corpus.py [--part dev|heldout] [--json]``.
+Usage: ``PYTHONPATH=src .venv/bin/python benchmarks/lint_real_corpus.py [--part dev|heldout|heldout2] [--json]``.
 Run it against another checkout of the source (e.g. the base commit, extracted with ``git archive``)
 by pointing PYTHONPATH at that checkout's ``src``.
 """
@@ -93,7 +93,7 @@ def main() -> int:
     parser.add_argument("--part", choices=["dev", "heldout", "heldout2"], default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = {part: measure(part) for part in ([args.part] if args.part else ["dev", "heldout"])}
+    results = {part: measure(part) for part in ([args.part] if args.part else ["dev", "heldout", "heldout2"])}
     if args.json:
         print(json.dumps(results, indent=2))
         return 0

@@ -87,6 +87,7 @@ class Val:
     position: str | None = None  # "head" (X[:k]) or "tail" (X[k:]) of a positional split
     test_stat: bool = False  # a statistic of the test rows themselves
     cv_cls: str | None = None  # the splitter a search cross-validates with
+    val_named: bool = False  # the held-out rows of a single split, named as a validation set
 
     @property
     def data(self) -> bool:
@@ -369,7 +370,9 @@ TARGET_CONST_RE = re.compile(
     r"TARGET_NAME|LABEL_COL|target_column|TARGET_COLUMN|y_col|Y_COL)$"
 )
 # Names that, never assigned in a snippet, stand for the whole data set.
-WHOLE_DATA_NAME_RE = re.compile(r"^(X|x|df|data|dataset|features|X_all|X_full|df_all|full_df)$")
+WHOLE_DATA_NAME_RE = re.compile(
+    r"^(X|x|y|Y|df\w*|data|dataset|features|X_all|X_full|full_df|raw_df|frame|table)$"
+)
 FUTURE_COL_RE = re.compile(r"(next|future|ahead|target|label|lead|fwd|forward|tomorrow|^y$|^y_)", re.I)
 
 
@@ -454,6 +457,8 @@ class DataFlow:
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
         self.free: dict[str, Val] = {}
         self.tuning_scores: list[tuple[int, int]] = []
+        self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
+        self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
         self.tuning: list[bool] = []  # per enclosing for-loop: does it try hyperparameter values?
         self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
         self.presplit_roots: set[int] = set()
@@ -511,7 +516,13 @@ class DataFlow:
         # read before (or on the line where) it is first assigned: ``X_train = scaler.fit_transform(X_train)``
         free = {n for n, line in first_load.items() if n not in bound and line <= first_store.get(n, line)}
         parts = {name: role_of(name) for name in free if role_of(name) in (TRAIN, TEST)}
-        if not parts:
+        if TEST not in parts.values():
+            # no unseen split: a never-assigned ``df`` or ``train`` (a training file read earlier) is data
+            # from an unknown source, all rows until it is split here
+            for name in free:
+                if WHOLE_DATA_NAME_RE.match(name) or role_of(name) == TRAIN:
+                    target = bool(TARGET_NAME_RE.match(name) or re.match(r"y", name, re.I))
+                    self.free[name] = Val(rows=FULL, root=self.new_root(), target=target)
             return
         root = self.new_root()
         self.presplit_roots.add(root)
@@ -611,6 +622,16 @@ class DataFlow:
         for name, func in list(self.functions.items()):
             if name not in self.called:
                 self.call_function(func, [], {}, by_name=True)
+        for line, col, roots in self.stops_on_holdout:
+            scored = sorted(self.scored_roots[r] for r in roots if r in self.scored_roots)
+            if scored:
+                self.hit(
+                    "TG203",
+                    line,
+                    col,
+                    f"early stopping watches the held-out rows whose score is then reported (line {scored[0]})",
+                    ((scored[0], "score"),),
+                )
         for line, col in self.tuning_scores:
             self.hit(
                 "TG202",
@@ -739,6 +760,8 @@ class DataFlow:
             value = replace(value, subset=False, partial=_root_name(getattr(node, "value", None)) != name)
         if value.data and not value.target and TARGET_NAME_RE.match(name):
             value = replace(value, target=True)
+        if value.rows == TEST and role == VAL:
+            value = replace(value, val_named=True)
         return value
 
     def time_parts(self, value: Val, role: str, line: int, col: int) -> None:
@@ -828,8 +851,9 @@ class DataFlow:
                 ):
                     self.selection(scored[0], sub.lineno)
 
-    def test_score(self, line: int, col: int) -> Val:
+    def test_score(self, line: int, col: int, root: int | None = None) -> Val:
         """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
+        self.scored_roots.setdefault(root, line)
         if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
             self.tuning_scores.append((line, col))
         return Val(test_score=(line, col))
@@ -1203,8 +1227,9 @@ class DataFlow:
             ordered = _kw(node, "parse_dates") is not None and _kw(node, "index_col") is not None
             return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered)
         if METRIC_RE.search(name) or name in ("accuracy_score", "classification_report"):
-            if any(a.rows == TEST for a in args) or any(v.rows == TEST for v in kwargs.values()):
-                return self.test_score(line, col)
+            tested = [a for a in [*args, *kwargs.values()] if a.rows == TEST]
+            if tested:
+                return self.test_score(line, col, tested[0].root)
             return EMPTY
         if name in ("choice", "permutation") and "random" in qual:
             return Val(draw=True)
@@ -1440,6 +1465,11 @@ class DataFlow:
 
         if not any(TEST in rows(v) for v in watched):
             return
+
+        def parts(v: Val) -> list[Val]:
+            return [v] if not v.items else [p for item in v.items for p in parts(item)]
+
+        held = [p for v in watched for p in parts(v) if p.rows == TEST]
         callbacks = kwargs.get("callbacks", EMPTY)
         stop = (
             recv.early_stop
@@ -1447,7 +1477,10 @@ class DataFlow:
             or callbacks.early_stop
             or any(i.early_stop for i in callbacks.items or ())
         )
-        if stop:
+        if stop and all(p.val_named for p in held):
+            # the only held-out rows, named as validation: a validation set unless they are also scored
+            self.stops_on_holdout.append((node.lineno, node.col_offset, {p.root for p in held}))
+        elif stop:
             self.hit(
                 "TG203",
                 node.lineno,
@@ -1494,7 +1527,7 @@ class DataFlow:
                     ((line, "evaluation"),),
                 )
         if name in ("score", "evaluate"):
-            return self.test_score(line, col) if X.rows == TEST else EMPTY
+            return self.test_score(line, col, X.root) if X.rows == TEST else EMPTY
         if name == "transform":
             if X.rows == FULL and recv.pending:
                 return replace(X, leaks=X.leaks | recv.pending, subset=False)
