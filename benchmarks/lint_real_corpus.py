@@ -10,7 +10,8 @@ A file counts as flagged when the linter reports a leakage finding (TG1xx-TG3xx)
 severity; info findings (TG106, categories learned before the split) are a policy note and do not
 count. F2 weighs recall twice as much as precision, as the issue's comparison does.
 
-Usage: ``PYTHONPATH=src .venv/bin/python benchmarks/lint_real_corpus.py [--part dev|heldout|heldout2] [--json]``.
+Usage: ``PYTHONPATH=src .venv/bin/python benchmarks/lint_real_corpus.py [--part PART] [--json]``
+(PART: dev, heldout or heldout2).
 Run it against another checkout of the source (e.g. the base commit, extracted with ``git archive``)
 by pointing PYTHONPATH at that checkout's ``src``.
 """

@@ -629,7 +629,8 @@ class DataFlow:
                     "TG203",
                     line,
                     col,
-                    f"early stopping watches the held-out rows whose score is then reported (line {scored[0]})",
+                    "early stopping watches the held-out rows whose score is then reported "
+                    f"(line {scored[0]})",
                     ((scored[0], "score"),),
                 )
         for line, col in self.tuning_scores:
