@@ -88,6 +88,8 @@ class Val:
     test_stat: bool = False  # a statistic of the test rows themselves
     cv_cls: str | None = None  # the splitter a search cross-validates with
     val_named: bool = False  # the held-out rows of a single split, named as a validation set
+    group_stat: tuple[int, int, int | None] | None = None  # line, col, root of a per-group statistic
+    group_key: str | None = None  # the column a grouped value is grouped by
 
     @property
     def data(self) -> bool:
@@ -282,6 +284,8 @@ STATS = {
     "nanmax",
     "nanpercentile",
 }
+# Per-group statistics that, put back into the rows they came from, encode a feature with all rows.
+GROUP_STATS = (STATS - {"sum"}) | {"count", "size", "nunique", "sum"}
 # Data made in the script is data like any other: np.random.rand(100, 5), torch.randn(64, 3).
 RANDOM_DATA = {
     "rand",
@@ -456,6 +460,7 @@ class DataFlow:
         self.memo: dict[tuple, Val] = {}
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
         self.free: dict[str, Val] = {}
+        self.group_split_columns: set[str] = set()  # columns a group split keeps together (groups=df[c])
         self.tuning_scores: list[tuple[int, int]] = []
         self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
         self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
@@ -471,6 +476,9 @@ class DataFlow:
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                groups = _kw(node, "groups")
+                if isinstance(groups, ast.Subscript) and isinstance(_const(groups.slice), str):
+                    self.group_split_columns.add(_const(groups.slice))
                 if name in GLOBAL_SEEDS:
                     self.global_np_seed = True
                 elif (
@@ -791,6 +799,8 @@ class DataFlow:
         column = _const(key)
         column = column if isinstance(column, str) else None
         leaks = value.leaks
+        if _same_table(value, base) and base.rows == FULL:
+            leaks = leaks | {self.encoding_leak(value)}
         if column and (column in self.target_names or FUTURE_COL_RE.search(column)):
             leaks = frozenset(k for k in leaks if k.code not in ("TG302", "TG105"))
         leaks = frozenset(replace(k, column=column) if k.column is None else k for k in leaks)
@@ -801,6 +811,16 @@ class DataFlow:
             test_score=base.test_score or value.test_score,
         )
         self.bind(base_node.id, base)
+
+    @staticmethod
+    def encoding_leak(value: Val) -> Leak:
+        line, col, _ = value.group_stat
+        return Leak(
+            "TG102",
+            line,
+            col,
+            "a feature is encoded with a per-group statistic (mean, count, frequency) of all rows",
+        )
 
     # ---------------------------------------------------------------- emission
     def split_point(self, vals: list[Val], line: int, col: int, what: str = "split") -> None:
@@ -1552,6 +1572,18 @@ class DataFlow:
                 out = replace(out, grouped_target=False, target=False)
         elif (recv.grouped or recv.windowed) and name in GROUP_AGGS:
             out = replace(out, grouped=False, windowed=False)
+            how = _const(node.args[0]) if node.args and name in ("transform", "agg", "aggregate") else name
+            if (
+                recv.grouped
+                and not recv.windowed
+                and recv.rows == FULL
+                and isinstance(how, str)
+                and how in GROUP_STATS
+                and recv.group_key not in self.group_split_columns  # within-group under a group split
+            ):
+                out = replace(out, group_stat=(line, col, recv.root))  # mean or frequency encoding
+        elif name == "value_counts" and recv.rows == FULL and not recv.target and not recv.grouped:
+            return Val(group_stat=(line, col, recv.root))
         elif name in STATS and name != "sum" or (name == "sum" and recv.rows == FULL and axis != 1):
             if recv.rows == FULL and not recv.target and axis not in (1, "columns"):
                 return Val(stat=True)
@@ -1584,7 +1616,8 @@ class DataFlow:
                     | {Leak("TG302", line, col, "a backward fill copies later values into earlier rows")},
                 )
         elif name == "groupby":
-            out = replace(out, grouped=True)
+            key = _const(node.args[0]) if node.args else _const(_kw(node, "by"))
+            out = replace(out, grouped=True, group_key=key if isinstance(key, str) else None)
         elif name in ("rolling", "expanding", "ewm"):
             out = replace(out, time_ordered=True, windowed=True)
             if _const(_kw(node, "center")) is True:
@@ -1672,6 +1705,9 @@ class DataFlow:
             self.called.add(args[0].func.name)
             result = self.call_function(args[0].func, [replace(recv, subset=False, grouped=False)], {})
             out = replace(out, leaks=out.leaks | result.leaks)
+        elif name == "map" and recv.rows == FULL and any(_same_table(a, recv) for a in args):
+            leak = self.encoding_leak(next(a for a in args if _same_table(a, recv)))
+            out = replace(out, leaks=out.leaks | {leak})
         elif name in ("merge", "join", "map", "combine_first", "assign", "apply", "transform", "agg"):
             out = replace(out, leaks=out.leaks.union(*(a.leaks for a in [*args, *kwargs.values()])))
         if inplace and isinstance(node.func, ast.Attribute):
@@ -1718,6 +1754,15 @@ def _time_direction(node: ast.Compare) -> str | None:
     if is_date(node.comparators[0]):
         return "before" if later else "after"
     return None
+
+
+def _same_table(value: Val, frame: Val) -> bool:
+    """A per-group statistic of a frame put back into that frame: mean or frequency encoding.
+
+    Aggregating another table (a customer's transactions into the customers table) uses each entity's
+    own rows and is not a leak.
+    """
+    return value.group_stat is not None and frame.root is not None and value.group_stat[2] == frame.root
 
 
 def _duplicates_rows(call: ast.Call) -> bool:

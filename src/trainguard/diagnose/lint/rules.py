@@ -70,7 +70,9 @@ RULES: tuple[Rule, ...] = (
         "the split.",
         "`X - X.mean()`, `X / X.std()`, `fillna(df.col.median())` or `pd.qcut` written by hand are a "
         "scaler, imputer or discretizer fit on every row: the test rows shape the numbers the model "
-        "trains on, exactly as with a fitted transformer.",
+        "trains on, exactly as with a fitted transformer. Frequency and mean encoding of a feature "
+        "(`df[c].map(df[c].value_counts())`, `df.groupby(c)[x].transform('mean')`) is the same: each "
+        "row's value depends on the test rows of its group (unless a group split keeps groups apart).",
         "Compute the statistic on the training rows after the split and apply it to every part, or use "
         "the scikit-learn transformer inside a `Pipeline`.",
         "df['age'] = df['age'].fillna(df['age'].median())\n"
