@@ -686,7 +686,7 @@ class DataFlow:
             if self.frames:
                 self.frames[-1].returns.append(value)
         elif isinstance(node, ast.If | ast.While):
-            self.select_test(node.test)
+            self.select_test(node.test, refits=_fits(node.body))
             self.loop_depth += isinstance(node, ast.While)
             self.block(node.body)
             self.loop_depth -= isinstance(node, ast.While)
@@ -858,18 +858,19 @@ class DataFlow:
                 "train on rows later than the rows they score; use TimeSeriesSplit",
             )
 
-    def select_test(self, node: ast.AST) -> None:
-        """A comparison of test scores in a condition is model selection on the test set."""
+    def select_test(self, node: ast.AST, refits: bool = False) -> None:
+        """A comparison of test scores in a condition is model selection on the test set.
+
+        Against a constant it is a report (``if acc > 0.9: print("good")``), unless the branch trains
+        again: ``if score(y_test, ...) < 0.8: model.fit(...)`` retrains until the test set agrees.
+        """
         for sub in ast.walk(node):
             if isinstance(sub, ast.Compare):
                 sides = [sub.left, *sub.comparators]
                 vals = [self.expr(s) for s in sides]
                 scored = [v.test_score for v in vals if v.test_score]
-                if (
-                    scored
-                    and not all(isinstance(s, ast.Constant) for s in sides[1:])
-                    and sum(isinstance(s, ast.Constant) for s in sides) == 0
-                ):
+                constants = sum(isinstance(s, ast.Constant) for s in sides)
+                if scored and (constants == 0 or refits):
                     self.selection(scored[0], sub.lineno)
 
     def test_score(self, line: int, col: int, root: int | None = None) -> Val:
@@ -1229,6 +1230,13 @@ class DataFlow:
         if name in CV_FUNCS:
             data = args[1:] + [kwargs[k] for k in ("X", "y") if k in kwargs]
             self.split_point(data, line, col, "cross-validation")
+            if any(d.rows == TEST and not d.val_named for d in data[:1]):
+                self.hit(
+                    "TG202",
+                    line,
+                    col,
+                    f"{name} runs on the test rows: the test set is used to train and to choose",
+                )
             cv = kwargs.get("cv", EMPTY)
             self.time_cv(data, cv.cls, cv.shuffles, line, col)
             return EMPTY
@@ -1777,6 +1785,15 @@ def _duplicates_rows(call: ast.Call) -> bool:
     whole = [e.id for e in arg.elts if isinstance(e, ast.Name)]
     roots = [_root_name(e) for e in arg.elts]
     return any(roots.count(name) > 1 for name in whole)
+
+
+def _fits(body: list[ast.stmt]) -> bool:
+    """Does a block train a model (a ``fit``-like call anywhere in it)?"""
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in FIT_METHODS
+        for stmt in body
+        for n in ast.walk(stmt)
+    )
 
 
 def _tuning_loop(loop: ast.For | ast.AsyncFor) -> bool:
