@@ -224,6 +224,13 @@ SPLITTERS = set(FACTS["splitters"]) | {
     "LeaveOneGroupOut",
     "PredefinedSplit",
 }
+GROUP_SPLITTER_PREFIXES = ("Group", "StratifiedGroup", "LeaveOneGroup", "LeavePGroups")
+# Columns naming an entity that usually has several rows (visits of a patient, sessions of a user).
+GROUP_COLUMN_RE = re.compile(
+    r"(^|_)(patient|subject|user|participant|person|session|device|household|family|animal|"
+    r"speaker|driver|player)(_?(id|no|num|number|key))?$|(^|_)group(_?id)?$",
+    re.I,
+)
 TIME_SPLITTERS = {
     "TimeSeriesSplit",
     "PredefinedSplit",
@@ -460,7 +467,10 @@ class DataFlow:
         self.memo: dict[tuple, Val] = {}
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
         self.free: dict[str, Val] = {}
-        self.group_split_columns: set[str] = set()  # columns a group split keeps together (groups=df[c])
+        self.group_split_columns: set[str] = set()
+        self.repeated: dict[
+            int | None, tuple[str, int]
+        ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
         self.tuning_scores: list[tuple[int, int]] = []
         self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
         self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
@@ -843,6 +853,21 @@ class DataFlow:
                 f"time-ordered data (sorted by time or with lag/window features) is split at random by {how}",
             )
 
+    def group_split(self, vals: list[Val], line: int, col: int) -> None:
+        """A random split of rows that the code itself groups by an entity (patient, user, subject)."""
+        for value in vals:
+            if value.rows == FULL and value.root in self.repeated and not self.group_split_columns:
+                column, grouped = self.repeated[value.root]
+                self.hit(
+                    "TG304",
+                    line,
+                    col,
+                    f"rows are split at random although several rows share a {column} (grouped at line "
+                    f"{grouped}): the same {column} lands in both train and test",
+                    ((grouped, "groupby"),),
+                )
+                return
+
     def time_cv(self, vals: list[Val], cls: str | None, shuffles: bool, line: int, col: int) -> None:
         """Cross-validation of time-ordered rows with folds that are not in time order."""
         if cls in TIME_SPLITTERS:
@@ -1218,6 +1243,8 @@ class DataFlow:
             shuffle = _const(_kw(node, "shuffle")) if _kw(node, "shuffle") is not None else True
             self.split_point(args, line, col)
             if shuffle is not False:
+                self.group_split(args, line, col)
+            if shuffle is not False:
                 self.time_split(args, line, col, "train_test_split")
                 if _kw(node, "random_state") is None and not self.global_np_seed:
                     self.hit("TG501", line, col, "train_test_split without random_state")
@@ -1385,6 +1412,8 @@ class DataFlow:
             return self.evaluate(recv, name, node, args)
         if name == "split" and recv.kind == "splitter":
             self.split_point(args, line, col, "cross-validation split")
+            if not (recv.cls or "").startswith(GROUP_SPLITTER_PREFIXES) and "groups" not in kwargs:
+                self.group_split(args, line, col)
             if recv.shuffles:
                 self.time_split(args, line, col, f"{recv.cls}")
             root = next((a.root for a in args if a.data), None)
@@ -1625,6 +1654,8 @@ class DataFlow:
                 )
         elif name == "groupby":
             key = _const(node.args[0]) if node.args else _const(_kw(node, "by"))
+            if isinstance(key, str) and GROUP_COLUMN_RE.search(key) and recv.rows == FULL:
+                self.repeated.setdefault(recv.root, (key, line))
             out = replace(out, grouped=True, group_key=key if isinstance(key, str) else None)
         elif name in ("rolling", "expanding", "ewm"):
             out = replace(out, time_ordered=True, windowed=True)

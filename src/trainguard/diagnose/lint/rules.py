@@ -301,6 +301,23 @@ RULES: tuple[Rule, ...] = (
         7,
     ),
     Rule(
+        "TG304",
+        "group-split-ignored",
+        _W,
+        "Rows that belong to one entity (a patient, user or subject) are split at random.",
+        "When a patient (user, subject, device) has several rows and the code itself groups them "
+        "(`df.groupby('patient_id')`), a random split puts some of that patient's rows in training and "
+        "the rest in the test set. The model learns the patient, not the disease, and the test score "
+        "says nothing about new patients.",
+        "Split by the entity: `GroupShuffleSplit(...).split(X, y, groups=df['patient_id'])` or "
+        "`GroupKFold` in cross-validation, so each patient is on one side only.",
+        "visits['n_visits'] = visits.groupby('patient_id')['day'].transform('count')\n"
+        "train, test = train_test_split(visits, random_state=0)\n",
+        "gss = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=0)\n"
+        "train_idx, test_idx = next(gss.split(visits, groups=visits['patient_id']))\n",
+        2,
+    ),
+    Rule(
         "TG401",
         "activation-before-logit-loss",
         _E,
