@@ -1238,7 +1238,7 @@ class DataFlow:
     def function(self, qual: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val:
         name = _last(qual)
         line, col = node.lineno, node.col_offset
-        data_args = [a for a in args if a.data]
+        data_args = [a for a in [*args, kwargs.get("data", EMPTY)] if a.data]  # pd.DataFrame(data=X)
         if name in ("train_test_split",):
             shuffle = _const(_kw(node, "shuffle")) if _kw(node, "shuffle") is not None else True
             self.split_point(args, line, col)
@@ -1346,8 +1346,8 @@ class DataFlow:
             return Val(test_score=args[0].test_score)
         if name in ("len", "print", "int", "float", "str", "round", "range", "display", "isinstance"):
             return EMPTY
-        if name in ("Series", "DataFrame", "array", "asarray", "Tensor", "tensor") and args:
-            return self.default(args, kwargs)
+        if name in ("Series", "DataFrame", "array", "asarray", "Tensor", "tensor") and data_args:
+            return self.default(data_args, {})
         if kwargs.keys() & EVAL_SET_KWARGS:  # xgb.train(..., evals=...), lgb.train(..., valid_sets=...)
             self.early_stopping(EMPTY, node, kwargs)
         return self.construct(name, node, args, kwargs) or self.default(args, kwargs)
