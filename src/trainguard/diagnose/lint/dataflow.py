@@ -1118,10 +1118,15 @@ class DataFlow:
     def positional(self, base: Val, key: ast.Slice, node: ast.AST) -> Val:
         """``X[:k]`` and ``X[k:]`` of the same rows with the same bound are a positional split."""
         out = replace(base, subset=True, indexer=False)
-        if key.step is not None or (key.lower is None) == (key.upper is None) or base.rows != FULL:
+        # X[0:k] is X[:k] and X[k:len(X)] is X[k:]
+        lower = None if _const(key.lower) == 0 else key.lower
+        upper = (
+            None if isinstance(key.upper, ast.Call) and _last(_dotted(key.upper.func)) == "len" else key.upper
+        )
+        if key.step is not None or (lower is None) == (upper is None) or base.rows != FULL:
             return out
-        head = key.upper is not None
-        bound = ast.unparse(key.upper if head else key.lower).replace(" ", "").lstrip("-")
+        head = upper is not None
+        bound = ast.unparse(upper if head else lower).replace(" ", "").lstrip("-")
         mark = (base.root, bound)
         other = self.slices.get((mark, not head))
         self.slices.setdefault((mark, head), node.lineno)
@@ -1844,6 +1849,10 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor) -> bool:
                 isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
             )
     return configured and fits
+
+
+def _dotted(node: ast.AST) -> str:
+    return ast.unparse(node) if isinstance(node, ast.Name | ast.Attribute) else ""
 
 
 def _root_name(node: ast.AST | None) -> str | None:
