@@ -224,6 +224,16 @@ SPLITTERS = set(FACTS["splitters"]) | {
     "LeaveOneGroupOut",
     "PredefinedSplit",
 }
+# Keywords that take a model, not a hyperparameter value: BaggingClassifier(estimator=est).
+MODEL_KEYWORDS = {
+    "estimator",
+    "base_estimator",
+    "estimators",
+    "model",
+    "regressor",
+    "classifier",
+    "final_estimator",
+}
 GROUP_SPLITTER_PREFIXES = ("Group", "StratifiedGroup", "LeaveOneGroup", "LeavePGroups")
 # Columns naming an entity that usually has several rows (visits of a patient, sessions of a user).
 GROUP_COLUMN_RE = re.compile(
@@ -705,7 +715,12 @@ class DataFlow:
             element = self.element(self.expr(node.iter))
             self.assign(node.target, element, node)
             self.loop_depth += 1
-            self.tuning.append(_tuning_loop(node))
+            models = {
+                n.id
+                for n in ast.walk(node.target)
+                if isinstance(n, ast.Name) and self.lookup(n.id).kind == "model"
+            }
+            self.tuning.append(_tuning_loop(node, models))
             self.block(node.body)
             self.tuning.pop()
             self.loop_depth -= 1
@@ -1832,9 +1847,14 @@ def _fits(body: list[ast.stmt]) -> bool:
     )
 
 
-def _tuning_loop(loop: ast.For | ast.AsyncFor) -> bool:
-    """``for k in ks: Model(k).fit(...)``: the loop variable configures a model that the body fits."""
-    names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> bool:
+    """``for k in ks: Model(k).fit(...)``: the loop variable is a hyperparameter value the body fits with.
+
+    A loop over models (``for est in [SVC(), Tree()]``, ``Bagging(estimator=est)``, a pipeline step)
+    that reports each one's test score is a report, not tuning: names bound to models (``models``),
+    model keywords and pipeline step lists do not count.
+    """
+    names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} - models
     configured = fits = False
     for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
         if not isinstance(node, ast.Call):
@@ -1844,7 +1864,10 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor) -> bool:
         if callee in FIT_METHODS:
             fits = True
         if callee[:1].isupper() or callee == "set_params":
-            values = [*node.args, *(k.value for k in node.keywords)]
+            values = [
+                *(a for a in node.args if not isinstance(a, ast.List | ast.Tuple)),
+                *(k.value for k in node.keywords if k.arg not in MODEL_KEYWORDS),
+            ]
             configured = configured or any(
                 isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
             )
