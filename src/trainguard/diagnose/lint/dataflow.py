@@ -1445,6 +1445,10 @@ class DataFlow:
         ):
             if args and args[0].test_score and not recv.test_score:
                 self.bind(node.func.value.id, replace(recv, test_score=args[0].test_score))
+            if not recv.data and args and args[0].data and node.args and _sliding_window(node.args[0]):
+                # windows.append(series[i - w:i]): overlapping windows of ordered rows
+                window = replace(args[0], time_ordered=True, subset=False, indexer=False)
+                self.bind(node.func.value.id, replace(window, test_score=recv.test_score))
             return EMPTY
         if name == "optimize" and args and args[0].func is not None:
             result = self.call_function(args[0].func, [], {}, by_name=True)
@@ -1872,6 +1876,18 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> bool:
                 isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
             )
     return configured and fits
+
+
+def _sliding_window(node: ast.AST) -> bool:
+    """``x[i - w:i]`` or ``x[i:i + w, 0]``: a slice whose both ends move with the same variable."""
+    if not isinstance(node, ast.Subscript):
+        return False
+    key = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+    if not isinstance(key, ast.Slice) or key.lower is None or key.upper is None:
+        return False
+    lower = {n.id for n in ast.walk(key.lower) if isinstance(n, ast.Name)}
+    upper = {n.id for n in ast.walk(key.upper) if isinstance(n, ast.Name)}
+    return bool(lower & upper)
 
 
 def _dotted(node: ast.AST) -> str:
