@@ -260,7 +260,10 @@ RULES: tuple[Rule, ...] = (
         "Time-ordered data is split at random.",
         "With a shuffled split, training rows come from after test rows: the model learns from the future "
         "it is asked to predict, and lag features make neighbouring rows near copies. The score will not "
-        "hold on data that really comes later.",
+        "hold on data that really comes later. The same holds for KFold (shuffled or not) on sorted rows, "
+        "whose folds train on later rows than they score, and for overlapping windows "
+        "(`X.append(series[i - w:i])`) split at random: a test window shares most of its values with "
+        "training windows.",
         "Split by time: train on the earliest rows and test on the latest (`shuffle=False`, a date cut-off, "
         "or `TimeSeriesSplit` for cross-validation).",
         "df = df.sort_values('date')\n"
