@@ -11,7 +11,7 @@ severity; info findings (TG106, categories learned before the split) are a polic
 count. F2 weighs recall twice as much as precision, as the issue's comparison does.
 
 Usage: ``PYTHONPATH=src .venv/bin/python benchmarks/lint_real_corpus.py [--part PART] [--json]``
-(PART: dev or heldout, heldout2 ... heldout4).
+(PART: dev or heldout, heldout2 ... heldout5).
 Run it against another checkout of the source (e.g. the base commit, extracted with ``git archive``)
 by pointing PYTHONPATH at that checkout's ``src``.
 """
@@ -91,10 +91,10 @@ def fmt(value: float | None) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=["dev", "heldout", "heldout2", "heldout3", "heldout4"], default=None)
+    parser.add_argument("--part", choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"], default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = {part: measure(part) for part in ([args.part] if args.part else ["dev", "heldout", "heldout2", "heldout3", "heldout4"])}
+    results = {part: measure(part) for part in ([args.part] if args.part else ["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"])}
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
