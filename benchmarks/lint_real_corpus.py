@@ -30,6 +30,7 @@ from trainguard.diagnose.lint import BY_CODE, lint_paths
 
 REAL = Path(__file__).resolve().parent / "lint_corpus" / "real"
 LEAKAGE = ("TG1", "TG2", "TG3")
+PARTS = ["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"]
 
 
 def leak_codes(path: Path) -> set[str]:
@@ -91,10 +92,10 @@ def fmt(value: float | None) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"], default=None)
+    parser.add_argument("--part", choices=PARTS, default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = {part: measure(part) for part in ([args.part] if args.part else ["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"])}
+    results = {part: measure(part) for part in ([args.part] if args.part else PARTS)}
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
