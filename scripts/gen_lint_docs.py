@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trainguard.atomic import write_text_atomically
 from trainguard.diagnose.lint.docs import pages
-from trainguard.track.atomic import write_text_atomically
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "lint"
 

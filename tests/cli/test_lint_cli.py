@@ -173,7 +173,8 @@ def test_text_output_over_a_folder(project):
     lines = result.stdout.splitlines()
     assert "broken.py:1:7: TG000 cannot parse: invalid syntax; the file was not checked." in lines
     assert (
-        "explore.ipynb:cell 3:3:5: TG101 OneHotEncoder is fit on all rows (split at cell 4, line 1)." in lines
+        "explore.ipynb:cell 3:3:5: TG106 OneHotEncoder learns the list of categories from all rows "
+        "(split at cell 4, line 1)." in lines
     )
     assert "models/knn.py:11:11: TG202 a test-set score is used to choose (compared at line 12)." in lines
     assert "smote.py:9:16: TG104 SMOTE resamples all rows (split at line 10)." in lines
@@ -191,14 +192,14 @@ def test_json_output_and_output_file(project, monkeypatch):
     findings = json.loads((project / "report.json").read_text())
     assert not list(project.glob(".report.json.*"))  # written under a temporary name, then renamed
     by_code = {f["code"]: f for f in findings}
-    assert sorted(f["code"] for f in findings) == ["TG000", "TG101", "TG101", "TG104", "TG202"]
-    nb = next(f for f in findings if f["code"] == "TG101")
+    assert sorted(f["code"] for f in findings) == ["TG000", "TG101", "TG104", "TG106", "TG202"]
+    nb = next(f for f in findings if f["code"] == "TG106")
     assert (nb["path"], nb["cell"], nb["line"], nb["column"], nb["severity"]) == (
         "explore.ipynb",
         3,
         3,
         5,
-        "error",
+        "info",
     )
     assert nb["related"] == [{"line": 1, "cell": 4, "what": "split"}]
     assert "cell" not in by_code["TG104"]
@@ -218,8 +219,8 @@ def test_sarif_output_is_valid_sarif_2_1_0(project):
     assert len(results) == 5
     for item in results:
         assert rules[item["ruleIndex"]]["id"] == item["ruleId"]
-    nb = next(r for r in results if r["ruleId"] == "TG101")  # the first, in cell 3
-    assert nb["properties"] == {"cell": 3} and nb["level"] == "error"
+    nb = next(r for r in results if r["ruleId"] == "TG106")  # in cell 3
+    assert nb["properties"] == {"cell": 3} and nb["level"] == "note"
     assert nb["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "explore.ipynb"
 
 

@@ -93,8 +93,15 @@ def test_code_is_never_run_or_imported(tmp_path):
     script = tmp_path / "side_effects.py"
     script.write_text(f"open({str(marker)!r}, 'w').write('x')\nimport side_effects\n")
     notebook = tmp_path / "nb.ipynb"
-    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "source": script.read_text()}],
-                                    "nbformat": 4, "nbformat_minor": 5}))
+    notebook.write_text(
+        json.dumps(
+            {
+                "cells": [{"cell_type": "code", "source": script.read_text()}],
+                "nbformat": 4,
+                "nbformat_minor": 5,
+            }
+        )
+    )
     assert lint_paths([tmp_path]) == []
     assert not marker.exists()
 

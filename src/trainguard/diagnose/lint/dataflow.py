@@ -16,8 +16,11 @@ Branches are both taken in order and loops run once: linear in the size of the c
 from __future__ import annotations
 
 import ast
+import builtins
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from trainguard.diagnose.lint.tree import TreeIndex
@@ -80,6 +83,13 @@ class Val:
     windowed: bool = False
     fitted: tuple[str | None, int | None, int, int] | None = None  # rows, root, line, col
     pending: frozenset[Leak] = frozenset()
+    draw: bool = False  # row positions drawn at random (np.random.permutation(n), rng.choice(n, k))
+    position: str | None = None  # "head" (X[:k]) or "tail" (X[k:]) of a positional split
+    test_stat: bool = False  # a statistic of the test rows themselves
+    cv_cls: str | None = None  # the splitter a search cross-validates with
+    val_named: bool = False  # the held-out rows of a single split, named as a validation set
+    group_stat: tuple[int, int, int | None] | None = None  # line, col, root of a per-group statistic
+    group_key: str | None = None  # the column a grouped value is grouped by
 
     @property
     def data(self) -> bool:
@@ -95,7 +105,12 @@ def replace(value: Val, **changes: Any) -> Val:
 
 EMPTY = Val()
 
-TRANSFORMERS = {
+# Which scikit-learn / imbalanced-learn class learns from which rows, generated from the installed
+# libraries by scripts/gen_lint_facts.py (the linter never imports them); the sets below add the
+# third-party and old names that no installed library lists.
+FACTS = json.loads((Path(__file__).with_name("sklearn_facts.json")).read_text())
+
+TRANSFORMERS = set(FACTS["transform"]) | {
     "StandardScaler",
     "MinMaxScaler",
     "RobustScaler",
@@ -105,9 +120,6 @@ TRANSFORMERS = {
     "SimpleImputer",
     "KNNImputer",
     "IterativeImputer",
-    "OneHotEncoder",
-    "OrdinalEncoder",
-    "LabelEncoder",
     "PCA",
     "TruncatedSVD",
     "KernelPCA",
@@ -124,8 +136,14 @@ TRANSFORMERS = {
     "make_column_transformer",
     "CountEncoder",
     "BinaryEncoder",
+    "Imputer",  # scikit-learn < 0.22
+    "DataFrameMapper",  # sklearn_pandas: fits each of its transformers
+    "Scaler",
+    "HashingEncoder",
 }
-TARGET_ENCODERS = {
+# Encoders that learn only the list of categories: fitting them on all rows is a policy note (TG106).
+CATEGORY_ENCODERS = set(FACTS["category"]) | {"OneHotEncoder", "OrdinalEncoder", "LabelEncoder"}
+TARGET_ENCODERS = set(FACTS["target_encoder"]) | {
     "TargetEncoder",
     "CatBoostEncoder",
     "WOEEncoder",
@@ -134,7 +152,7 @@ TARGET_ENCODERS = {
     "MEstimateEncoder",
     "GLMMEncoder",
 }
-SELECTORS = {
+SELECTORS = set(FACTS["select"]) | {
     "SelectKBest",
     "SelectPercentile",
     "SelectFpr",
@@ -148,6 +166,8 @@ SELECTORS = {
     "BorutaPy",
     "BorutaShap",
 }
+# What a fitted object of each kind learns from its rows, as the rule its fit on all rows breaks.
+LEARNING_KINDS = {"transform": "TG101", "select": "TG103", "target_encoder": "TG105", "category": "TG106"}
 SCORE_FUNCS = {
     "mutual_info_classif",
     "mutual_info_regression",
@@ -156,7 +176,7 @@ SCORE_FUNCS = {
     "chi2",
     "r_regression",
 }
-RESAMPLERS = {
+RESAMPLERS = set(FACTS["resample"]) | {
     "SMOTE",
     "ADASYN",
     "BorderlineSMOTE",
@@ -188,7 +208,7 @@ SEARCHES = {
     "TuneSearchCV",
     "TuneGridSearchCV",
 }
-SPLITTERS = {
+SPLITTERS = set(FACTS["splitters"]) | {
     "KFold",
     "StratifiedKFold",
     "GroupKFold",
@@ -203,6 +223,30 @@ SPLITTERS = {
     "LeavePGroupsOut",
     "LeaveOneGroupOut",
     "PredefinedSplit",
+}
+# Keywords that take a model, not a hyperparameter value: BaggingClassifier(estimator=est).
+MODEL_KEYWORDS = {
+    "estimator",
+    "base_estimator",
+    "estimators",
+    "model",
+    "regressor",
+    "classifier",
+    "final_estimator",
+}
+GROUP_SPLITTER_PREFIXES = ("Group", "StratifiedGroup", "LeaveOneGroup", "LeavePGroups")
+# Columns naming an entity that usually has several rows (visits of a patient, sessions of a user).
+GROUP_COLUMN_RE = re.compile(
+    r"(^|_)(patient|subject|user|participant|person|session|device|household|family|animal|"
+    r"speaker|driver|player)(_?(id|no|num|number|key))?$|(^|_)group(_?id)?$",
+    re.I,
+)
+TIME_SPLITTERS = {
+    "TimeSeriesSplit",
+    "PredefinedSplit",
+    "GroupTimeSeriesSplit",
+    "PurgedKFold",
+    "BlockingTimeSeriesSplit",
 }
 ALWAYS_SHUFFLE = {"ShuffleSplit", "StratifiedShuffleSplit", "RepeatedKFold", "RepeatedStratifiedKFold"}
 CV_FUNCS = {
@@ -257,6 +301,42 @@ STATS = {
     "nanmax",
     "nanpercentile",
 }
+# Per-group statistics that, put back into the rows they came from, encode a feature with all rows.
+GROUP_STATS = (STATS - {"sum"}) | {"count", "size", "nunique", "sum"}
+# Data made in the script is data like any other: np.random.rand(100, 5), torch.randn(64, 3).
+RANDOM_DATA = {
+    "rand",
+    "randn",
+    "random",
+    "random_sample",
+    "normal",
+    "uniform",
+    "randint",
+    "standard_normal",
+    "binomial",
+    "poisson",
+    "exponential",
+    "multivariate_normal",
+    "lognormal",
+    "beta",
+    "gamma",
+    "rand_like",
+    "randn_like",
+}
+# scikit-learn's function forms of its scalers:
+# ``preprocessing.scale(X)`` is ``StandardScaler().fit_transform(X)``.
+MODULE_TRANSFORMS = {
+    "scale",
+    "minmax_scale",
+    "robust_scale",
+    "maxabs_scale",
+    "quantile_transform",
+    "power_transform",
+    "normalize",
+}
+PATSY_STATEFUL = re.compile(r"\b(standardize|center|scale)\s*\(")
+# Reading rows from a database cursor: an unknown source is all rows until it is split.
+SOURCE_METHODS = {"fetchall", "fetchmany", "fetch_df", "fetchdf", "fetch_pandas_all", "toPandas"}
 GROUP_AGGS = STATS | {"transform", "agg", "aggregate", "apply", "count", "size", "nunique"}
 METRIC_RE = re.compile(r"(_score|_error|_loss|_report|^confusion_matrix|_deviance|^r2|_auc)$")
 SUBSET_METHODS = {"head", "tail", "sample", "query", "nlargest", "nsmallest", "take"}
@@ -309,6 +389,10 @@ TARGET_NAME_RE = re.compile(
 TARGET_CONST_RE = re.compile(
     r"^(target|TARGET|label|LABEL|target_col|TARGET_COL|target_name|label_col|"
     r"TARGET_NAME|LABEL_COL|target_column|TARGET_COLUMN|y_col|Y_COL)$"
+)
+# Names that, never assigned in a snippet, stand for the whole data set.
+WHOLE_DATA_NAME_RE = re.compile(
+    r"^(X|x|y|Y|df\w*|data|dataset|features|X_all|X_full|full_df|raw_df|frame|table)$"
 )
 FUTURE_COL_RE = re.compile(r"(next|future|ahead|target|label|lead|fwd|forward|tomorrow|^y$|^y_)", re.I)
 
@@ -392,7 +476,19 @@ class DataFlow:
         self.global_np_seed = False
         self.memo: dict[tuple, Val] = {}
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
+        self.free: dict[str, Val] = {}
+        self.group_split_columns: set[str] = set()
+        self.repeated: dict[
+            int | None, tuple[str, int]
+        ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
+        self.tuning_scores: list[tuple[int, int]] = []
+        self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
+        self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
+        self.tuning: list[bool] = []  # per enclosing for-loop: does it try hyperparameter values?
+        self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
+        self.presplit_roots: set[int] = set()
         self._prepass()
+        self._free_names()
 
     # ---------------------------------------------------------------- set-up
     def _prepass(self) -> None:
@@ -400,6 +496,9 @@ class DataFlow:
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                groups = _kw(node, "groups")
+                if isinstance(groups, ast.Subscript) and isinstance(_const(groups.slice), str):
+                    self.group_split_columns.add(_const(groups.slice))
                 if name in GLOBAL_SEEDS:
                     self.global_np_seed = True
                 elif (
@@ -420,6 +519,46 @@ class DataFlow:
                         self.target_names.add(col)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
                 self._learn_target(node.targets[0], node.value)
+
+    def _free_names(self) -> None:
+        """A snippet that uses ``X_train`` without making it comes after a split we cannot see.
+
+        Its never-assigned parts (``X_train``, ``X_test``) are those parts of one unseen split, and a
+        never-assigned ``X``/``df``/``data`` beside them is the data before that split: all rows.
+        """
+        bound = set(dir(builtins))
+        first_load: dict[str, int] = {}
+        first_store: dict[str, int] = {}
+        for node in self.index.nodes:
+            if isinstance(node, ast.Name):
+                seen = first_load if isinstance(node.ctx, ast.Load) else first_store
+                seen[node.id] = min(seen.get(node.id, node.lineno), node.lineno)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, ast.alias):
+                bound.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(node.name)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound.add(node.name)
+        # read before (or on the line where) it is first assigned: ``X_train = scaler.fit_transform(X_train)``
+        free = {n for n, line in first_load.items() if n not in bound and line <= first_store.get(n, line)}
+        parts = {name: role_of(name) for name in free if role_of(name) in (TRAIN, TEST)}
+        if TEST not in parts.values():
+            # no unseen split: a never-assigned ``df`` or ``train`` (a training file read earlier) is data
+            # from an unknown source, all rows until it is split here
+            for name in free:
+                if WHOLE_DATA_NAME_RE.match(name) or role_of(name) == TRAIN:
+                    target = bool(TARGET_NAME_RE.match(name) or re.match(r"y", name, re.I))
+                    self.free[name] = Val(rows=FULL, root=self.new_root(), target=target)
+            return
+        root = self.new_root()
+        self.presplit_roots.add(root)
+        for name, role in parts.items():
+            self.free[name] = Val(rows=role, root=root, target=bool(re.match(r"y", name, re.I)))
+        for name in free - parts.keys():
+            if WHOLE_DATA_NAME_RE.match(name):
+                self.free[name] = Val(rows=FULL, root=root, target=bool(TARGET_NAME_RE.match(name)))
 
     def _learn_target(self, target: ast.AST, value: ast.AST) -> None:
         if (
@@ -496,6 +635,8 @@ class DataFlow:
                 return frame.env[name]
         if name in self.globals:
             return self.globals[name]
+        if name in self.free:
+            return self.free[name]
         return Val(qual=name)
 
     def bind(self, name: str, value: Val) -> None:
@@ -509,6 +650,25 @@ class DataFlow:
         for name, func in list(self.functions.items()):
             if name not in self.called:
                 self.call_function(func, [], {}, by_name=True)
+        for line, col, roots in self.stops_on_holdout:
+            scored = sorted(self.scored_roots[r] for r in roots if r in self.scored_roots)
+            if scored:
+                self.hit(
+                    "TG203",
+                    line,
+                    col,
+                    "early stopping watches the held-out rows whose score is then reported "
+                    f"(line {scored[0]})",
+                    ((scored[0], "score"),),
+                )
+        for line, col in self.tuning_scores:
+            self.hit(
+                "TG202",
+                line,
+                col,
+                "the test set scores every round of a loop that refits with a new hyperparameter value "
+                "(choosing the best round by eye is selection on the test set)",
+            )
         return sorted(self.hits.values(), key=lambda h: (h.line, h.col, h.code))
 
     def block(self, body: list[ast.stmt]) -> None:
@@ -546,7 +706,7 @@ class DataFlow:
             if self.frames:
                 self.frames[-1].returns.append(value)
         elif isinstance(node, ast.If | ast.While):
-            self.select_test(node.test)
+            self.select_test(node.test, refits=_fits(node.body))
             self.loop_depth += isinstance(node, ast.While)
             self.block(node.body)
             self.loop_depth -= isinstance(node, ast.While)
@@ -555,7 +715,14 @@ class DataFlow:
             element = self.element(self.expr(node.iter))
             self.assign(node.target, element, node)
             self.loop_depth += 1
+            models = {
+                n.id
+                for n in ast.walk(node.target)
+                if isinstance(n, ast.Name) and self.lookup(n.id).kind == "model"
+            }
+            self.tuning.append(_tuning_loop(node, models))
             self.block(node.body)
+            self.tuning.pop()
             self.loop_depth -= 1
             self.block(node.orelse)
         elif isinstance(node, ast.With | ast.AsyncWith):
@@ -604,18 +771,31 @@ class DataFlow:
             line, col = node.lineno, node.col_offset
             if value.time_dir and role in (TRAIN, TEST):
                 self.time_parts(value, role, line, col)
+            if value.position == "tail" and role == TRAIN and value.time_ordered:
+                self.hit(
+                    "TG303",
+                    line,
+                    col,
+                    "the training rows are the last rows of time-ordered data "
+                    "(the first ones are the test rows)",
+                )
             if value.rows == FULL:
                 self.split_point([value], line, col)
             rows = role if value.rows == FULL or role != TEST else VAL
             if value.rows == TRAIN and role == TRAIN:
                 rows = TRAIN
-            value = replace(value, rows=rows, subset=False, leaks=frozenset())
+            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
+        elif value.subset and value.position:  # a, b = X[:k], X[k:]: the first rows train, the last test
+            rows = TRAIN if value.position == "head" else TEST
+            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
         elif value.subset:
             # ``df = df[df.price < 1000]`` filters the data and stays "all rows"; ``X_fit = X.iloc[rows]``
             # under a new name is some part of it, which must not count as training on the test rows.
             value = replace(value, subset=False, partial=_root_name(getattr(node, "value", None)) != name)
         if value.data and not value.target and TARGET_NAME_RE.match(name):
             value = replace(value, target=True)
+        if value.rows == TEST and role == VAL:
+            value = replace(value, val_named=True)
         return value
 
     def time_parts(self, value: Val, role: str, line: int, col: int) -> None:
@@ -644,6 +824,8 @@ class DataFlow:
         column = _const(key)
         column = column if isinstance(column, str) else None
         leaks = value.leaks
+        if _same_table(value, base) and base.rows == FULL:
+            leaks = leaks | {self.encoding_leak(value)}
         if column and (column in self.target_names or FUTURE_COL_RE.search(column)):
             leaks = frozenset(k for k in leaks if k.code not in ("TG302", "TG105"))
         leaks = frozenset(replace(k, column=column) if k.column is None else k for k in leaks)
@@ -654,6 +836,16 @@ class DataFlow:
             test_score=base.test_score or value.test_score,
         )
         self.bind(base_node.id, base)
+
+    @staticmethod
+    def encoding_leak(value: Val) -> Leak:
+        line, col, _ = value.group_stat
+        return Leak(
+            "TG102",
+            line,
+            col,
+            "a feature is encoded with a per-group statistic (mean, count, frequency) of all rows",
+        )
 
     # ---------------------------------------------------------------- emission
     def split_point(self, vals: list[Val], line: int, col: int, what: str = "split") -> None:
@@ -676,19 +868,57 @@ class DataFlow:
                 f"time-ordered data (sorted by time or with lag/window features) is split at random by {how}",
             )
 
-    def select_test(self, node: ast.AST) -> None:
-        """A comparison of test scores in a condition is model selection on the test set."""
+    def group_split(self, vals: list[Val], line: int, col: int) -> None:
+        """A random split of rows that the code itself groups by an entity (patient, user, subject)."""
+        for value in vals:
+            if value.rows == FULL and value.root in self.repeated and not self.group_split_columns:
+                column, grouped = self.repeated[value.root]
+                self.hit(
+                    "TG304",
+                    line,
+                    col,
+                    f"rows are split at random although several rows share a {column} (grouped at line "
+                    f"{grouped}): the same {column} lands in both train and test",
+                    ((grouped, "groupby"),),
+                )
+                return
+
+    def time_cv(self, vals: list[Val], cls: str | None, shuffles: bool, line: int, col: int) -> None:
+        """Cross-validation of time-ordered rows with folds that are not in time order."""
+        if cls in TIME_SPLITTERS:
+            return
+        if shuffles:
+            self.time_split(vals, line, col, f"cross-validation with {cls}")
+        elif any(v.time_ordered and v.rows in (FULL, TRAIN) for v in vals):
+            self.hit(
+                "TG301",
+                line,
+                col,
+                f"time-ordered data is cross-validated with {cls or 'KFold (the default cv)'}, whose folds "
+                "train on rows later than the rows they score; use TimeSeriesSplit",
+            )
+
+    def select_test(self, node: ast.AST, refits: bool = False) -> None:
+        """A comparison of test scores in a condition is model selection on the test set.
+
+        Against a constant it is a report (``if acc > 0.9: print("good")``), unless the branch trains
+        again: ``if score(y_test, ...) < 0.8: model.fit(...)`` retrains until the test set agrees.
+        """
         for sub in ast.walk(node):
             if isinstance(sub, ast.Compare):
                 sides = [sub.left, *sub.comparators]
                 vals = [self.expr(s) for s in sides]
                 scored = [v.test_score for v in vals if v.test_score]
-                if (
-                    scored
-                    and not all(isinstance(s, ast.Constant) for s in sides[1:])
-                    and sum(isinstance(s, ast.Constant) for s in sides) == 0
-                ):
+                constants = sum(isinstance(s, ast.Constant) for s in sides)
+                if scored and (constants == 0 or refits):
                     self.selection(scored[0], sub.lineno)
+
+    def test_score(self, line: int, col: int, root: int | None = None) -> Val:
+        """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
+        self.scored_roots.setdefault(root, line)
+        if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
+            self.tuning_scores.append((line, col))
+        return Val(test_score=(line, col))
 
     def selection(self, score: tuple[int, int], line: int) -> None:
         self.hit(
@@ -771,8 +1001,18 @@ class DataFlow:
                     "the data is transformed with a statistic computed over all rows",
                 )
                 out = replace(out, leaks=out.leaks | {leak})
+        for data, stat in ((left, right), (right, left)):
+            if data.rows == TEST and not data.target and stat.test_stat:
+                self.hit(
+                    "TG206",
+                    node.lineno,
+                    node.col_offset,
+                    "the test rows are transformed with a statistic of the test rows",
+                )
         if left.stat and right.stat and not out.data:
             out = replace(out, stat=True)
+        if left.test_stat and right.test_stat and not out.data:
+            out = replace(out, test_stat=True)
         return out
 
     def attribute(self, base: Val, attr: str, node: ast.AST) -> Val:
@@ -822,6 +1062,8 @@ class DataFlow:
                 return EMPTY
         if not base.data:
             key = self.expr(key_node)
+            if base.draw:  # perm[:k], perm[k:]
+                return replace(base, qual=None)
             return replace(base, qual=None) if base.test_score or base.selstat else merge([base, key])
         if base.indexer:
             rows_key = key_node.elts[0] if isinstance(key_node, ast.Tuple) and key_node.elts else key_node
@@ -831,7 +1073,11 @@ class DataFlow:
                 )
                 name = _const(cols) if cols is not None else None
                 return self.column(base, name if isinstance(name, str) else None)
+            if isinstance(rows_key, ast.Slice):
+                return self.positional(base, rows_key, node)
             key = self.expr(rows_key)
+            if key.draw:
+                return replace(base, subset=True, indexer=False)
             if key.items is None and not key.data and not key.mask and isinstance(rows_key, ast.Constant):
                 return replace(base, indexer=False)  # a single row label
             if key.data and key.rows in (TRAIN, TEST, VAL) and not key.mask:
@@ -845,12 +1091,12 @@ class DataFlow:
                 time_dir=key.time_dir,
             )
         if isinstance(key_node, ast.Slice):
-            return replace(base, subset=True)
+            return self.positional(base, key_node, node)
         if isinstance(key_node, ast.Tuple) and key_node.elts and isinstance(key_node.elts[0], ast.Slice):
             first = key_node.elts[0]
             if first.lower is None and first.upper is None:
                 return self.column(base, None)
-            return replace(base, subset=True)
+            return self.positional(base, first, node)
         const = _const(key_node)
         if const is None and isinstance(key_node, ast.Name):
             const = self.lookup(key_node.id).const
@@ -868,6 +1114,8 @@ class DataFlow:
                 grouped_target=base.grouped and targets,
             )
         key = self.expr(key_node)
+        if key.draw:  # X[train_idx] with train_idx drawn at random: a part of the rows
+            return replace(base, subset=True)
         if key.selstat:
             leak = Leak(
                 "TG103",
@@ -881,6 +1129,26 @@ class DataFlow:
         if key.mask:
             return replace(base, subset=True, time_dir=key.time_dir)
         return self.column(base, None)
+
+    def positional(self, base: Val, key: ast.Slice, node: ast.AST) -> Val:
+        """``X[:k]`` and ``X[k:]`` of the same rows with the same bound are a positional split."""
+        out = replace(base, subset=True, indexer=False)
+        # X[0:k] is X[:k] and X[k:len(X)] is X[k:]
+        lower = None if _const(key.lower) == 0 else key.lower
+        upper = (
+            None if isinstance(key.upper, ast.Call) and _last(_dotted(key.upper.func)) == "len" else key.upper
+        )
+        if key.step is not None or (lower is None) == (upper is None) or base.rows != FULL:
+            return out
+        head = upper is not None
+        bound = ast.unparse(upper if head else lower).replace(" ", "").lstrip("-")
+        mark = (base.root, bound)
+        other = self.slices.get((mark, not head))
+        self.slices.setdefault((mark, head), node.lineno)
+        if other is None:
+            return out
+        self.split_point([base], node.lineno, node.col_offset, "positional split")
+        return replace(out, position="head" if head else "tail")
 
     def take_part(self, base: Val, key: Val, node: ast.AST) -> Val:
         """``X[train_idx]``, ``df.loc[test.index]``: indexing all rows by one part's indices splits them."""
@@ -990,10 +1258,12 @@ class DataFlow:
     def function(self, qual: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val:
         name = _last(qual)
         line, col = node.lineno, node.col_offset
-        data_args = [a for a in args if a.data]
+        data_args = [a for a in [*args, kwargs.get("data", EMPTY)] if a.data]  # pd.DataFrame(data=X)
         if name in ("train_test_split",):
             shuffle = _const(_kw(node, "shuffle")) if _kw(node, "shuffle") is not None else True
             self.split_point(args, line, col)
+            if shuffle is not False:
+                self.group_split(args, line, col)
             if shuffle is not False:
                 self.time_split(args, line, col, "train_test_split")
                 if _kw(node, "random_state") is None and not self.global_np_seed:
@@ -1007,23 +1277,55 @@ class DataFlow:
         if name in CV_FUNCS:
             data = args[1:] + [kwargs[k] for k in ("X", "y") if k in kwargs]
             self.split_point(data, line, col, "cross-validation")
+            if any(d.rows == TEST and not d.val_named for d in data[:1]):
+                self.hit(
+                    "TG202",
+                    line,
+                    col,
+                    f"{name} runs on the test rows: the test set is used to train and to choose",
+                )
             cv = kwargs.get("cv", EMPTY)
-            if cv.shuffles:
-                self.time_split(data, line, col, f"cross-validation with {cv.cls}")
+            self.time_cv(data, cv.cls, cv.shuffles, line, col)
             return EMPTY
         is_dataset = (
             name.startswith(("load_", "fetch_"))
             and "datasets" in qual
-            or name == "load"
-            and qual.split(".")[0] in ("numpy", "np", "torch", "joblib")
+            or name in ("load", "loads")
+            and qual.split(".")[0] in ("numpy", "np", "torch", "joblib", "pickle", "dill", "cloudpickle")
+            or name in RANDOM_DATA
+            and qual.split(".")[0] in ("numpy", "np", "torch")
+            or name in ("array", "asarray", "tensor", "Tensor")
+            and not data_args
+            and bool(node.args)
+            and isinstance(node.args[0], ast.List | ast.Tuple)
         )
         if (name in SOURCES or is_dataset) and (name != "DataFrame" or not data_args):
             ordered = _kw(node, "parse_dates") is not None and _kw(node, "index_col") is not None
             return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered)
         if METRIC_RE.search(name) or name in ("accuracy_score", "classification_report"):
-            if any(a.rows == TEST for a in args) or any(v.rows == TEST for v in kwargs.values()):
-                return Val(test_score=(line, col))
+            tested = [a for a in [*args, *kwargs.values()] if a.rows == TEST]
+            if tested:
+                return self.test_score(line, col, tested[0].root)
             return EMPTY
+        if name in ("choice", "permutation") and "random" in qual:
+            return Val(draw=True)
+        if name in ("setdiff1d", "setxor1d") and any(a.draw for a in args):
+            return Val(draw=True)
+        if name == "shuffle" and "random" in qual and node.args and isinstance(node.args[0], ast.Name):
+            self.bind(node.args[0].id, replace(args[0], draw=True))  # np.random.shuffle(idx) in place
+            return EMPTY
+        if name in MODULE_TRANSFORMS and "preprocessing" in qual and args and args[0].rows == FULL:
+            axis = _const(_kw(node, "axis"))
+            if name != "normalize" or axis == 0:  # normalize works row by row unless axis=0
+                leak = Leak("TG101", line, col, f"preprocessing.{name} computes its statistics over all rows")
+                return replace(args[0], leaks=args[0].leaks | {leak}, subset=False)
+        if name in ("dmatrix", "dmatrices") and len(args) > 1 and args[1].rows == FULL:
+            formula = _const(node.args[0]) if node.args else None
+            data = replace(args[1], subset=False)
+            if isinstance(formula, str) and PATSY_STATEFUL.search(formula):
+                leak = Leak("TG101", line, col, "the patsy formula standardizes or centers with all rows")
+                data = replace(data, leaks=data.leaks | {leak})
+            return Val(items=(data, data)) if name == "dmatrices" else data
         if name == "qcut" and args and args[0].rows == FULL and not args[0].target:
             leak = Leak("TG102", line, col, "pd.qcut bins the data by quantiles of all rows")
             return replace(args[0], leaks=args[0].leaks | {leak})
@@ -1033,10 +1335,19 @@ class DataFlow:
             axis = _const(_kw(node, "axis")) if _kw(node, "axis") is not None else None
             if args and args[0].rows == FULL and not args[0].target and axis != 1:
                 return Val(stat=True)
+            if args and args[0].rows == TEST and not args[0].target and axis != 1:
+                return Val(test_stat=True)
             return EMPTY
         if name in ("concat", "concatenate", "vstack", "hstack", "row_stack", "append"):
             parts = list(args[0].items) if args and args[0].items else args
             out = merge(parts)
+            if (
+                out.rows == FULL
+                and _duplicates_rows(node)
+                and _const(_kw(node, "axis")) not in (1, "columns")
+            ):
+                leak = Leak("TG205", line, col, "rows are concatenated with copies of themselves")
+                out = replace(out, leaks=out.leaks | {leak})
             if out.rows == FULL and any(p.rows == TEST for p in parts):
                 out = replace(out, root=next((p.root for p in parts if p.rows == TEST), out.root))
             return out
@@ -1055,8 +1366,8 @@ class DataFlow:
             return Val(test_score=args[0].test_score)
         if name in ("len", "print", "int", "float", "str", "round", "range", "display", "isinstance"):
             return EMPTY
-        if name in ("Series", "DataFrame", "array", "asarray", "Tensor", "tensor") and args:
-            return self.default(args, kwargs)
+        if name in ("Series", "DataFrame", "array", "asarray", "Tensor", "tensor") and data_args:
+            return self.default(data_args, {})
         if kwargs.keys() & EVAL_SET_KWARGS:  # xgb.train(..., evals=...), lgb.train(..., valid_sets=...)
             self.early_stopping(EMPTY, node, kwargs)
         return self.construct(name, node, args, kwargs) or self.default(args, kwargs)
@@ -1075,7 +1386,16 @@ class DataFlow:
             shuffle = name in ALWAYS_SHUFFLE or _const(_kw(node, "shuffle")) is True
             if shuffle and not seeded and not self.global_np_seed:
                 self.hit("TG501", line, col, f"{name} shuffles without random_state")
-            return Val(kind="splitter", cls=name, shuffles=shuffle)
+            # scikit-learn < 0.18 (sklearn.cross_validation): the labels or the row count go to the
+            # constructor, and the splitter itself is iterated: for train, test in StratifiedKFold(y, 4)
+            old = [a for a in [*args, kwargs.get("y", EMPTY), kwargs.get("labels", EMPTY)] if a.data]
+            elem = None
+            if old or "n_folds" in kwargs or "n_iter" in kwargs:
+                root = old[0].root if old else None
+                elem = Val(items=(Val(rows=TRAIN, root=root), Val(rows=TEST, root=root)))
+            return Val(kind="splitter", cls=name, shuffles=shuffle, elem=elem)
+        if name in CATEGORY_ENCODERS:
+            return Val(kind="category", cls=name)
         if name in TRANSFORMERS:
             return Val(kind="transform", cls=name)
         if name in TARGET_ENCODERS:
@@ -1085,13 +1405,14 @@ class DataFlow:
         if name in RESAMPLERS:
             return Val(kind="resample", cls=name)
         if name in SEARCHES:
-            return Val(kind="search", cls=name)
+            cv = kwargs.get("cv", EMPTY)
+            return Val(kind="search", cls=name, cv_cls=cv.cls, shuffles=cv.shuffles)
         if name in PIPELINES:
             steps = args[0].items if name == "Pipeline" and args and args[0].items else tuple(args)
             last = steps[-1] if steps else EMPTY
             if last.items:
                 last = last.items[-1]
-            kind = "transform" if last.kind in ("transform", "target_encoder", "select") else "model"
+            kind = "transform" if last.kind in LEARNING_KINDS else "model"
             return Val(kind=kind, cls=name)
         if name in EARLY_STOP_NAMES:
             return Val(cls=name, early_stop=True)
@@ -1111,6 +1432,8 @@ class DataFlow:
             return self.evaluate(recv, name, node, args)
         if name == "split" and recv.kind == "splitter":
             self.split_point(args, line, col, "cross-validation split")
+            if not (recv.cls or "").startswith(GROUP_SPLITTER_PREFIXES) and "groups" not in kwargs:
+                self.group_split(args, line, col)
             if recv.shuffles:
                 self.time_split(args, line, col, f"{recv.cls}")
             root = next((a.root for a in args if a.data), None)
@@ -1122,6 +1445,10 @@ class DataFlow:
         ):
             if args and args[0].test_score and not recv.test_score:
                 self.bind(node.func.value.id, replace(recv, test_score=args[0].test_score))
+            if not recv.data and args and args[0].data and node.args and _sliding_window(node.args[0]):
+                # windows.append(series[i - w:i]): overlapping windows of ordered rows
+                window = replace(args[0], time_ordered=True, subset=False, indexer=False)
+                self.bind(node.func.value.id, replace(window, test_score=recv.test_score))
             return EMPTY
         if name == "optimize" and args and args[0].func is not None:
             result = self.call_function(args[0].func, [], {}, by_name=True)
@@ -1134,6 +1461,10 @@ class DataFlow:
             return recv
         if name in ("item", "tolist", "numpy", "mean", "cpu") and recv.test_score:
             return Val(test_score=recv.test_score)
+        if not recv.data and name in ("choice", "permutation"):
+            return Val(draw=True)  # rng.permutation(n)
+        if not recv.data and name in SOURCE_METHODS:
+            return Val(rows=FULL, root=self.new_root(), source=True)
         if not recv.data:
             out = self.default(args, kwargs)
             if recv.selstat or recv.test_score:
@@ -1150,29 +1481,50 @@ class DataFlow:
         out_recv = replace(recv, fitted=(fitted_rows, X.root, line, col), pending=frozenset())
         result: Val = out_recv
         full = X.rows == FULL and not X.target
-        if kind in ("transform", "select", "target_encoder") and full:
-            if kind == "select":
+        if (
+            (kind in LEARNING_KINDS or kind == "resample")
+            and X.rows == TEST
+            and not X.target
+            and not X.partial
+        ):
+            self.hit(
+                "TG206",
+                line,
+                col,
+                f"{recv.cls or 'a transformer'} is fit on the test rows (it should only transform them "
+                "with what it learned from the training rows)",
+            )
+        if kind in LEARNING_KINDS and full:
+            if kind == "category":
+                leak = Leak("TG106", line, col, f"{recv.cls} learns the list of categories from all rows")
+            elif kind == "select":
                 leak = Leak("TG103", line, col, f"{recv.cls or 'a feature selector'} is fit on all rows")
             elif kind == "target_encoder" or (recv.cls == "TargetEncoder" and y.data):
                 leak = Leak("TG105", line, col, f"{recv.cls} encodes categories with the target of all rows")
             else:
                 leak = Leak("TG101", line, col, f"{recv.cls or 'a transformer'} is fit on all rows")
+            if X.root in self.presplit_roots:  # the split came before this snippet
+                self.hit(leak.code, leak.line, leak.col, f"{leak.detail}, after the data was split")
             if name == "fit":
                 out_recv = replace(out_recv, pending=frozenset({leak}))
                 result = out_recv
             else:
                 result = replace(X, leaks=X.leaks | {leak}, subset=False)
-        elif kind in ("transform", "select", "target_encoder") and name != "fit":
+        elif kind in LEARNING_KINDS and name != "fit":
             result = replace(X, subset=False)
         elif kind == "resample" and name in ("fit_resample", "fit_sample"):
             if X.rows == FULL:
                 leak = Leak("TG104", line, col, f"{recv.cls} resamples all rows")
                 X, y = replace(X, leaks=X.leaks | {leak}), replace(y, leaks=y.leaks | {leak})
             result = Val(items=(X, y))
-        elif kind == "search" and X.rows == FULL:
-            self.split_point([X, y], line, col, "the search's cross-validation")
+        elif kind == "search" and X.rows in (FULL, TRAIN):
+            if X.rows == FULL:
+                self.split_point([X, y], line, col, "the search's cross-validation")
+            self.time_cv([X], recv.cv_cls, recv.shuffles, line, col)
         elif name == "fit_transform":
             result = replace(X, subset=False)
+        if "validation_split" in kwargs:  # Keras keeps the last rows apart for validation: a split
+            self.split_point([X, y], line, col, "the validation_split of fit")
         self.early_stopping(recv, node, kwargs)
         if isinstance(node.func, ast.Attribute):
             base = node.func.value
@@ -1195,6 +1547,11 @@ class DataFlow:
 
         if not any(TEST in rows(v) for v in watched):
             return
+
+        def parts(v: Val) -> list[Val]:
+            return [v] if not v.items else [p for item in v.items for p in parts(item)]
+
+        held = [p for v in watched for p in parts(v) if p.rows == TEST]
         callbacks = kwargs.get("callbacks", EMPTY)
         stop = (
             recv.early_stop
@@ -1202,7 +1559,10 @@ class DataFlow:
             or callbacks.early_stop
             or any(i.early_stop for i in callbacks.items or ())
         )
-        if stop:
+        if stop and all(p.val_named for p in held):
+            # the only held-out rows, named as validation: a validation set unless they are also scored
+            self.stops_on_holdout.append((node.lineno, node.col_offset, {p.root for p in held}))
+        elif stop:
             self.hit(
                 "TG203",
                 node.lineno,
@@ -1221,8 +1581,8 @@ class DataFlow:
             and recv.fitted[1] == X.root
         ):
             fit_line, fit_col = recv.fitted[2], recv.fitted[3]
-            if recv.kind in ("transform", "select", "target_encoder"):
-                code = {"transform": "TG101", "select": "TG103", "target_encoder": "TG105"}[recv.kind]
+            if recv.kind in LEARNING_KINDS:
+                code = LEARNING_KINDS[recv.kind]
                 self.hit(
                     code,
                     fit_line,
@@ -1249,7 +1609,7 @@ class DataFlow:
                     ((line, "evaluation"),),
                 )
         if name in ("score", "evaluate"):
-            return Val(test_score=(line, col)) if X.rows == TEST else EMPTY
+            return self.test_score(line, col, X.root) if X.rows == TEST else EMPTY
         if name == "transform":
             if X.rows == FULL and recv.pending:
                 return replace(X, leaks=X.leaks | recv.pending, subset=False)
@@ -1273,9 +1633,23 @@ class DataFlow:
                 out = replace(out, grouped_target=False, target=False)
         elif (recv.grouped or recv.windowed) and name in GROUP_AGGS:
             out = replace(out, grouped=False, windowed=False)
+            how = _const(node.args[0]) if node.args and name in ("transform", "agg", "aggregate") else name
+            if (
+                recv.grouped
+                and not recv.windowed
+                and recv.rows == FULL
+                and isinstance(how, str)
+                and how in GROUP_STATS
+                and recv.group_key not in self.group_split_columns  # within-group under a group split
+            ):
+                out = replace(out, group_stat=(line, col, recv.root))  # mean or frequency encoding
+        elif name == "value_counts" and recv.rows == FULL and not recv.target and not recv.grouped:
+            return Val(group_stat=(line, col, recv.root))
         elif name in STATS and name != "sum" or (name == "sum" and recv.rows == FULL and axis != 1):
             if recv.rows == FULL and not recv.target and axis not in (1, "columns"):
                 return Val(stat=True)
+            if recv.rows == TEST and not recv.target and axis not in (1, "columns"):
+                return Val(test_stat=True)
             return EMPTY
         elif name in ("fillna", "clip", "replace", "where", "mask") and any(
             a.stat for a in [*args, *kwargs.values()]
@@ -1285,6 +1659,14 @@ class DataFlow:
                     "TG102", line, col, f"missing values are filled ({name}) with a statistic of all rows"
                 )
                 out = replace(out, leaks=out.leaks | {leak})
+        elif (
+            name in ("fillna", "clip", "replace", "where", "mask")
+            and recv.rows == TEST
+            and any(a.test_stat for a in [*args, *kwargs.values()])
+        ):
+            self.hit(
+                "TG206", line, col, f"the test rows are filled ({name}) with a statistic of the test rows"
+            )
         elif name in ("bfill", "backfill") or (
             name == "fillna" and _const(_kw(node, "method")) in ("bfill", "backfill")
         ):
@@ -1295,7 +1677,10 @@ class DataFlow:
                     | {Leak("TG302", line, col, "a backward fill copies later values into earlier rows")},
                 )
         elif name == "groupby":
-            out = replace(out, grouped=True)
+            key = _const(node.args[0]) if node.args else _const(_kw(node, "by"))
+            if isinstance(key, str) and GROUP_COLUMN_RE.search(key) and recv.rows == FULL:
+                self.repeated.setdefault(recv.root, (key, line))
+            out = replace(out, grouped=True, group_key=key if isinstance(key, str) else None)
         elif name in ("rolling", "expanding", "ewm"):
             out = replace(out, time_ordered=True, windowed=True)
             if _const(_kw(node, "center")) is True:
@@ -1374,6 +1759,18 @@ class DataFlow:
             finally:
                 self.frames.pop()
             out = replace(out, leaks=out.leaks | body.leaks)
+        elif (
+            name in ("apply", "transform", "agg", "pipe")
+            and args
+            and args[0].func is not None
+            and axis not in (1, "columns")
+        ):  # df.apply(normalise) with a function defined in the file: what it learns, per column
+            self.called.add(args[0].func.name)
+            result = self.call_function(args[0].func, [replace(recv, subset=False, grouped=False)], {})
+            out = replace(out, leaks=out.leaks | result.leaks)
+        elif name == "map" and recv.rows == FULL and any(_same_table(a, recv) for a in args):
+            leak = self.encoding_leak(next(a for a in args if _same_table(a, recv)))
+            out = replace(out, leaks=out.leaks | {leak})
         elif name in ("merge", "join", "map", "combine_first", "assign", "apply", "transform", "agg"):
             out = replace(out, leaks=out.leaks.union(*(a.leaks for a in [*args, *kwargs.values()])))
         if inplace and isinstance(node.func, ast.Attribute):
@@ -1420,6 +1817,81 @@ def _time_direction(node: ast.Compare) -> str | None:
     if is_date(node.comparators[0]):
         return "before" if later else "after"
     return None
+
+
+def _same_table(value: Val, frame: Val) -> bool:
+    """A per-group statistic of a frame put back into that frame: mean or frequency encoding.
+
+    Aggregating another table (a customer's transactions into the customers table) uses each entity's
+    own rows and is not a leak.
+    """
+    return value.group_stat is not None and frame.root is not None and value.group_stat[2] == frame.root
+
+
+def _duplicates_rows(call: ast.Call) -> bool:
+    """``pd.concat([df, df.sample(frac=.3)])``, ``np.vstack([X, X[y == 1]])``, ``pd.concat([df] * 3)``."""
+    if not call.args:
+        return False
+    arg = call.args[0]
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mult):
+        return True
+    if not isinstance(arg, ast.List | ast.Tuple):
+        return False
+    whole = [e.id for e in arg.elts if isinstance(e, ast.Name)]
+    roots = [_root_name(e) for e in arg.elts]
+    return any(roots.count(name) > 1 for name in whole)
+
+
+def _fits(body: list[ast.stmt]) -> bool:
+    """Does a block train a model (a ``fit``-like call anywhere in it)?"""
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in FIT_METHODS
+        for stmt in body
+        for n in ast.walk(stmt)
+    )
+
+
+def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> bool:
+    """``for k in ks: Model(k).fit(...)``: the loop variable is a hyperparameter value the body fits with.
+
+    A loop over models (``for est in [SVC(), Tree()]``, ``Bagging(estimator=est)``, a pipeline step)
+    that reports each one's test score is a report, not tuning: names bound to models (``models``),
+    model keywords and pipeline step lists do not count.
+    """
+    names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} - models
+    configured = fits = False
+    for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if callee in FIT_METHODS:
+            fits = True
+        if callee[:1].isupper() or callee == "set_params":
+            values = [
+                *(a for a in node.args if not isinstance(a, ast.List | ast.Tuple)),
+                *(k.value for k in node.keywords if k.arg not in MODEL_KEYWORDS),
+            ]
+            configured = configured or any(
+                isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
+            )
+    return configured and fits
+
+
+def _sliding_window(node: ast.AST) -> bool:
+    """``x[i - w:i]`` or ``x[i:i + w, 0]``: a slice whose both ends move with the same variable."""
+    if not isinstance(node, ast.Subscript):
+        return False
+    key = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+    if not isinstance(key, ast.Slice) or key.lower is None or key.upper is None:
+        return False
+    lower = {n.id for n in ast.walk(key.lower) if isinstance(n, ast.Name)}
+    upper = {n.id for n in ast.walk(key.upper) if isinstance(n, ast.Name)}
+    return bool(lower & upper)
+
+
+def _dotted(node: ast.AST) -> str:
+    return ast.unparse(node) if isinstance(node, ast.Name | ast.Attribute) else ""
 
 
 def _root_name(node: ast.AST | None) -> str | None:

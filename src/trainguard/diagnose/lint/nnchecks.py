@@ -44,6 +44,22 @@ KERAS_PROB_LOSSES = {
 }
 
 
+# Calls that make an array whose first dimension is their first argument (or ``size=``).
+ARRAY_MAKERS = {
+    "rand",
+    "randn",
+    "random",
+    "random_sample",
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "randint",
+    "normal",
+    "uniform",
+}
+
+
 def _name(node: ast.AST) -> str:
     if isinstance(node, ast.Call):
         node = node.func
@@ -757,6 +773,7 @@ class NNChecks:
             for n in self.calls
             if _name(n) in ("fit", "fit_generator") and _kw(n, "steps_per_epoch") is not None
         ):
+            self.steps_arithmetic(call)
             epochs = _const(_kw(call, "epochs"))
             if epochs == 1 or not call.args:
                 continue
@@ -771,6 +788,48 @@ class NNChecks:
                     call,
                     f"{source.func.id}() is a finite generator: it is exhausted after the first epoch",
                 )
+
+    # ------------------------------------------------------------ TG424
+    def steps_arithmetic(self, call: ast.Call) -> None:
+        """``steps_per_epoch`` against the rows and batch size, when all three are numbers in the code."""
+        steps = self.number(_kw(call, "steps_per_epoch"))
+        if not call.args or not isinstance(steps, int):
+            return
+        source = self.resolve(call.args[0], self.module_env)
+        parts = [*source.args, *(k.value for k in source.keywords)] if isinstance(source, ast.Call) else []
+        rows = next((r for r in (self.rows_of(p) for p in parts) if r), None)
+        batch = self.number(_kw(call, "batch_size"))
+        if batch is None and isinstance(source, ast.Call):
+            named = _kw(source, "batch_size")
+            numbers = [self.number(p) for p in source.args if not self.rows_of(p)]
+            batch = self.number(named) if named is not None else next((n for n in numbers if n), None)
+        if not rows or not isinstance(batch, int) or batch <= 0:
+            return
+        full, whole = -(-rows // batch), rows // batch
+        if steps not in (full, whole):
+            self.hit(
+                "TG424",
+                call,
+                f"steps_per_epoch={steps}, but {rows} rows in batches of {batch} make {full} steps: "
+                f"each epoch {'skips' if steps < whole else 'repeats'} part of the data",
+            )
+
+    def number(self, node: ast.AST | None) -> int | None:
+        value = _const(self.resolve(node, self.module_env)) if node is not None else None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def rows_of(self, node: ast.AST) -> int | None:
+        """Rows of an array made in the code: ``np.random.rand(100, 10)``, ``np.zeros((100, 3))``."""
+        node = self.resolve(node, self.module_env)
+        if not isinstance(node, ast.Call) or _name(node) not in ARRAY_MAKERS or not node.args:
+            return None
+        shape = node.args[0] if _name(node) not in ("randint", "normal", "uniform") else _kw(node, "size")
+        first = _const(self.resolve(shape, self.module_env)) if shape is not None else None
+        if isinstance(shape, ast.Tuple | ast.List) and shape.elts:
+            first = self.number(shape.elts[0])
+        if isinstance(first, tuple | list) and first:
+            first = first[0]
+        return first if isinstance(first, int) and first > 0 else None
 
     # ------------------------------------------------------------ TG503
     def seeding(self) -> None:
@@ -794,6 +853,7 @@ class NNChecks:
         )
         if compiled is not None and not seeded(r"random\.set_seed$", r"set_random_seed$"):
             self.hit("TG503", compiled, "a Keras model is trained without keras.utils.set_random_seed")
+
         def first_call(pattern: str) -> ast.Call | None:
             return next((c for c in first if re.fullmatch(pattern, text[id(c)])), None)
 

@@ -70,7 +70,9 @@ RULES: tuple[Rule, ...] = (
         "the split.",
         "`X - X.mean()`, `X / X.std()`, `fillna(df.col.median())` or `pd.qcut` written by hand are a "
         "scaler, imputer or discretizer fit on every row: the test rows shape the numbers the model "
-        "trains on, exactly as with a fitted transformer.",
+        "trains on, exactly as with a fitted transformer. Frequency and mean encoding of a feature "
+        "(`df[c].map(df[c].value_counts())`, `df.groupby(c)[x].transform('mean')`) is the same: each "
+        "row's value depends on the test rows of its group (unless a group split keeps groups apart).",
         "Compute the statistic on the training rows after the split and apply it to every part, or use "
         "the scikit-learn transformer inside a `Pipeline`.",
         "df['age'] = df['age'].fillna(df['age'].median())\n"
@@ -129,6 +131,25 @@ RULES: tuple[Rule, ...] = (
         "means = train.groupby('city')['price'].mean()\n"
         "train['city_te'], test['city_te'] = train.city.map(means), test.city.map(means)\n",
         6,
+    ),
+    Rule(
+        "TG106",
+        "categories-learned-before-split",
+        _I,
+        "An encoder learns its list of categories from all rows before the data is split.",
+        "`OneHotEncoder`, `OrdinalEncoder`, `LabelEncoder` or `DictVectorizer` fit on every row learn "
+        "which categories exist, including those seen only in the test rows. No statistic of the values "
+        "is learned, so the leak is small; but the evaluation never meets an unseen category, which "
+        "production will. Whether that matters is a policy choice, hence info severity: it does not fail "
+        "`--fail-on warning`.",
+        "Fit the encoder on the training rows with `handle_unknown='ignore'` (or "
+        "`'infrequent_if_exist'`), inside a `Pipeline`, so unseen categories are handled as they will be "
+        "in production; or keep the fit on all rows on purpose and silence the line.",
+        "df['city'] = LabelEncoder().fit_transform(df['city'])\n"
+        "train, test = train_test_split(df, random_state=0)\n",
+        "train, test = train_test_split(df, random_state=0)\n"
+        "enc = OneHotEncoder(handle_unknown='ignore').fit(train[['city']])\n",
+        1,
     ),
     Rule(
         "TG201",
@@ -201,13 +222,48 @@ RULES: tuple[Rule, ...] = (
         5,
     ),
     Rule(
+        "TG205",
+        "duplicated-rows-before-split",
+        _E,
+        "Rows are concatenated with copies of themselves before the data is split.",
+        "`pd.concat([df, df.sample(frac=0.3)])`, `np.vstack([X, X[y == 1]])` or `pd.concat([df] * 3)` "
+        "make duplicate rows. A random split then puts copies of the same row on both sides: the model "
+        "is scored on rows it was trained on, and the score is optimistic (more so for models that "
+        "memorise, such as trees and nearest neighbours).",
+        "Split first, then duplicate or oversample the training rows only (or use imbalanced-learn's "
+        "`RandomOverSampler` inside an `imblearn.pipeline.Pipeline`).",
+        "df = pd.concat([df, df[df.fraud == 1]])\ntrain, test = train_test_split(df, random_state=0)\n",
+        "train, test = train_test_split(df, random_state=0)\n"
+        "train = pd.concat([train, train[train.fraud == 1]])\n",
+        2,
+    ),
+    Rule(
+        "TG206",
+        "statistics-from-test-set",
+        _W,
+        "The test rows are transformed with statistics of the test rows themselves (a transformer re-fit "
+        "on them, or a fill with their own mean).",
+        "`scaler.fit_transform(X_test)`, `encoder.fit(X_test)` or `X_test[c].fillna(X_test[c].mean())` "
+        "prepare the test rows differently from the training rows, with numbers that exist only once the "
+        "whole test set is known. The model meets inputs on another scale (or with other category codes) "
+        "than it was trained on, and production, which sees one row at a time, cannot do the same.",
+        "Fit on the training rows once and only `transform` the test rows; fill test values with the "
+        "statistic computed on the training rows.",
+        "X_train = scaler.fit_transform(X_train)\nX_test = scaler.fit_transform(X_test)\n",
+        "X_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)\n",
+        1,
+    ),
+    Rule(
         "TG301",
         "random-split-of-time-series",
         _W,
         "Time-ordered data is split at random.",
         "With a shuffled split, training rows come from after test rows: the model learns from the future "
         "it is asked to predict, and lag features make neighbouring rows near copies. The score will not "
-        "hold on data that really comes later.",
+        "hold on data that really comes later. The same holds for KFold (shuffled or not) on sorted rows, "
+        "whose folds train on later rows than they score, and for overlapping windows "
+        "(`X.append(series[i - w:i])`) split at random: a test window shares most of its values with "
+        "training windows.",
         "Split by time: train on the earliest rows and test on the latest (`shuffle=False`, a date cut-off, "
         "or `TimeSeriesSplit` for cross-validation).",
         "df = df.sort_values('date')\n"
@@ -246,6 +302,23 @@ RULES: tuple[Rule, ...] = (
         "train = df[df['date'] >= '2023-01-01']\ntest = df[df['date'] < '2023-01-01']\n",
         "train = df[df['date'] < '2023-01-01']\ntest = df[df['date'] >= '2023-01-01']\n",
         7,
+    ),
+    Rule(
+        "TG304",
+        "group-split-ignored",
+        _W,
+        "Rows that belong to one entity (a patient, user or subject) are split at random.",
+        "When a patient (user, subject, device) has several rows and the code itself groups them "
+        "(`df.groupby('patient_id')`), a random split puts some of that patient's rows in training and "
+        "the rest in the test set. The model learns the patient, not the disease, and the test score "
+        "says nothing about new patients.",
+        "Split by the entity: `GroupShuffleSplit(...).split(X, y, groups=df['patient_id'])` or "
+        "`GroupKFold` in cross-validation, so each patient is on one side only.",
+        "visits['n_visits'] = visits.groupby('patient_id')['day'].transform('count')\n"
+        "train, test = train_test_split(visits, random_state=0)\n",
+        "gss = GroupShuffleSplit(n_splits=1, test_size=0.2, random_state=0)\n"
+        "train_idx, test_idx = next(gss.split(visits, groups=visits['patient_id']))\n",
+        2,
     ),
     Rule(
         "TG401",
@@ -438,6 +511,21 @@ RULES: tuple[Rule, ...] = (
         "        for i in range(0, len(X), bs):\n"
         "            yield X[i:i + bs], y[i:i + bs]\n"
         "model.fit(gen(X, y, 32), steps_per_epoch=math.ceil(len(X) / 32), epochs=10)\n",
+        9,
+    ),
+    Rule(
+        "TG424",
+        "steps-per-epoch-mismatch",
+        _W,
+        "`steps_per_epoch` does not match the number of rows divided by the batch size.",
+        "With a generator, Keras counts an epoch in `steps_per_epoch` batches. Fewer steps than "
+        "`ceil(rows / batch_size)` end each epoch before the data is seen (the model trains on the first "
+        "batches only, and callbacks fire too often); more steps repeat batches or exhaust the generator.",
+        "Compute it from the data: `steps_per_epoch=math.ceil(len(X) / batch_size)`, or pass a "
+        "`keras.utils.Sequence` (whose `__len__` says it) and leave `steps_per_epoch` out.",
+        "X = np.random.rand(100, 10)\nmodel.fit(batches(X, 10), steps_per_epoch=5, epochs=5)\n",
+        "X = np.random.rand(100, 10)\n"
+        "model.fit(batches(X, 10), steps_per_epoch=math.ceil(len(X) / 10), epochs=5)\n",
         9,
     ),
     Rule(
