@@ -26,10 +26,6 @@ class Rule:
     clean_example: str
     pitfall: int | None = None  # entry number in the pitfall catalogue
 
-    @property
-    def summary(self) -> str:
-        return f"{self.code} {self.name}: {self.message}"
-
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -569,7 +565,3 @@ RULES: tuple[Rule, ...] = (
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
-
-
-def rule(code: str) -> Rule:
-    return BY_CODE[code]
