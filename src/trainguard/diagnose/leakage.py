@@ -29,8 +29,9 @@ import pandas as pd
 
 from trainguard.data.schema import Role, Schema
 from trainguard.data.target import Target
-from trainguard.findings import Finding, Severity
+from trainguard.diagnose.dominance import check_dominance
 from trainguard.diagnose.univariate import bin_codes, fold_ids, numeric_values, score_codes
+from trainguard.findings import Finding, Severity
 
 #: Out-of-fold ROC-AUC (classification) / R² (regression) of one column on its own at or above
 #: which the column is a leakage suspect.
@@ -100,8 +101,10 @@ def _is_copy(values: pd.Series, role: Role, y: pd.Series, classification: bool) 
 
 
 def check_leakage(frame: pd.DataFrame, target: Target, schema: Schema, train_rows: np.ndarray,
-                  *, seed: int = 0) -> list[Finding]:
-    """Leakage suspects among the feature columns, measured on training rows only."""
+                  *, seed: int = 0, time: str | None = None) -> list[Finding]:
+    """Leakage suspects among the feature columns, measured on training rows only: the
+    near-perfect single-column errors here, then the signal-dominance warnings of
+    :func:`~trainguard.diagnose.dominance.check_dominance` on the same rows and folds."""
     if len(train_rows) < MIN_ROWS:
         return []
     rng = np.random.default_rng(seed)
@@ -125,6 +128,7 @@ def check_leakage(frame: pd.DataFrame, target: Target, schema: Schema, train_row
         metric, threshold = "r2", R2_THRESHOLD
 
     findings: list[Finding] = []
+    alone: dict[str, float] = {}
     specs = [s for s in schema.columns if s.is_feature and s.role != Role.TEXT][:MAX_FEATURES]
     base = {"target": target.name, "training_rows_used": int(len(rows)), "folds": int(folds.max() + 1)}
     for spec in specs:
@@ -162,6 +166,7 @@ def check_leakage(frame: pd.DataFrame, target: Target, schema: Schema, train_row
         if n_bins < 2:
             continue
         score = score_codes(codes, n_bins, y, classification, folds, n_classes)
+        alone[spec.name] = score
         if score >= threshold:
             findings.append(Finding(
                 id="target-leak-feature",
@@ -173,4 +178,8 @@ def check_leakage(frame: pd.DataFrame, target: Target, schema: Schema, train_row
                 evidence={**base, "column": spec.name, "metric": metric, "score": round(score, 4),
                           "threshold": threshold, "examples": _examples(values, y_raw)},
             ))
+    flagged = {f.evidence["column"] for f in findings}
+    findings += check_dominance(data, y, schema, target.name, folds, classification=classification,
+                                n_classes=n_classes, alone_scores=alone, skip=flagged, seed=seed,
+                                time=time, base=base)
     return findings
