@@ -43,13 +43,13 @@ from trainguard.diagnose.univariate import auc, numeric_values, r2
 from trainguard.findings import Finding, Severity
 
 #: A column (or group) "reaches most of the full model's skill" at this share of it.
-DOMINANT_SHARE = 0.8
+DOMINANT_SHARE = 0.9
 #: Below this full-model skill there is too little signal for shares to mean anything.
 MIN_FULL_SKILL = 0.2
 #: Feature columns needed for "all the others" to be a fair comparison.
 MIN_FEATURES = 3
 #: ... while removing it leaves at most this share of the full skill.
-WITHOUT_SHARE = 0.6
+WITHOUT_SHARE = 0.5
 #: One-column share of the full skill from which a post-outcome name counts as strong evidence.
 POST_OUTCOME_SHARE = 0.4
 #: Out-of-fold linear skill of a group at which the target counts as computed from it.

@@ -26,8 +26,8 @@ from threadpoolctl import threadpool_limits
 
 from trainguard.data.schema import Role, Schema, as_category_labels
 from trainguard.diagnose.data_checks import _plain, _row_hashes
-from trainguard.findings import Finding, Severity
 from trainguard.diagnose.univariate import bin_codes, numeric_values, score_codes
+from trainguard.findings import Finding, Severity
 from trainguard.split.splitter import PART_LABELS, Split
 
 #: Held-out rows copied from training above this share are a warning (when copies are unlikely
@@ -72,12 +72,13 @@ def check_train_test_duplicates(frame: pd.DataFrame, schema: Schema, split: Spli
     features = schema.feature_names
     exact = _row_hashes(frame, features).to_numpy()
     near = _row_hashes(_rounded(frame, schema), features).to_numpy()
-    train_exact, train_near = set(exact[split.train]), set(near[split.train])
+    # Hash-table membership (pandas) rather than sorting: linear in the rows.
+    train_exact, train_near = pd.unique(exact[split.train]), pd.unique(near[split.train])
     evidence: dict[str, Any] = {}
     worst = 0.0
     for part, rows in _held_out(split).items():
-        is_exact = np.isin(exact[rows], list(train_exact))
-        is_near = np.isin(near[rows], list(train_near)) & ~is_exact
+        is_exact = pd.Series(exact[rows]).isin(train_exact).to_numpy()
+        is_near = pd.Series(near[rows]).isin(train_near).to_numpy() & ~is_exact
         if is_exact.any() or is_near.any():
             evidence[part] = {"rows": int(len(rows)), "exact": int(is_exact.sum()),
                               "near": int(is_near.sum()),
