@@ -43,6 +43,15 @@ HIGH_CARDINALITY = 100
 SCALE_RATIO = 1e3
 MAX_LISTED = 5
 
+#: Share of rows with distinct values from which a repeating key counts as one per entity.
+KEY_MIN_DISTINCT = 0.2
+#: Repeats (rows beyond the first of each key) on this share of rows make a key "repeating";
+#: fewer are a per-row identifier with a stray copy.
+KEY_MIN_REPEATS = 0.01
+#: A distinct whole number per row spanning at most this many times the row count is a counter
+#: (gaps from removed rows included).
+COUNTER_GAPS = 2.0
+_PREFIXED_CODE = re.compile(r"^[A-Za-z]{1,6}[-_]?\d{3,}$")
 _HASH = re.compile(r"^(?:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
                    r"[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|[A-Za-z0-9+/_-]{20,}={0,2})$")
 
@@ -158,37 +167,105 @@ def check_constant_columns(ctx: DataContext) -> list[Finding]:
     return findings
 
 
+def id_shape(values: pd.Series, n_rows: int) -> str | None:
+    """What makes a column look like a key, from its values alone, or None.
+
+    A row counter (distinct whole numbers from a consecutive range), hash/UUID-like codes, or
+    codes with a letter prefix and a number (``P00123``). Keys may repeat (several rows per
+    entity): then at least :data:`KEY_MIN_DISTINCT` of the rows hold distinct values and whole
+    numbers must fill their range densely, which measurements and counts rarely do."""
+    present = values.dropna()
+    if len(present) < 0.95 * n_rows or len(present) < MIN_ROWS_FOR_ID:
+        return None
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = present.to_numpy(dtype=float)
+        if not (np.all(np.isfinite(numbers)) and np.all(np.mod(numbers, 1) == 0)):
+            return None
+        distinct = len(np.unique(numbers))
+        spread = numbers.max() - numbers.min() + 1
+        dense = spread <= 1.1 * distinct
+        if distinct == len(numbers) and spread <= COUNTER_GAPS * distinct:
+            return ("a distinct whole number on every row, from a consecutive range (a row "
+                    "counter" + (")" if dense else ", with gaps where rows were removed)"))
+        if dense and distinct >= KEY_MIN_DISTINCT * len(numbers) and distinct >= MIN_ROWS_FOR_ID:
+            return "whole numbers filling a consecutive range, each on a few rows (an entity key)"
+        return None
+    if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(values) \
+            or pd.api.types.is_string_dtype(values):
+        text = present.astype(str)
+        distinct = text.nunique()
+        if distinct < KEY_MIN_DISTINCT * len(text) or distinct < MIN_ROWS_FOR_ID:
+            return None
+        sample = pd.Series(text.unique()[:2000])
+        if sample.str.match(_HASH).mean() >= 0.95:
+            return "distinct hash- or UUID-like codes" if distinct >= 0.9 * len(text) \
+                else "hash- or UUID-like codes, each on a few rows (an entity key)"
+        if sample.str.match(_PREFIXED_CODE).mean() >= 0.95:
+            return "codes made of a letter prefix and a number (an entity key)"
+    return None
+
+
 def check_id_like_columns(ctx: DataContext) -> list[Finding]:
     """A per-row key used as a feature lets a model memorise rows; a shuffled counter also leaks
-    collection order. Columns already treated as identifiers are not features and are skipped."""
+    collection order; a key that repeats (several rows per patient or customer) lets rows of one
+    entity sit on both sides of the split. Columns already treated as identifiers (``--id``,
+    ``--group``, or unique keys found by the schema) are not features and are skipped."""
     n = len(ctx.frame)
     if n < MIN_ROWS_FOR_ID:
         return []
     found: dict[str, str] = {}
+    repeats: dict[str, dict[str, Any]] = {}
+    whole_row = None
     for name in ctx.features:
-        values = ctx.frame[name]
-        present = values.dropna()
-        if len(present) < 0.95 * n:
+        why = id_shape(ctx.frame[name], n)
+        if why is None:
             continue
-        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            numbers = present.to_numpy(dtype=float)
-            if (np.all(np.isfinite(numbers)) and np.all(np.mod(numbers, 1) == 0)
-                    and len(np.unique(numbers)) == len(numbers)
-                    and numbers.max() - numbers.min() + 1 <= 1.1 * len(numbers)):
-                found[name] = "a distinct whole number on every row, from a consecutive range (a row counter)"
-        else:
-            text = present.astype(str)
-            if text.nunique() >= 0.9 * len(text) and text.str.match(_HASH).mean() >= 0.95:
-                found[name] = "distinct hash- or UUID-like codes"
+        found[name] = why
+        key = ctx.frame[name]
+        repeated = key.duplicated(keep=False) & key.notna()
+        if int(repeated.sum()) - key[repeated].nunique() >= max(2, KEY_MIN_REPEATS * n):
+            if whole_row is None:
+                whole_row = _row_hashes(ctx.frame.assign(__target__=ctx.target.values.to_numpy()),
+                                        [*ctx.frame.columns, "__target__"])
+            pairs = pd.DataFrame({"k": key.to_numpy(), "r": whole_row.to_numpy()})[repeated.to_numpy()]
+            copies = int(pairs.duplicated().sum())  # rows equal to an earlier row of the same key
+            extra = int(repeated.sum() - key[repeated].nunique())
+            repeats[name] = {"distinct": int(key.nunique()), "rows_with_repeated_key": int(repeated.sum()),
+                             "repeats": extra, "whole_row_copies": copies,
+                             "examples": [_plain(v) for v in key[repeated].unique()[:3]]}
     if not found:
         return []
-    return [Finding(
-        "id-like-column", Severity.WARNING,
-        f"{len(found)} feature column(s) look like identifiers: "
-        + _listing(found, lambda c, why: f"{c!r} ({why})"),
-        f"mark them with --id {','.join(found)} (kept for output, not learned from), or --drop them",
-        {"columns": found},
-    )]
+    findings = []
+    unique = {c: w for c, w in found.items() if c not in repeats}
+    if unique:
+        findings.append(Finding(
+            "id-like-column", Severity.WARNING,
+            f"{len(unique)} feature column(s) look like identifiers: "
+            + _listing(unique, lambda c, why: f"{c!r} ({why})"),
+            f"mark them with --id {','.join(unique)} (kept for output, not learned from), or --drop them",
+            {"columns": unique},
+        ))
+    for name, info in repeats.items():
+        copies, extra = info["whole_row_copies"], info["repeats"]
+        if copies >= extra:
+            how = f"all {extra} repeats are whole-row copies (every column and the target equal)"
+            fix = (f"remove the duplicate rows before training; keep one entity on one side with "
+                   f"--group {name}, or mark the key with --id {name}")
+        else:
+            how = (f"{extra - copies} of the {extra} repeats are different rows of the same entity"
+                   + (f" and {copies} are whole-row copies" if copies else "")
+                   )
+            fix = (f"split with --group {name} so each entity's rows stay on one side (the key is "
+                   f"then not used as a feature); or mark it with --id {name}")
+        findings.append(Finding(
+            "repeated-entity-key", Severity.WARNING,
+            f"column {name!r} looks like an entity key ({found[name]}) and repeats: "
+            f"{info['distinct']} values on {n} rows, e.g. {info['examples'][:2]!r}; {how}. "
+            "A random split puts rows of one entity on both sides, so the test score measures "
+            "recognising the entity",
+            fix, {"column": name, "shape": found[name], "rows": n, **info},
+        ))
+    return findings
 
 
 def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> pd.Series:

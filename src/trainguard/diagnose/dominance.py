@@ -48,6 +48,9 @@ DOMINANT_SHARE = 0.9
 MIN_FULL_SKILL = 0.2
 #: Feature columns needed for "all the others" to be a fair comparison.
 MIN_FEATURES = 3
+#: ... and is strong in itself (Gini 0.8 = ROC-AUC 0.9; R² 0.8): a single genuine cause with no
+#: stand-ins among the other columns is common at moderate strength.
+MIN_DOMINANT_SKILL = 0.8
 #: ... while removing it leaves at most this share of the full skill.
 WITHOUT_SHARE = 0.5
 #: One-column share of the full skill from which a post-outcome name counts as strong evidence.
@@ -417,7 +420,7 @@ def check_dominance(
         reason = post_outcome_reason(
             name, target_name, later_than_time=_later_than_time(data, schema, name, time)
         )
-        if not reason and alone[name] < DOMINANT_SHARE * full:
+        if not reason and alone[name] < max(DOMINANT_SHARE * full, MIN_DOMINANT_SKILL):
             continue
         ev = evidence([name], alone[name])
         if reason and strong_after_outcome(ev):
