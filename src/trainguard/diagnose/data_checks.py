@@ -18,7 +18,7 @@ import pandas as pd
 
 from trainguard.data.schema import MIN_ROWS_FOR_ID, Role, Schema
 from trainguard.data.target import Target
-from trainguard.findings import Finding, Severity
+from trainguard.findings import Finding, Severity, plain, shown
 
 #: A column missing on at least this share of rows is worth a warning, not just a note.
 MOSTLY_MISSING = 0.5
@@ -70,14 +70,6 @@ class DataContext:
     @property
     def classification(self) -> bool:
         return self.target.task != "regression"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return str(value)
-    return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
 
 
 def _listing(items: dict[str, Any], fmt: Callable[[str, Any], str]) -> str:
@@ -145,14 +137,14 @@ def check_constant_columns(ctx: DataContext) -> list[Finding]:
                 continue
         counts = values.value_counts(dropna=False)
         if len(counts) <= 1 or values.nunique(dropna=True) == 0:
-            constant[name] = _plain(counts.index[0]) if len(counts) else None
+            constant[name] = plain(counts.index[0]) if len(counts) else None
         elif n >= NEAR_CONSTANT_MIN_ROWS and counts.iloc[0] / n >= NEAR_CONSTANT:
-            near[name] = {"value": _plain(counts.index[0]), "share": round(float(counts.iloc[0] / n), 4)}
+            near[name] = {"value": plain(counts.index[0]), "share": round(float(counts.iloc[0] / n), 4)}
     if constant:
         findings.append(Finding(
             "constant-column", Severity.WARNING,
             f"{len(constant)} column(s) hold a single value in every row: "
-            + _listing(constant, lambda c, v: f"{c!r} (= {v!r})"),
+            + _listing(constant, lambda c, v: f"{c!r} (= {shown(v)})"),
             f"drop them with --drop {','.join(constant)}; check the export if they should vary",
             {"columns": constant},
         ))
@@ -160,7 +152,7 @@ def check_constant_columns(ctx: DataContext) -> list[Finding]:
         findings.append(Finding(
             "near-constant-column", Severity.INFO,
             f"{len(near)} column(s) hold the same value in at least {NEAR_CONSTANT:.0%} of rows: "
-            + _listing(near, lambda c, v: f"{c!r} ({v['share']:.1%} {v['value']!r})"),
+            + _listing(near, lambda c, v: f"{c!r} ({v['share']:.1%} {shown(v['value'])})"),
             "fine if the rare values matter (a rare flag); otherwise they add little",
             {"columns": near},
         ))
@@ -232,7 +224,7 @@ def check_id_like_columns(ctx: DataContext) -> list[Finding]:
             extra = int(repeated.sum() - key[repeated].nunique())
             repeats[name] = {"distinct": int(key.nunique()), "rows_with_repeated_key": int(repeated.sum()),
                              "repeats": extra, "whole_row_copies": copies,
-                             "examples": [_plain(v) for v in key[repeated].unique()[:3]]}
+                             "examples": [plain(v) for v in key[repeated].unique()[:3]]}
     if not found:
         return []
     findings = []
@@ -260,7 +252,7 @@ def check_id_like_columns(ctx: DataContext) -> list[Finding]:
         findings.append(Finding(
             "repeated-entity-key", Severity.WARNING,
             f"column {name!r} looks like an entity key ({found[name]}) and repeats: "
-            f"{info['distinct']} values on {n} rows, e.g. {info['examples'][:2]!r}; {how}. "
+            f"{info['distinct']} values on {n} rows, e.g. {shown(info['examples'][:2])}; {how}. "
             "A random split puts rows of one entity on both sides, so the test score measures "
             "recognising the entity",
             fix, {"column": name, "shape": found[name], "rows": n, **info},
@@ -333,13 +325,13 @@ def check_mixed_types(ctx: DataContext) -> list[Finding]:
         if 0.5 <= share < 1.0:
             bad = counts[~numeric]
             found[name] = {"numeric_share": round(share, 4), "text_rows": int(bad.sum()),
-                           "examples": [_plain(v) for v in bad.index[:3]]}
+                           "examples": [plain(v) for v in bad.index[:3]]}
     if not found:
         return []
     return [Finding(
         "mixed-types", Severity.WARNING,
         f"{len(found)} column(s) mix numbers and text, so they are read as categories: "
-        + _listing(found, lambda c, v: f"{c!r} ({v['text_rows']} text values, e.g. {v['examples']!r})"),
+        + _listing(found, lambda c, v: f"{c!r} ({v['text_rows']} text values, e.g. {shown(v['examples'])})"),
         "if the text marks missing values, blank it (or read the file with that marker as NA) so "
         "the column is numeric",
         {"columns": found},
@@ -354,13 +346,13 @@ def check_classes(ctx: DataContext) -> list[Finding]:
     counts = ctx.target.values.value_counts()
     findings = []
     ratio = counts.min() / counts.max()
-    evidence = {"counts": {str(k): int(v) for k, v in counts.items()},
+    evidence = {"counts": {str(plain(k)): int(v) for k, v in counts.items()},
                 "smallest_to_largest": round(float(ratio), 4)}
     if ratio < IMBALANCE_INFO:
         findings.append(Finding(
             "class-imbalance", Severity.WARNING if ratio < IMBALANCE_WARN else Severity.INFO,
-            f"classes of {ctx.target.name!r} are imbalanced: smallest {counts.index[-1]!r} has "
-            f"{counts.min()} rows, largest {counts.index[0]!r} has {counts.max()} "
+            f"classes of {ctx.target.name!r} are imbalanced: smallest {shown(counts.index[-1])} has "
+            f"{counts.min()} rows, largest {shown(counts.index[0])} has {counts.max()} "
             f"(ratio {ratio:.3f})",
             "the split is stratified; judge models by PR-AUC or balanced accuracy "
             "(--metric pr_auc / balanced_accuracy), not accuracy; consider class weights",
@@ -371,10 +363,10 @@ def check_classes(ctx: DataContext) -> list[Finding]:
         findings.append(Finding(
             "small-class", Severity.WARNING,
             f"{len(small)} class(es) of {ctx.target.name!r} have fewer than {SMALL_CLASS} rows: "
-            + ", ".join(f"{k!r} ({v})" for k, v in list(small.items())[:MAX_LISTED])
+            + ", ".join(f"{shown(k)} ({v})" for k, v in list(small.items())[:MAX_LISTED])
             + "; validation and test get only one or two of them",
             "collect more rows of those classes, or merge rare classes into one",
-            {"classes": {str(k): int(v) for k, v in small.items()}},
+            {"classes": {str(plain(k)): int(v) for k, v in small.items()}},
         ))
     return findings
 

@@ -31,7 +31,7 @@ from trainguard.data.schema import Role, Schema
 from trainguard.data.target import Target
 from trainguard.diagnose.dominance import check_dominance
 from trainguard.diagnose.univariate import bin_codes, fold_ids, numeric_values, score_codes
-from trainguard.findings import Finding, Severity
+from trainguard.findings import Finding, Severity, plain
 
 #: Out-of-fold ROC-AUC (classification) / R² (regression) of one column on its own at or above
 #: which the column is a leakage suspect.
@@ -57,18 +57,8 @@ def _fix(column: str, check_id: str) -> str:
 def _examples(values: pd.Series, y: pd.Series, n: int = 3) -> list[dict[str, Any]]:
     rows = []
     for value, label in zip(values.head(n), y.head(n), strict=False):
-        rows.append({"value": _plain(value), "target": _plain(label)})
+        rows.append({"value": plain(value), "target": plain(label)})
     return rows
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if isinstance(value, (pd.Timestamp,)):
-        return value.isoformat()
-    return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
 
 
 def _is_copy(values: pd.Series, role: Role, y: pd.Series, classification: bool) -> str | None:
@@ -159,7 +149,7 @@ def check_leakage(frame: pd.DataFrame, target: Target, schema: Schema, train_row
                     fix=_fix(spec.name, "target-leak-missingness"),
                     evidence={**base, "column": spec.name, "metric": metric, "score": round(score, 4),
                               "threshold": threshold, "blank_rows": n_missing,
-                              "target_when_blank": {str(k): int(v) for k, v in blank.items()}},
+                              "target_when_blank": {str(plain(k)): int(v) for k, v in blank.items()}},
                 ))
                 continue
         codes, n_bins = bin_codes(values, spec.role)

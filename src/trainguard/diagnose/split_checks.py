@@ -25,9 +25,9 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from threadpoolctl import threadpool_limits
 
 from trainguard.data.schema import Role, Schema, as_category_labels
-from trainguard.diagnose.data_checks import _plain, _row_hashes
+from trainguard.diagnose.data_checks import _row_hashes
 from trainguard.diagnose.univariate import bin_codes, numeric_values, score_codes
-from trainguard.findings import Finding, Severity
+from trainguard.findings import Finding, Severity, plain, shown
 from trainguard.split.splitter import PART_LABELS, Split
 
 #: Held-out rows copied from training above this share are a warning (when copies are unlikely
@@ -113,7 +113,7 @@ def check_group_overlap(frame: pd.DataFrame, split: Split, group: str | None) ->
     return [Finding(
         "group-overlap", Severity.ERROR,
         f"{n} value(s) of group column {group!r} appear in training and in held-out rows "
-        f"(e.g. {next(iter(shared.values()))[:3]!r})",
+        f"(e.g. {shown(next(iter(shared.values()))[:3])})",
         f"split with --group {group} so each group stays on one side",
         {"column": group, "shared": {p: {"groups": len(g), "examples": g[:5]} for p, g in shared.items()}},
     )]
@@ -137,7 +137,7 @@ def check_time_overlap(times: pd.Series | None, split: Split, time: str | None) 
         f"held-out rows are not later than every training row in {time!r}: "
         + ", ".join(f"{PART_LABELS[p]} {k} rows" for p, k in late.items()),
         f"split with --time {time} so training rows precede validation and test",
-        {"column": time, "latest_train": _plain(latest_train), "rows_not_later": late},
+        {"column": time, "latest_train": plain(latest_train), "rows_not_later": late},
     )]
 
 
@@ -163,7 +163,7 @@ def check_unseen_categories(frame: pd.DataFrame, schema: Schema, split: Split) -
         "unseen-categories", Severity.WARNING if worst >= UNSEEN_WARN else Severity.INFO,
         f"{len(found)} categorical column(s) have values in validation/test never seen in training: "
         + ", ".join(f"{c!r} ({sum(p['rows'] for p in v.values())} rows, e.g. "
-                    f"{next(iter(v.values()))['examples'][:2]!r})" for c, v in list(found.items())[:5]),
+                    f"{shown(next(iter(v.values()))['examples'][:2])})" for c, v in list(found.items())[:5]),
         "rare values are scored as 'unknown'; merge rare categories or collect more rows of them",
         {"columns": found},
     )]
