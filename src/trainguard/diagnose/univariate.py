@@ -144,3 +144,14 @@ def score_codes(codes: np.ndarray, n_bins: int, y: np.ndarray, classification: b
     if classification:
         return auc(y, oof_class_proba(codes, n_bins, y, n_classes, folds))
     return r2(y, oof_regression(codes, n_bins, y, folds))
+
+
+def score_held_out(codes: np.ndarray, n_bins: int, y: np.ndarray, classification: bool,
+                   halves: np.ndarray, n_classes: int = 0) -> float:
+    """Score on the rows with ``halves == 1`` of the one-column model fit on the rows with
+    ``halves == 0`` (train on one part, score another)."""
+    held = halves == 1
+    if classification:
+        proba = oof_class_proba(codes, n_bins, y, n_classes, halves)
+        return auc(y[held], proba[held])
+    return r2(y[held], oof_regression(codes, n_bins, y, halves)[held])
