@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from diagnose.helpers import clean_frame, ids, one, prepare, random_split, real
-from trainguard.findings import Severity
 from trainguard.diagnose.split_checks import check_split, check_split_labels
+from trainguard.findings import Severity
 from trainguard.split.splitter import Split, SplitFractions, split_rows
 
 
@@ -108,5 +108,6 @@ def test_random_splits_of_real_tables_raise_no_label_findings(name):
     frame, target = real(name)
     frame = frame.dropna(subset=[target]).reset_index(drop=True)
     classification = frame[target].nunique() <= 20
-    split = split_rows(len(frame), y=frame[target] if classification else None, stratify=classification, seed=0)
+    labels = frame[target] if classification else None
+    split = split_rows(len(frame), y=labels, stratify=classification, seed=0)
     assert label_findings(frame, target, split) == []
