@@ -50,6 +50,9 @@ MAX_LISTED = 5
 
 #: Share of rows with distinct values from which a repeating key counts as one per entity.
 KEY_MIN_DISTINCT = 0.2
+#: Distinct values from which a dense, repeating whole-number column is a key even when its rows
+#: are not stored in blocks.
+KEY_MIN_VALUES = 100
 #: Repeats (rows beyond the first of each key) on this share of rows make a key "repeating";
 #: fewer are a per-row identifier with a stray copy.
 KEY_MIN_REPEATS = 0.01
@@ -184,8 +187,14 @@ def id_shape(values: pd.Series, n_rows: int) -> str | None:
         if distinct == len(numbers) and spread <= COUNTER_GAPS * distinct:
             return ("a distinct whole number on every row, from a consecutive range (a row "
                     "counter" + (")" if dense else ", with gaps where rows were removed)"))
-        if dense and distinct >= KEY_MIN_DISTINCT * len(numbers) and distinct >= MIN_ROWS_FOR_ID:
-            return "whole numbers filling a consecutive range, each on a few rows (an entity key)"
+        # A repeating key: dense whole numbers on many rows each with a few, and either stored in
+        # blocks (non-decreasing in file order: an entity's rows together) or too many distinct
+        # values for a small-range measurement (a temperature, a day of the month).
+        blocks = present.is_monotonic_increasing
+        if dense and distinct >= KEY_MIN_DISTINCT * len(numbers) and (
+                (blocks and distinct >= MIN_ROWS_FOR_ID) or distinct >= KEY_MIN_VALUES):
+            return ("whole numbers filling a consecutive range, each on a few rows"
+                    + (", stored in blocks" if blocks else "") + " (an entity key)")
         return None
     if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(values) \
             or pd.api.types.is_string_dtype(values):

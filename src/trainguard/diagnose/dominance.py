@@ -402,9 +402,9 @@ def check_dominance(
     index = {c: i for i, c in enumerate(columns)}
     model_folds = folds % FOLDS
     scorer = _Scorer(X, y, model_folds, classification, n_classes, seed)
+    # The single-column checks need a full model with some skill to compare with; the
+    # computed-target check is its own evidence (an exact linear fit) and runs regardless.
     full = scorer.skill(range(len(columns)))
-    if full < MIN_FULL_SKILL:
-        return []
     alone = {c: skill(alone_scores[c], classification) for c in columns}
     findings: list[Finding] = []
 
@@ -414,7 +414,7 @@ def check_dominance(
 
     ranked = sorted(columns, key=lambda c: -alone[c])
     reported: set[str] = set()
-    for name in ranked[:MAX_CANDIDATES]:
+    for name in ranked[:MAX_CANDIDATES] if full >= MIN_FULL_SKILL else []:
         if alone[name] < POST_OUTCOME_SHARE * full:
             break
         reason = post_outcome_reason(

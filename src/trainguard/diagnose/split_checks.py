@@ -50,7 +50,7 @@ DRIVER_AUC = 0.6
 #: on training rows worth following, and how much of it must be lost on validation rows.
 RELATION_MIN_ROWS = 200
 RELATION_MAX_ROWS = 5000
-RELATION_MIN_SKILL = 0.2
+RELATION_MIN_SKILL = 0.3
 RELATION_DROP = 0.2
 RELATION_KEPT = 0.5
 MAX_EXAMPLES = 5
