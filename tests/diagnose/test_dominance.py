@@ -172,3 +172,4 @@ def test_synthetic_single_moderate_cause_does_not_fire():
     frame = pd.DataFrame({f"x{i}": rng.normal(size=n) for i in range(10)})
     frame["y"] = np.where(frame["x0"] + rng.normal(size=n) > 0, "yes", "no")
     assert not ids(leakage(frame, "y")) & DOMINANCE_IDS
+

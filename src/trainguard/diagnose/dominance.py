@@ -13,6 +13,8 @@ the quieter ones, all measured out-of-fold on (a sample of) the training rows on
   correlated columns, or the few columns a greedy linear fit picks) from which the target is an
   (almost) exact linear function, out-of-fold, while no single column is: the target is
   probably computed from them (component scores behind an average, shares behind a total).
+  For classes the fit is least squares on each class indicator (one-vs-rest ROC-AUC), which
+  finds a binary label cut from a computed score but not the middle band of several.
 * ``post-outcome-feature``: a column whose name says it is measured after the outcome (follow-up
   time, time-to-event, duration, a status/outcome/result field, a date later than the ``--time``
   column) and that is also strongly predictive.

@@ -120,15 +120,14 @@ def oof_regression(codes: np.ndarray, n_bins: int, y: np.ndarray, folds: np.ndar
 
 
 def auc(y: np.ndarray, proba: np.ndarray) -> float:
-    """ROC-AUC: binary on the positive column, multiclass as the macro one-vs-rest mean."""
+    """ROC-AUC: binary on the positive column, multiclass as the macro one-vs-rest mean over the
+    classes present (what scikit-learn's ``multi_class="ovr"`` computes, but for any scores, not
+    only probabilities that sum to 1)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if proba.shape[1] == 2:
             return float(roc_auc_score(y, proba[:, 1]))
-        present = np.unique(y)
-        if len(present) < proba.shape[1]:
-            return float(np.mean([roc_auc_score(y == k, proba[:, k]) for k in present]))
-        return float(roc_auc_score(y, proba, multi_class="ovr", average="macro"))
+        return float(np.mean([roc_auc_score(y == k, proba[:, k]) for k in np.unique(y)]))
 
 
 def r2(y: np.ndarray, pred: np.ndarray) -> float:
