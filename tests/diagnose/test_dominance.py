@@ -173,3 +173,18 @@ def test_synthetic_single_moderate_cause_does_not_fire():
     frame["y"] = np.where(frame["x0"] + rng.normal(size=n) > 0, "yes", "no")
     assert not ids(leakage(frame, "y")) & DOMINANCE_IDS
 
+
+
+def test_a_date_recorded_after_the_time_column_is_post_outcome():
+    rng = np.random.default_rng(5)
+    n = 1500
+    frame = clean_frame(n=n)
+    start = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
+    frame["opened"] = start
+    # 'checked' is filled in at the end: soon after opening for 'yes', much later for 'no'.
+    frame["checked"] = start + pd.to_timedelta(np.where(frame["y"] == "yes", rng.integers(1, 40, n),
+                                                        rng.integers(30, 400, n)), unit="D")
+    findings = leakage(frame, "y", time="opened")
+    finding = one(findings, "post-outcome-feature")
+    assert finding.evidence["column"] == "checked" and "later than the --time" in finding.evidence["reason"]
+    assert "post-outcome-feature" not in ids(leakage(frame, "y"))  # without --time: no evidence
