@@ -174,7 +174,6 @@ def test_synthetic_single_moderate_cause_does_not_fire():
     assert not ids(leakage(frame, "y")) & DOMINANCE_IDS
 
 
-
 def test_a_date_recorded_after_the_time_column_is_post_outcome():
     rng = np.random.default_rng(5)
     n = 1500
@@ -182,8 +181,9 @@ def test_a_date_recorded_after_the_time_column_is_post_outcome():
     start = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
     frame["opened"] = start
     # 'checked' is filled in at the end: soon after opening for 'yes', much later for 'no'.
-    frame["checked"] = start + pd.to_timedelta(np.where(frame["y"] == "yes", rng.integers(1, 40, n),
-                                                        rng.integers(30, 400, n)), unit="D")
+    frame["checked"] = start + pd.to_timedelta(
+        np.where(frame["y"] == "yes", rng.integers(1, 40, n), rng.integers(30, 400, n)), unit="D"
+    )
     findings = leakage(frame, "y", time="opened")
     finding = one(findings, "post-outcome-feature")
     assert finding.evidence["column"] == "checked" and "later than the --time" in finding.evidence["reason"]
