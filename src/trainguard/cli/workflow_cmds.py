@@ -16,11 +16,12 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from trainguard.atomic import atomic_path
+from trainguard.atomic import atomic_path, write_text_atomically
 from trainguard.cli.app import CONTEXT, EXIT_FINDINGS, STARTED, _guarded, _names, _stderr, debug_option
 from trainguard.cli.console import RichReporter, print_check_report, print_finding
 from trainguard.config import DEFAULT_SEED, DEFAULT_SPLIT, PredictConfig, TrainConfig
 from trainguard.data.target import TASKS
+from trainguard.errors import ConfigError
 from trainguard.models import available_candidates
 from trainguard.track.run import Run
 from trainguard.track.run_folder import to_json
@@ -151,10 +152,12 @@ def train_command(data: str, target: str, task: str | None, metric: str | None, 
               show_default=True,
               help="Exit 1 when a finding of this severity or worse is found (for CI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON on stdout.")
+@click.option("--report", "report_file", type=click.Path(path_type=str), metavar="FILE",
+              help="Also write the findings as an HTML page (the run report's style).")
 @debug_option
 def check(data: str, target: str, task: str | None, split: str, group: str | None,
           time_column: str | None, seed: int, categorical: Sequence[str], drop: Sequence[str],
-          ids: Sequence[str], fail_on: str, as_json: bool, debug: bool) -> None:
+          ids: Sequence[str], fail_on: str, as_json: bool, report_file: str | None, debug: bool) -> None:
     """Check DATA for problems before training: missing values, duplicates, identifiers,
     imbalance, target leakage (on the training rows of the split train would make), overlap
     and shift between the split's parts. Nothing is trained or saved.
@@ -168,7 +171,14 @@ def check(data: str, target: str, task: str | None, split: str, group: str | Non
     )
 
     def action() -> None:
+        if report_file and Path(report_file).is_dir():
+            raise ConfigError(f"{report_file!r} is a folder", where="--report",
+                              fix="give a file name, e.g. --report check.html")
         report = run_checks(data, config=config)
+        if report_file:
+            from trainguard.report.html import render_check
+
+            write_text_atomically(report_file, render_check(report))
         if as_json:
             click.echo(to_json(report.to_dict()))
         else:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from trainguard.data.schema import as_category_labels
 from trainguard.errors import ConfigError, DataError
+from trainguard.findings import shown
 
 Task = Literal["binary", "multiclass", "regression"]
 TASKS: tuple[Task, ...] = ("binary", "multiclass", "regression")
@@ -38,11 +39,6 @@ class Target:
         if self.task == "regression":
             return None
         return sorted(pd.unique(self.values).tolist())
-
-
-def _plain(value: Any) -> Any:
-    """A NumPy scalar as the Python value a user would write (1, not np.int64(1))."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def find_target_column(frame: pd.DataFrame, name: str, where: str) -> None:
@@ -104,7 +100,7 @@ def prepare_target(
     values = column[present]
     if values.nunique() < 2:
         raise DataError(
-            f"target column {name!r} has a single value ({_plain(values.iloc[0])!r}) in every row",
+            f"target column {name!r} has a single value ({shown(values.iloc[0])}) in every row",
             where=where,
             fix="a model needs at least two outcomes to learn from: choose another target",
         )

@@ -13,7 +13,7 @@ import pandas as pd
 
 from trainguard.data.schema import Role, Schema, as_category_labels, coerce_features
 from trainguard.errors import SchemaMismatchError
-from trainguard.findings import Finding, Severity
+from trainguard.findings import Finding, Severity, shown
 
 
 def check_duplicate_columns(frame: pd.DataFrame, where: str) -> None:
@@ -38,7 +38,7 @@ def _unseen_categories(frame: pd.DataFrame, schema: Schema) -> list[Finding]:
                 id="unseen-categories",
                 severity=Severity.WARNING,
                 message=(f"column {spec.name!r}: {len(unseen)} row(s) hold categories never seen "
-                         f"in training (e.g. {examples!r}); the model treats them as unknown"),
+                         f"in training (e.g. {shown(examples)}); the model treats them as unknown"),
                 fix="check for typos or new codes; retrain on data that includes them",
                 evidence={"column": spec.name, "rows": int(len(unseen)), "examples": examples},
             ))

@@ -18,13 +18,16 @@ import pandas as pd
 
 from trainguard.data.schema import MIN_ROWS_FOR_ID, Role, Schema
 from trainguard.data.target import Target
-from trainguard.findings import Finding, Severity
+from trainguard.findings import Finding, Severity, plain, shown
 
 #: A column missing on at least this share of rows is worth a warning, not just a note.
 MOSTLY_MISSING = 0.5
 #: Share of rows holding the most common value above which a column is near-constant.
 NEAR_CONSTANT = 0.99
 NEAR_CONSTANT_MIN_ROWS = 100
+#: Rows sampled to rule columns out before counting every value (tables above 5x this).
+PRESCREEN_ROWS = 10_000
+PRESCREEN_SHARE = 0.95
 #: Duplicate rows above this share are a warning.
 DUPLICATE_WARN = 0.05
 #: Rows with conflicting labels above this share are a warning (when features are rich).
@@ -36,10 +39,27 @@ IMBALANCE_INFO = 0.25
 SMALL_CLASS = 10
 #: Categorical columns with more distinct values than this are high-cardinality.
 HIGH_CARDINALITY = 100
+#: Categorical columns with more labels than this are not checked for spelling variants.
+MAX_SPELLING_LABELS = HIGH_CARDINALITY
+_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])[\s._\-/]+(?=[^\W\d_])")
+_LOOSE_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+_SPELLING_NOISE = re.compile(r"[\s_,;:'\"()\[\]]+")
 #: Numeric spreads differing by this factor or more are noted.
 SCALE_RATIO = 1e3
 MAX_LISTED = 5
 
+#: Share of rows with distinct values from which a repeating key counts as one per entity.
+KEY_MIN_DISTINCT = 0.2
+#: Distinct values from which a dense, repeating whole-number column is a key even when its rows
+#: are not stored in blocks.
+KEY_MIN_VALUES = 100
+#: Repeats (rows beyond the first of each key) on this share of rows make a key "repeating";
+#: fewer are a per-row identifier with a stray copy.
+KEY_MIN_REPEATS = 0.01
+#: A distinct whole number per row spanning at most this many times the row count is a counter
+#: (gaps from removed rows included).
+COUNTER_GAPS = 2.0
+_PREFIXED_CODE = re.compile(r"^[A-Za-z]{1,6}[-_]?\d{3,}$")
 _HASH = re.compile(r"^(?:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
                    r"[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|[A-Za-z0-9+/_-]{20,}={0,2})$")
 
@@ -58,14 +78,6 @@ class DataContext:
     @property
     def classification(self) -> bool:
         return self.target.task != "regression"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return str(value)
-    return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
 
 
 def _listing(items: dict[str, Any], fmt: Callable[[str, Any], str]) -> str:
@@ -122,18 +134,25 @@ def check_constant_columns(ctx: DataContext) -> list[Finding]:
     findings = []
     n = len(ctx.frame)
     constant, near = {}, {}
+    # On large tables a sample rules out most columns first: a column at >= 99% one value has
+    # far above 95% of it in 10,000 sampled rows (binomial sd 0.1%).
+    sample = ctx.frame.sample(PRESCREEN_ROWS, random_state=0) if n > 5 * PRESCREEN_ROWS else None
     for name in ctx.features:
         values = ctx.frame[name]
+        if sample is not None:
+            top = sample[name].value_counts(dropna=False, normalize=True)
+            if len(top) > 1 and top.iloc[0] < PRESCREEN_SHARE:
+                continue
         counts = values.value_counts(dropna=False)
         if len(counts) <= 1 or values.nunique(dropna=True) == 0:
-            constant[name] = _plain(counts.index[0]) if len(counts) else None
+            constant[name] = plain(counts.index[0]) if len(counts) else None
         elif n >= NEAR_CONSTANT_MIN_ROWS and counts.iloc[0] / n >= NEAR_CONSTANT:
-            near[name] = {"value": _plain(counts.index[0]), "share": round(float(counts.iloc[0] / n), 4)}
+            near[name] = {"value": plain(counts.index[0]), "share": round(float(counts.iloc[0] / n), 4)}
     if constant:
         findings.append(Finding(
             "constant-column", Severity.WARNING,
             f"{len(constant)} column(s) hold a single value in every row: "
-            + _listing(constant, lambda c, v: f"{c!r} (= {v!r})"),
+            + _listing(constant, lambda c, v: f"{c!r} (= {shown(v)})"),
             f"drop them with --drop {','.join(constant)}; check the export if they should vary",
             {"columns": constant},
         ))
@@ -141,44 +160,118 @@ def check_constant_columns(ctx: DataContext) -> list[Finding]:
         findings.append(Finding(
             "near-constant-column", Severity.INFO,
             f"{len(near)} column(s) hold the same value in at least {NEAR_CONSTANT:.0%} of rows: "
-            + _listing(near, lambda c, v: f"{c!r} ({v['share']:.1%} {v['value']!r})"),
+            + _listing(near, lambda c, v: f"{c!r} ({v['share']:.1%} {shown(v['value'])})"),
             "fine if the rare values matter (a rare flag); otherwise they add little",
             {"columns": near},
         ))
     return findings
 
 
+def id_shape(values: pd.Series, n_rows: int) -> str | None:
+    """What makes a column look like a key, from its values alone, or None.
+
+    A row counter (distinct whole numbers from a consecutive range), hash/UUID-like codes, or
+    codes with a letter prefix and a number (``P00123``). Keys may repeat (several rows per
+    entity): then at least :data:`KEY_MIN_DISTINCT` of the rows hold distinct values and whole
+    numbers must fill their range densely, which measurements and counts rarely do."""
+    present = values.dropna()
+    if len(present) < 0.95 * n_rows or len(present) < MIN_ROWS_FOR_ID:
+        return None
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = present.to_numpy(dtype=float)
+        if not (np.all(np.isfinite(numbers)) and np.all(np.mod(numbers, 1) == 0)):
+            return None
+        distinct = len(np.unique(numbers))
+        spread = numbers.max() - numbers.min() + 1
+        dense = spread <= 1.1 * distinct
+        if distinct == len(numbers) and spread <= COUNTER_GAPS * distinct:
+            return ("a distinct whole number on every row, from a consecutive range (a row "
+                    "counter" + (")" if dense else ", with gaps where rows were removed)"))
+        # A repeating key: dense whole numbers on many rows each with a few, and either stored in
+        # blocks (non-decreasing in file order: an entity's rows together) or too many distinct
+        # values for a small-range measurement (a temperature, a day of the month).
+        blocks = present.is_monotonic_increasing
+        if dense and distinct >= KEY_MIN_DISTINCT * len(numbers) and (
+                (blocks and distinct >= MIN_ROWS_FOR_ID) or distinct >= KEY_MIN_VALUES):
+            return ("whole numbers filling a consecutive range, each on a few rows"
+                    + (", stored in blocks" if blocks else "") + " (an entity key)")
+        return None
+    if isinstance(values.dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(values) \
+            or pd.api.types.is_string_dtype(values):
+        text = present.astype(str)
+        distinct = text.nunique()
+        if distinct < KEY_MIN_DISTINCT * len(text) or distinct < MIN_ROWS_FOR_ID:
+            return None
+        sample = pd.Series(text.unique()[:2000])
+        if sample.str.match(_HASH).mean() >= 0.95:
+            return "distinct hash- or UUID-like codes" if distinct >= 0.9 * len(text) \
+                else "hash- or UUID-like codes, each on a few rows (an entity key)"
+        if sample.str.match(_PREFIXED_CODE).mean() >= 0.95:
+            return "codes made of a letter prefix and a number (an entity key)"
+    return None
+
+
 def check_id_like_columns(ctx: DataContext) -> list[Finding]:
     """A per-row key used as a feature lets a model memorise rows; a shuffled counter also leaks
-    collection order. Columns already treated as identifiers are not features and are skipped."""
+    collection order; a key that repeats (several rows per patient or customer) lets rows of one
+    entity sit on both sides of the split. Columns already treated as identifiers (``--id``,
+    ``--group``, or unique keys found by the schema) are not features and are skipped."""
     n = len(ctx.frame)
     if n < MIN_ROWS_FOR_ID:
         return []
     found: dict[str, str] = {}
+    repeats: dict[str, dict[str, Any]] = {}
+    whole_row = None
     for name in ctx.features:
-        values = ctx.frame[name]
-        present = values.dropna()
-        if len(present) < 0.95 * n:
+        why = id_shape(ctx.frame[name], n)
+        if why is None:
             continue
-        if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-            numbers = present.to_numpy(dtype=float)
-            if (np.all(np.isfinite(numbers)) and np.all(np.mod(numbers, 1) == 0)
-                    and len(np.unique(numbers)) == len(numbers)
-                    and numbers.max() - numbers.min() + 1 <= 1.1 * len(numbers)):
-                found[name] = "a distinct whole number on every row, from a consecutive range (a row counter)"
-        else:
-            text = present.astype(str)
-            if text.nunique() >= 0.9 * len(text) and text.str.match(_HASH).mean() >= 0.95:
-                found[name] = "distinct hash- or UUID-like codes"
+        found[name] = why
+        key = ctx.frame[name]
+        repeated = key.duplicated(keep=False) & key.notna()
+        if int(repeated.sum()) - key[repeated].nunique() >= max(2, KEY_MIN_REPEATS * n):
+            if whole_row is None:
+                whole_row = _row_hashes(ctx.frame.assign(__target__=ctx.target.values.to_numpy()),
+                                        [*ctx.frame.columns, "__target__"])
+            pairs = pd.DataFrame({"k": key.to_numpy(), "r": whole_row.to_numpy()})[repeated.to_numpy()]
+            copies = int(pairs.duplicated().sum())  # rows equal to an earlier row of the same key
+            extra = int(repeated.sum() - key[repeated].nunique())
+            repeats[name] = {"distinct": int(key.nunique()), "rows_with_repeated_key": int(repeated.sum()),
+                             "repeats": extra, "whole_row_copies": copies,
+                             "examples": [plain(v) for v in key[repeated].unique()[:3]]}
     if not found:
         return []
-    return [Finding(
-        "id-like-column", Severity.WARNING,
-        f"{len(found)} feature column(s) look like identifiers: "
-        + _listing(found, lambda c, why: f"{c!r} ({why})"),
-        f"mark them with --id {','.join(found)} (kept for output, not learned from), or --drop them",
-        {"columns": found},
-    )]
+    findings = []
+    unique = {c: w for c, w in found.items() if c not in repeats}
+    if unique:
+        findings.append(Finding(
+            "id-like-column", Severity.WARNING,
+            f"{len(unique)} feature column(s) look like identifiers: "
+            + _listing(unique, lambda c, why: f"{c!r} ({why})"),
+            f"mark them with --id {','.join(unique)} (kept for output, not learned from), or --drop them",
+            {"columns": unique},
+        ))
+    for name, info in repeats.items():
+        copies, extra = info["whole_row_copies"], info["repeats"]
+        if copies >= extra:
+            how = f"all {extra} repeats are whole-row copies (every column and the target equal)"
+            fix = (f"remove the duplicate rows before training; keep one entity on one side with "
+                   f"--group {name}, or mark the key with --id {name}")
+        else:
+            how = (f"{extra - copies} of the {extra} repeats are different rows of the same entity"
+                   + (f" and {copies} are whole-row copies" if copies else "")
+                   )
+            fix = (f"split with --group {name} so each entity's rows stay on one side (the key is "
+                   f"then not used as a feature); or mark it with --id {name}")
+        findings.append(Finding(
+            "repeated-entity-key", Severity.WARNING,
+            f"column {name!r} looks like an entity key ({found[name]}) and repeats: "
+            f"{info['distinct']} values on {n} rows, e.g. {shown(info['examples'][:2])}; {how}. "
+            "A random split puts rows of one entity on both sides, so the test score measures "
+            "recognising the entity",
+            fix, {"column": name, "shape": found[name], "rows": n, **info},
+        ))
+    return findings
 
 
 def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -246,13 +339,13 @@ def check_mixed_types(ctx: DataContext) -> list[Finding]:
         if 0.5 <= share < 1.0:
             bad = counts[~numeric]
             found[name] = {"numeric_share": round(share, 4), "text_rows": int(bad.sum()),
-                           "examples": [_plain(v) for v in bad.index[:3]]}
+                           "examples": [plain(v) for v in bad.index[:3]]}
     if not found:
         return []
     return [Finding(
         "mixed-types", Severity.WARNING,
         f"{len(found)} column(s) mix numbers and text, so they are read as categories: "
-        + _listing(found, lambda c, v: f"{c!r} ({v['text_rows']} text values, e.g. {v['examples']!r})"),
+        + _listing(found, lambda c, v: f"{c!r} ({v['text_rows']} text values, e.g. {shown(v['examples'])})"),
         "if the text marks missing values, blank it (or read the file with that marker as NA) so "
         "the column is numeric",
         {"columns": found},
@@ -267,13 +360,13 @@ def check_classes(ctx: DataContext) -> list[Finding]:
     counts = ctx.target.values.value_counts()
     findings = []
     ratio = counts.min() / counts.max()
-    evidence = {"counts": {str(k): int(v) for k, v in counts.items()},
+    evidence = {"counts": {str(plain(k)): int(v) for k, v in counts.items()},
                 "smallest_to_largest": round(float(ratio), 4)}
     if ratio < IMBALANCE_INFO:
         findings.append(Finding(
             "class-imbalance", Severity.WARNING if ratio < IMBALANCE_WARN else Severity.INFO,
-            f"classes of {ctx.target.name!r} are imbalanced: smallest {counts.index[-1]!r} has "
-            f"{counts.min()} rows, largest {counts.index[0]!r} has {counts.max()} "
+            f"classes of {ctx.target.name!r} are imbalanced: smallest {shown(counts.index[-1])} has "
+            f"{counts.min()} rows, largest {shown(counts.index[0])} has {counts.max()} "
             f"(ratio {ratio:.3f})",
             "the split is stratified; judge models by PR-AUC or balanced accuracy "
             "(--metric pr_auc / balanced_accuracy), not accuracy; consider class weights",
@@ -284,10 +377,10 @@ def check_classes(ctx: DataContext) -> list[Finding]:
         findings.append(Finding(
             "small-class", Severity.WARNING,
             f"{len(small)} class(es) of {ctx.target.name!r} have fewer than {SMALL_CLASS} rows: "
-            + ", ".join(f"{k!r} ({v})" for k, v in list(small.items())[:MAX_LISTED])
+            + ", ".join(f"{shown(k)} ({v})" for k, v in list(small.items())[:MAX_LISTED])
             + "; validation and test get only one or two of them",
             "collect more rows of those classes, or merge rare classes into one",
-            {"classes": {str(k): int(v) for k, v in small.items()}},
+            {"classes": {str(plain(k)): int(v) for k, v in small.items()}},
         ))
     return findings
 
@@ -312,6 +405,56 @@ def check_high_cardinality(ctx: DataContext) -> list[Finding]:
          + (f"columns with nearly one value per row ({', '.join(severe)}) act like identifiers: "
             f"--id or --drop them" if severe else "consider grouping values by meaning")),
         {"columns": found, "rows": n},
+    )]
+
+
+def spelling_key(value: str) -> str:
+    """What is left of a label once case, spaces and separating punctuation are ignored:
+    ``"Face to Face"``, ``"face-to-face"`` and ``"Oxford Univ. Press"``/``"Oxford Univ Press"``
+    collide; signs and comparisons that change the meaning (``PD+``/``PD-``, ``<6m``/``>6m``,
+    ``0.1``/``-0.1``, ``1.5``/``15``) do not."""
+    text = _BETWEEN_LETTERS.sub("", str(value).casefold().strip())
+    text = _LOOSE_DOT.sub("", text)
+    return _SPELLING_NOISE.sub("", text)
+
+
+def spelling_variants(labels: pd.Series) -> list[dict[str, int]]:
+    """Groups of distinct labels that differ only in case, spaces or punctuation, each as
+    ``{label: rows}`` with the most common spelling first."""
+    counts = labels.dropna().astype(str).value_counts()
+    keyed: dict[str, dict[str, int]] = {}
+    for label, k in counts.items():
+        key = spelling_key(label)
+        if key:
+            keyed.setdefault(key, {})[label] = int(k)
+    return [group for group in keyed.values() if len(group) > 1]
+
+
+def check_category_spellings(ctx: DataContext) -> list[Finding]:
+    """``"Male"``, ``"male "`` and ``"MALE"`` are three categories to an encoder: the rows of one
+    value are split, and a spelling seen only in test is "unknown" (deepchecks' string
+    mismatch). Columns with more than :data:`MAX_SPELLING_LABELS` labels are skipped (free
+    text and keys, not categories)."""
+    found: dict[str, list[dict[str, int]]] = {}
+    for name in ctx.schema.by_role(Role.CATEGORICAL):
+        if name not in ctx.features or ctx.frame[name].nunique() > MAX_SPELLING_LABELS:
+            continue
+        groups = spelling_variants(ctx.frame[name])
+        if groups:
+            found[name] = groups
+    if not found:
+        return []
+    rows = sum(sum(list(g.values())[1:]) for groups in found.values() for g in groups)
+    return [Finding(
+        "category-spellings", Severity.WARNING,
+        f"{len(found)} categorical column(s) spell the same value in different ways (case, spaces "
+        "or punctuation), so each spelling is a separate category: "
+        + _listing(found, lambda c, groups: f"{c!r} ({' / '.join(shown(v) for v in groups[0])}"
+                   + (f" and {len(groups) - 1} more" if len(groups) > 1 else "") + ")"),
+        "normalise the labels at the source (one spelling per value, e.g. strip and lower-case "
+        "them) before training; if the spellings really are different values, rename them",
+        {"columns": {c: groups[:MAX_LISTED] for c, groups in found.items()},
+         "rows_in_minority_spellings": rows},
     )]
 
 
@@ -359,8 +502,8 @@ def check_scales(ctx: DataContext) -> list[Finding]:
 
 DATA_CHECKS: tuple[Callable[[DataContext], list[Finding]], ...] = (
     check_missing_values, check_infinite_values, check_constant_columns, check_id_like_columns,
-    check_duplicates, check_mixed_types, check_classes, check_high_cardinality, check_dates,
-    check_scales,
+    check_duplicates, check_mixed_types, check_classes, check_high_cardinality,
+    check_category_spellings, check_dates, check_scales,
 )
 
 

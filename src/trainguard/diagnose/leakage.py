@@ -29,8 +29,9 @@ import pandas as pd
 
 from trainguard.data.schema import Role, Schema
 from trainguard.data.target import Target
+from trainguard.diagnose.dominance import check_dominance
 from trainguard.diagnose.univariate import bin_codes, fold_ids, numeric_values, score_codes
-from trainguard.findings import Finding, Severity
+from trainguard.findings import Finding, Severity, plain
 
 #: Out-of-fold ROC-AUC (classification) / R² (regression) of one column on its own at or above
 #: which the column is a leakage suspect.
@@ -56,18 +57,8 @@ def _fix(column: str, check_id: str) -> str:
 def _examples(values: pd.Series, y: pd.Series, n: int = 3) -> list[dict[str, Any]]:
     rows = []
     for value, label in zip(values.head(n), y.head(n), strict=False):
-        rows.append({"value": _plain(value), "target": _plain(label)})
+        rows.append({"value": plain(value), "target": plain(label)})
     return rows
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    if isinstance(value, (pd.Timestamp,)):
-        return value.isoformat()
-    return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
 
 
 def _is_copy(values: pd.Series, role: Role, y: pd.Series, classification: bool) -> str | None:
@@ -100,8 +91,10 @@ def _is_copy(values: pd.Series, role: Role, y: pd.Series, classification: bool) 
 
 
 def check_leakage(frame: pd.DataFrame, target: Target, schema: Schema, train_rows: np.ndarray,
-                  *, seed: int = 0) -> list[Finding]:
-    """Leakage suspects among the feature columns, measured on training rows only."""
+                  *, seed: int = 0, time: str | None = None) -> list[Finding]:
+    """Leakage suspects among the feature columns, measured on training rows only: the
+    near-perfect single-column errors here, then the signal-dominance warnings of
+    :func:`~trainguard.diagnose.dominance.check_dominance` on the same rows and folds."""
     if len(train_rows) < MIN_ROWS:
         return []
     rng = np.random.default_rng(seed)
@@ -125,6 +118,7 @@ def check_leakage(frame: pd.DataFrame, target: Target, schema: Schema, train_row
         metric, threshold = "r2", R2_THRESHOLD
 
     findings: list[Finding] = []
+    alone: dict[str, float] = {}
     specs = [s for s in schema.columns if s.is_feature and s.role != Role.TEXT][:MAX_FEATURES]
     base = {"target": target.name, "training_rows_used": int(len(rows)), "folds": int(folds.max() + 1)}
     for spec in specs:
@@ -155,13 +149,14 @@ def check_leakage(frame: pd.DataFrame, target: Target, schema: Schema, train_row
                     fix=_fix(spec.name, "target-leak-missingness"),
                     evidence={**base, "column": spec.name, "metric": metric, "score": round(score, 4),
                               "threshold": threshold, "blank_rows": n_missing,
-                              "target_when_blank": {str(k): int(v) for k, v in blank.items()}},
+                              "target_when_blank": {str(plain(k)): int(v) for k, v in blank.items()}},
                 ))
                 continue
         codes, n_bins = bin_codes(values, spec.role)
         if n_bins < 2:
             continue
         score = score_codes(codes, n_bins, y, classification, folds, n_classes)
+        alone[spec.name] = score
         if score >= threshold:
             findings.append(Finding(
                 id="target-leak-feature",
@@ -173,4 +168,8 @@ def check_leakage(frame: pd.DataFrame, target: Target, schema: Schema, train_row
                 evidence={**base, "column": spec.name, "metric": metric, "score": round(score, 4),
                           "threshold": threshold, "examples": _examples(values, y_raw)},
             ))
+    flagged = {f.evidence["column"] for f in findings}
+    findings += check_dominance(data, y, schema, target.name, folds, classification=classification,
+                                n_classes=n_classes, alone_scores=alone, skip=flagged, seed=seed,
+                                time=time, base=base)
     return findings

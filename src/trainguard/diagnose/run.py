@@ -17,15 +17,16 @@ from trainguard.data.schema import Schema
 from trainguard.data.target import Target
 from trainguard.diagnose.data_checks import check_data
 from trainguard.diagnose.leakage import check_leakage
-from trainguard.diagnose.split_checks import check_split
+from trainguard.diagnose.split_checks import check_split, check_split_labels
 from trainguard.errors import ConfigError, DataError
 from trainguard.findings import Finding, Severity
 from trainguard.split.splitter import Split
 
-#: Error findings that ``--allow ID`` may continue past: leaks a user can know to be harmless
-#: (a column that is known at prediction time after all; groups or times that may overlap).
+#: Findings that ``--allow ID`` acknowledges: leaks a user can know to be harmless (a column that
+#: is known at prediction time after all; groups or times that may overlap). An allowed error no
+#: longer stops ``train``; an allowed warning (the signal-dominance checks) is kept and marked.
 ALLOWABLE = ("target-copy", "target-leak-feature", "target-leak-missingness", "group-overlap",
-             "time-overlap")
+             "time-overlap", "dominant-feature", "computed-target", "post-outcome-feature")
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
@@ -68,20 +69,21 @@ def run_data_checks(frame: pd.DataFrame, target: Target, schema: Schema, split: 
                     times: pd.Series | None = None, seed: int = 0) -> list[Finding]:
     """Before-split checks, leakage on the training rows, and after-split checks."""
     findings = check_data(frame, target, schema, time=time)
-    findings += check_leakage(frame, target, schema, split.train, seed=seed)
+    findings += check_leakage(frame, target, schema, split.train, seed=seed, time=time)
     findings += check_split(frame, schema, split, group=group, time=time, times=times, seed=seed)
+    findings += check_split_labels(frame, target, schema, split, seed=seed)
     return findings
 
 
 def refuse(findings: list[Finding], allow: Iterable[str] = ()) -> list[Finding]:
-    """Raise :class:`CheckRefused` on the first error not allowed; allowed errors are kept, marked
-    ``"allowed": true`` in their evidence."""
+    """Raise :class:`CheckRefused` on the first error not allowed; allowed findings are kept,
+    marked ``"allowed": true`` in their evidence."""
     allowed = set(allow)
     blocking = [f for f in findings if f.severity == Severity.ERROR and f.id not in allowed]
     if blocking:
         raise CheckRefused(blocking[0], blocking[1:])
     return [dataclasses.replace(f, evidence={**f.evidence, "allowed": True})
-            if f.severity == Severity.ERROR else f for f in findings]
+            if f.id in allowed else f for f in findings]
 
 
 __all__ = ["ALLOWABLE", "CheckRefused", "refuse", "run_data_checks", "sort_findings", "validate_allow"]

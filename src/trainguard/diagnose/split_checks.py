@@ -25,9 +25,11 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from threadpoolctl import threadpool_limits
 
 from trainguard.data.schema import Role, Schema, as_category_labels
-from trainguard.diagnose.data_checks import _plain, _row_hashes
-from trainguard.diagnose.univariate import bin_codes, numeric_values, score_codes
-from trainguard.findings import Finding, Severity
+from trainguard.data.target import Target
+from trainguard.diagnose.data_checks import _row_hashes
+from trainguard.diagnose.dominance import skill
+from trainguard.diagnose.univariate import bin_codes, fold_ids, numeric_values, score_codes, score_held_out
+from trainguard.findings import Finding, Severity, plain, shown
 from trainguard.split.splitter import PART_LABELS, Split
 
 #: Held-out rows copied from training above this share are a warning (when copies are unlikely
@@ -44,6 +46,14 @@ SHIFT_WARN = 0.8
 SHIFT_MIN_ROWS = 50
 SHIFT_MAX_ROWS = 3000
 DRIVER_AUC = 0.6
+#: Relation change: rows needed in validation and training, rows used at most, one-column skill
+#: on training rows worth following, and how much of it must be lost on validation rows.
+RELATION_MIN_ROWS = 200
+RELATION_MAX_ROWS = 5000
+RELATION_MIN_SKILL = 0.3
+RELATION_DROP = 0.2
+RELATION_KEPT = 0.5
+MAX_EXAMPLES = 5
 
 
 def _held_out(split: Split) -> dict[str, np.ndarray]:
@@ -72,12 +82,13 @@ def check_train_test_duplicates(frame: pd.DataFrame, schema: Schema, split: Spli
     features = schema.feature_names
     exact = _row_hashes(frame, features).to_numpy()
     near = _row_hashes(_rounded(frame, schema), features).to_numpy()
-    train_exact, train_near = set(exact[split.train]), set(near[split.train])
+    # Hash-table membership (pandas) rather than sorting: linear in the rows.
+    train_exact, train_near = pd.unique(exact[split.train]), pd.unique(near[split.train])
     evidence: dict[str, Any] = {}
     worst = 0.0
     for part, rows in _held_out(split).items():
-        is_exact = np.isin(exact[rows], list(train_exact))
-        is_near = np.isin(near[rows], list(train_near)) & ~is_exact
+        is_exact = pd.Series(exact[rows]).isin(train_exact).to_numpy()
+        is_near = pd.Series(near[rows]).isin(train_near).to_numpy() & ~is_exact
         if is_exact.any() or is_near.any():
             evidence[part] = {"rows": int(len(rows)), "exact": int(is_exact.sum()),
                               "near": int(is_near.sum()),
@@ -112,7 +123,7 @@ def check_group_overlap(frame: pd.DataFrame, split: Split, group: str | None) ->
     return [Finding(
         "group-overlap", Severity.ERROR,
         f"{n} value(s) of group column {group!r} appear in training and in held-out rows "
-        f"(e.g. {next(iter(shared.values()))[:3]!r})",
+        f"(e.g. {shown(next(iter(shared.values()))[:3])})",
         f"split with --group {group} so each group stays on one side",
         {"column": group, "shared": {p: {"groups": len(g), "examples": g[:5]} for p, g in shared.items()}},
     )]
@@ -136,7 +147,7 @@ def check_time_overlap(times: pd.Series | None, split: Split, time: str | None) 
         f"held-out rows are not later than every training row in {time!r}: "
         + ", ".join(f"{PART_LABELS[p]} {k} rows" for p, k in late.items()),
         f"split with --time {time} so training rows precede validation and test",
-        {"column": time, "latest_train": _plain(latest_train), "rows_not_later": late},
+        {"column": time, "latest_train": plain(latest_train), "rows_not_later": late},
     )]
 
 
@@ -162,7 +173,7 @@ def check_unseen_categories(frame: pd.DataFrame, schema: Schema, split: Split) -
         "unseen-categories", Severity.WARNING if worst >= UNSEEN_WARN else Severity.INFO,
         f"{len(found)} categorical column(s) have values in validation/test never seen in training: "
         + ", ".join(f"{c!r} ({sum(p['rows'] for p in v.values())} rows, e.g. "
-                    f"{next(iter(v.values()))['examples'][:2]!r})" for c, v in list(found.items())[:5]),
+                    f"{shown(next(iter(v.values()))['examples'][:2])})" for c, v in list(found.items())[:5]),
         "rare values are scored as 'unknown'; merge rare categories or collect more rows of them",
         {"columns": found},
     )]
@@ -232,6 +243,101 @@ def check_distribution_shift(frame: pd.DataFrame, schema: Schema, split: Split, 
         {"roc_auc": round(auc, 4), "train_rows_used": int(len(train)),
          "test_rows_used": int(len(test)), "drivers_one_column_auc": drivers},
     )]
+
+
+def check_unseen_classes(target: Target, split: Split) -> list[Finding]:
+    """Classes in validation/test that training never saw: the model cannot predict them, so
+    every such row is an error and per-class scores are undefined (deepchecks' new label)."""
+    if target.task == "regression":
+        return []
+    labels = target.values.reset_index(drop=True)
+    known = set(labels.iloc[split.train])
+    missing: dict[str, dict[str, Any]] = {}
+    for part, rows in _held_out(split).items():
+        held = labels.iloc[rows]
+        unseen = held[~held.isin(known)].value_counts()
+        if len(unseen):
+            missing[part] = {"rows": int(unseen.sum()),
+                             "classes": {str(plain(k)): int(v) for k, v in unseen.items()}}
+    if not missing:
+        return []
+    classes = sorted({c for info in missing.values() for c in info["classes"]})
+    return [Finding(
+        "unseen-classes", Severity.WARNING,
+        f"{len(classes)} class(es) of {target.name!r} appear in held-out rows but in no training row: "
+        + "; ".join(f"{PART_LABELS[p]}: {shown(list(i['classes'])[:MAX_EXAMPLES])} ({i['rows']} rows)"
+                    for p, i in missing.items())
+        + "; the model can never predict them",
+        "with --group or --time some classes may exist only in later periods or some groups: "
+        "collect training rows of those classes, merge them into a broader class, or drop those rows",
+        {"target": target.name, **missing},
+    )]
+
+
+def check_relation_change(frame: pd.DataFrame, target: Target, schema: Schema, split: Split, *,
+                          seed: int = 0) -> list[Finding]:
+    """A column whose relation to the target on validation rows is much weaker than on training
+    rows (deepchecks' feature-label correlation change): what the model learns from it will not
+    hold. One-column histogram models, out-of-fold on training rows, fit on training rows and
+    scored on validation rows. Only validation rows are read: test labels stay sealed until the
+    one final evaluation."""
+    val = split.val
+    if len(val) < RELATION_MIN_ROWS or len(split.train) < RELATION_MIN_ROWS:
+        return []
+    classification = target.task != "regression"
+    rng = np.random.default_rng(seed)
+    train = np.sort(rng.choice(split.train, min(len(split.train), RELATION_MAX_ROWS), replace=False))
+    val = np.sort(rng.choice(val, min(len(val), RELATION_MAX_ROWS), replace=False))
+    labels = target.values.reset_index(drop=True)
+    rows = np.concatenate([train, val])
+    if classification:
+        codes_y, classes = pd.factorize(labels.iloc[rows], sort=True)
+        if len(classes) < 2 or np.bincount(codes_y[len(train):], minlength=len(classes)).min() < 10:
+            return []
+        y = codes_y.astype(np.int64)
+    else:
+        y = labels.iloc[rows].to_numpy(dtype=float)
+    n_classes = len(classes) if classification else 0
+    in_train = np.arange(len(rows)) < len(train)
+    folds = fold_ids(len(train), seed, y[in_train] if classification else None)
+    halves = np.where(in_train, 0, 1)  # fit on training rows, score validation rows
+    sample = frame.iloc[rows].reset_index(drop=True)
+    changed: dict[str, dict[str, float]] = {}
+    for name in schema.feature_names:
+        if schema[name].role == Role.TEXT:
+            continue
+        codes, n_bins = bin_codes(sample[name], schema[name].role)
+        if n_bins < 2:
+            continue
+        before = skill(score_codes(codes[in_train], n_bins, y[in_train], classification, folds, n_classes),
+                        classification)
+        if before < RELATION_MIN_SKILL:
+            continue
+        after = skill(score_held_out(codes, n_bins, y, classification, halves, n_classes), classification)
+        if before - after >= RELATION_DROP and after <= RELATION_KEPT * before:
+            changed[name] = {"skill_train": round(before, 4), "skill_validation": round(after, 4)}
+    if not changed:
+        return []
+    return [Finding(
+        "relation-change", Severity.WARNING,
+        f"{len(changed)} column(s) predict {target.name!r} much less well on validation rows than "
+        "on training rows (one-column skill, 0 = chance, 1 = perfect): "
+        + ", ".join(f"{c!r} ({v['skill_train']:.2f} on training, {v['skill_validation']:.2f} on "
+                    f"validation)" for c, v in list(changed.items())[:MAX_EXAMPLES]),
+        "the relation the model learns from them does not hold on new rows: check whether the "
+        "column was recorded differently over time or across sources; with a random split this "
+        "often means the column was filled in (or corrected) only for some rows; drop it "
+        f"(--drop {','.join(changed)}) if it cannot be fixed",
+        {"columns": changed, "train_rows_used": int(len(train)), "validation_rows_used": int(len(val))},
+    )]
+
+
+def check_split_labels(frame: pd.DataFrame, target: Target, schema: Schema, split: Split, *,
+                       seed: int = 0) -> list[Finding]:
+    """The after-split checks that need the target (training and validation labels only)."""
+    frame = frame.reset_index(drop=True)
+    return check_unseen_classes(target, split) + check_relation_change(frame, target, schema, split,
+                                                                       seed=seed)
 
 
 def check_split(frame: pd.DataFrame, schema: Schema, split: Split, *, group: str | None = None,

@@ -120,15 +120,14 @@ def oof_regression(codes: np.ndarray, n_bins: int, y: np.ndarray, folds: np.ndar
 
 
 def auc(y: np.ndarray, proba: np.ndarray) -> float:
-    """ROC-AUC: binary on the positive column, multiclass as the macro one-vs-rest mean."""
+    """ROC-AUC: binary on the positive column, multiclass as the macro one-vs-rest mean over the
+    classes present (what scikit-learn's ``multi_class="ovr"`` computes, but for any scores, not
+    only probabilities that sum to 1)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if proba.shape[1] == 2:
             return float(roc_auc_score(y, proba[:, 1]))
-        present = np.unique(y)
-        if len(present) < proba.shape[1]:
-            return float(np.mean([roc_auc_score(y == k, proba[:, k]) for k in present]))
-        return float(roc_auc_score(y, proba, multi_class="ovr", average="macro"))
+        return float(np.mean([roc_auc_score(y == k, proba[:, k]) for k in np.unique(y)]))
 
 
 def r2(y: np.ndarray, pred: np.ndarray) -> float:
@@ -144,3 +143,14 @@ def score_codes(codes: np.ndarray, n_bins: int, y: np.ndarray, classification: b
     if classification:
         return auc(y, oof_class_proba(codes, n_bins, y, n_classes, folds))
     return r2(y, oof_regression(codes, n_bins, y, folds))
+
+
+def score_held_out(codes: np.ndarray, n_bins: int, y: np.ndarray, classification: bool,
+                   halves: np.ndarray, n_classes: int = 0) -> float:
+    """Score on the rows with ``halves == 1`` of the one-column model fit on the rows with
+    ``halves == 0`` (train on one part, score another)."""
+    held = halves == 1
+    if classification:
+        proba = oof_class_proba(codes, n_bins, y, n_classes, halves)
+        return auc(y[held], proba[held])
+    return r2(y[held], oof_regression(codes, n_bins, y, halves)[held])

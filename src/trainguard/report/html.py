@@ -351,6 +351,35 @@ def render(run: ReportInputs) -> str:
     )
 
 
+def render_check(report: Any) -> str:
+    """``trainguard check --report FILE``: the findings of a check (a
+    :class:`~trainguard.workflow.checking.CheckReport`) as one page in the run report's style."""
+    counts = report.counts()
+    split = report.split
+    sizes = ", ".join(f"{part} {n}" for part, n in split.get("sizes", {}).items())
+    summary = _table(("", ""), [
+        ("data", report.source), ("rows, columns", f"{report.rows}, {report.columns}"),
+        ("target", f"{report.target} ({report.task})"),
+        ("split", f"{split.get('strategy', '')}: {sizes} (seed {split.get('seed', '')})"),
+        ("findings", ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "info"))),
+    ])
+    findings = [f.to_dict() for f in report.findings]
+    body = (f'<section id="summary"><h2>Summary</h2>{summary}<p class="muted">leakage checked on '
+            "training rows only; nothing was trained or saved</p></section>"
+            f'<section id="findings"><h2>Data checks</h2>'
+            f"{_findings_table(findings) if findings else _missing('no problems found')}</section>")
+    title = f"trainguard check {escape(str(report.source))}"
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<style>{CSS}</style></head><body>"
+        f"<header><h1>{title}</h1><p>predicting <b>{escape(report.target)}</b> "
+        f"({escape(report.task)}) · report by trainguard {escape(__version__)}</p></header>"
+        f"<main>{body}</main></body></html>\n"
+    )
+
+
 def write_report(run_folder: str | os.PathLike[str], out: str | os.PathLike[str] | None = None) -> Path:
     """Build ``report.html`` from a run folder alone; written atomically. Returns its path.
 

@@ -29,6 +29,7 @@ import pandas as pd
 from sklearn.model_selection import GroupShuffleSplit, train_test_split
 
 from trainguard.errors import ConfigError, DataError
+from trainguard.findings import shown
 
 STRATEGIES: Final = ("stratified", "random", "group", "time")
 PARTS: Final = ("train", "val", "test")
@@ -329,7 +330,7 @@ def _check_rest_classes(labels: np.ndarray, rest: np.ndarray, target_name: str) 
     thin = left[left < 2].sort_values()
     if len(thin):
         listed = [
-            f"class {_label(c)} has {total[c]} rows but only {n} left after the test part"
+            f"class {shown(c)} has {total[c]} rows but only {n} left after the test part"
             for c, n in thin.items()
         ][:_MAX_LISTED]
         raise DataError(
@@ -369,14 +370,10 @@ def _check_classes(
 
 
 def _describe_classes(counts: pd.Series) -> str:
-    items = [f"class {_label(label)} has {n} row{'s' if n != 1 else ''}" for label, n in counts.items()]
+    items = [f"class {shown(label)} has {n} row{'s' if n != 1 else ''}" for label, n in counts.items()]
     if len(items) > _MAX_LISTED:
         items = items[:_MAX_LISTED] + [f"{len(items) - _MAX_LISTED} more classes are as rare"]
     return ", ".join(items)
-
-
-def _label(value: object) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _group_codes(groups: pd.Series | np.ndarray, group_name: str) -> np.ndarray:
