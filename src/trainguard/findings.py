@@ -13,8 +13,6 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
-
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -47,7 +45,9 @@ class Finding:
 def plain(value: Any) -> Any:
     """A value as the Python value a user would write, safe in JSON: ``1``, not ``np.int64(1)``;
     a missing number as None, an infinity as ``"inf"``, a date as ISO text."""
-    if isinstance(value, np.generic):
+    # NumPy scalars (np.int64(1), np.float32(2.5)) by duck type: this module is imported by
+    # ``trainguard lint``, which must start without importing NumPy.
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else str(value)

@@ -26,8 +26,8 @@ from trainguard.diagnose.dominance import (
     strong_after_outcome,
 )
 from trainguard.diagnose.leakage import check_leakage
-from trainguard.diagnose.run import check
 from trainguard.findings import Severity
+from trainguard.workflow import check
 
 DOMINANCE_IDS = {"dominant-feature", "computed-target", "post-outcome-feature"}
 
