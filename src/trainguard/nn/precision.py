@@ -31,8 +31,8 @@ from typing import Any, Final, Literal
 
 import torch
 
-from trainguard.findings import Finding, Severity
 from trainguard.errors import ConfigError
+from trainguard.findings import Finding, Severity
 
 Precision = Literal["32", "bf16", "16-mixed"]
 PRECISIONS: Final = ("32", "bf16", "16-mixed")

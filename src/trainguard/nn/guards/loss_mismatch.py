@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from trainguard.findings import Finding, Severity
-from trainguard.nn.guards.base import GuardError
+from trainguard.guards.base import GuardError
 
 #: Fewer values than this in [0, 1] can be chance, not a sigmoid.
 MIN_VALUES_FOR_PROBABILITY_GUESS: Final = 8

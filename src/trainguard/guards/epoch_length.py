@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from trainguard.findings import Finding, Severity
-from trainguard.nn.guards.base import GuardError
+from trainguard.guards.base import GuardError
 
 #: How the expected epoch length was established; each suggests different causes.
 BY_STEPS: Final = "steps_per_epoch"

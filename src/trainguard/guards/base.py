@@ -14,8 +14,8 @@ import warnings
 from collections.abc import Callable, Iterable
 from types import FrameType
 
-from trainguard.findings import Finding, Severity
 from trainguard.errors import TrainguardError
+from trainguard.findings import Finding, Severity
 
 
 class TrainguardWarning(UserWarning):
@@ -63,11 +63,11 @@ def first_error(findings: Iterable[Finding]) -> Finding | None:
     return next((f for f in findings if f.severity is Severity.ERROR), None)
 
 
-def _caller_outside_trainguard_nn() -> int:
+def _caller_outside_trainguard() -> int:
     """The ``stacklevel`` that points a warning at the user's line (``trainer.fit(...)``), not at ours."""
     frame: FrameType | None = sys._getframe(1)
     level = 1
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("trainguard.nn"):
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("trainguard."):
         frame, level = frame.f_back, level + 1
     return level
 
@@ -82,4 +82,4 @@ def warn_finding(finding: Finding, *, printer: Callable[[str], None] | None = No
     if printer is not None:
         printer(render(finding))
     else:
-        warnings.warn(render(finding), TrainguardWarning, stacklevel=_caller_outside_trainguard_nn())
+        warnings.warn(render(finding), TrainguardWarning, stacklevel=_caller_outside_trainguard())
