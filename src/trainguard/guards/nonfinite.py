@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
+
+import numpy as np
 
 from trainguard.findings import Finding, Severity
 from trainguard.guards.base import GuardError
@@ -52,6 +54,19 @@ class NonFiniteCount:
             if n
         ]
         return f"{self.name}: {', '.join(kinds)} of {self.total} values"
+
+
+def count_array(name: str, values: Any) -> NonFiniteCount:
+    """NaN/+Inf/-Inf counts of any array-like (numpy, or a framework tensor converted to numpy)."""
+    array = np.asarray(values)
+    if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.complexfloating)):
+        return NonFiniteCount(name, 0, 0, 0, int(array.size))
+    if np.iscomplexobj(array):
+        array = np.stack([array.real, array.imag])
+    nan = int(np.isnan(array).sum())
+    posinf = int(np.isposinf(array).sum())
+    neginf = int(np.isneginf(array).sum())
+    return NonFiniteCount(name, nan, posinf, neginf, int(array.size))
 
 
 # --- what re-running a failing batch showed ------------------------------------------------------
@@ -134,6 +149,7 @@ class NonFiniteEvidence:
     lrs: list[float]
     note: str = ""
     largest_weight: tuple[str, float] | None = None  # (parameter name, max |value|)
+    losses: list[float] = field(default_factory=list)  # the last steps' losses, when the loop kept them
 
 
 def diagnose_nonfinite(ev: NonFiniteEvidence) -> Finding:
@@ -163,6 +179,7 @@ def diagnose_nonfinite(ev: NonFiniteEvidence) -> Finding:
             "grad_norms": list(ev.grad_norms),
             "exploding": trend.exploding,
             "lrs": list(ev.lrs),
+            "losses": list(ev.losses),
             "details": details,
         },
     )
@@ -223,6 +240,8 @@ def _evidence_lines(ev: NonFiniteEvidence, trend: GradNormTrend) -> list[str]:
     else:
         lines.append("  - batch data: not available to re-check")
     lines.append(f"  - loss at the step: {_fmt(ev.loss)}; gradient norm: {_fmt(ev.grad_norm)}")
+    if ev.losses:
+        lines.append(f"  - loss, last {len(ev.losses)} steps: " + ", ".join(f"{v:.4g}" for v in ev.losses))
     lines.append(f"  - {trend.describe()}")
     lines.append(f"  - {_lr_text(ev.lrs)}")
     if ev.nonfinite_params:
