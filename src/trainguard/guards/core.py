@@ -68,19 +68,22 @@ class FitInfo:
 
 @dataclass(frozen=True)
 class StepInfo:
-    """One training step as numbers; ``grad_norm`` is ``None`` when the loop did not compute it."""
+    """One training step as numbers; ``loss``/``grad_norm`` are ``None`` when the loop has not got them.
+
+    (skorch, for one, exposes the gradients before the optimizer step but not the loss.)
+    """
 
     epoch: int
     step: int
     batch_index: int
-    loss: float
+    loss: float | None
     grad_norm: float | None = None
     data_finite: bool = True
 
     @property
     def finite(self) -> bool:
         return (
-            math.isfinite(self.loss)
+            (self.loss is None or math.isfinite(self.loss))
             and (self.grad_norm is None or math.isfinite(self.grad_norm))
             and self.data_finite
         )
@@ -313,7 +316,8 @@ class NonFiniteGuard(Guard):
     def before_optimizer_step(self, step: StepInfo) -> Verdict:
         if step.grad_norm is not None:
             self.norms.append(step.grad_norm)
-        self.losses.append(step.loss)
+        if step.loss is not None:
+            self.losses.append(step.loss)
         if step.finite:
             return Verdict.STEP
         return self.on_bad_step(model_caused=step.data_finite)

@@ -366,3 +366,82 @@ def skipped_finding(
             "lrs": list(lrs),
         },
     )
+
+
+# --- non-finite training data, before training starts --------------------------------------------
+
+_MAX_ROWS_SHOWN: Final = 5
+
+
+def nonfinite_data_finding(X: Any, y: Any = None, *, where: str = "fit") -> Finding | None:
+    """NaN/Inf in the training data handed to ``fit``, by column and row; ``None`` when all finite.
+
+    ``X`` may be a pandas DataFrame (columns named), a 2-D array or anything ``np.asarray`` takes;
+    anything else (a Dataset, a dict of tensors) is not judged here.
+    """
+    parts = [("X", X)] + ([("y", y)] if y is not None else [])
+    problems: list[dict[str, Any]] = []
+    for part, data in parts:
+        columns, values = _columns_and_values(data)
+        if values is None:
+            continue
+        bad = ~np.isfinite(values)
+        if not bad.any():
+            continue
+        bad2 = bad.reshape(len(values), -1)
+        for j in np.flatnonzero(bad2.any(axis=0)):
+            rows = np.flatnonzero(bad2[:, j])
+            name = f"{part} column {columns[j]!r}" if columns is not None else f"{part} column {j}"
+            if values.ndim == 1:
+                name = part
+            problems.append(
+                {
+                    "column": name,
+                    "nan": int(np.isnan(values.reshape(len(values), -1)[:, j]).sum()),
+                    "count": int(rows.size),
+                    "rows": [int(r) for r in rows[:_MAX_ROWS_SHOWN]],
+                }
+            )
+    if not problems:
+        return None
+    total = sum(p["count"] for p in problems)
+    shown = "; ".join(
+        f"{p['column']}: {p['count']} ({p['nan']} NaN) at rows {', '.join(map(str, p['rows']))}"
+        + (" ..." if p["count"] > len(p["rows"]) else "")
+        for p in problems[:_MAX_NAMES]
+    )
+    more = f" and {len(problems) - _MAX_NAMES} more columns" if len(problems) > _MAX_NAMES else ""
+    return Finding(
+        id="non-finite-training-data",
+        severity=Severity.ERROR,
+        message=(
+            f"{where}: the training data holds {total} NaN/Inf values in {len(problems)} columns "
+            f"({shown}{more}); training on them makes every loss NaN, so training stopped before the "
+            "first step"
+        ),
+        fix=(
+            "impute or drop missing values before training (sklearn.impute.SimpleImputer in a Pipeline "
+            "before the net), and check preprocessing for division by zero or log of non-positive values"
+        ),
+        evidence={
+            "columns": problems,
+            "total": total,
+            "details": [f"Checked {where}'s X and y once, at fit start."],
+        },
+    )
+
+
+def _columns_and_values(data: Any) -> tuple[list[Any] | None, np.ndarray | None]:
+    columns = list(data.columns) if hasattr(data, "columns") and hasattr(data, "to_numpy") else None
+    try:
+        values = data.to_numpy() if hasattr(data, "to_numpy") else np.asarray(data)
+    except (TypeError, ValueError):
+        return None, None
+    if values.dtype == object:
+        try:
+            values = values.astype(float)
+        except (TypeError, ValueError):
+            return None, None
+    if not np.issubdtype(values.dtype, np.floating) or values.ndim == 0:
+        return None, None
+    return columns, values

@@ -49,29 +49,21 @@ from trainguard.guards.core import (
     Verdict,
 )
 from trainguard.guards.epoch_length import BY_STEPS, EpochLengthError
-from trainguard.guards.nonfinite import (
-    NonFiniteError,
-    NonFiniteEvidence,
-    Reproduction,
-    diagnose_nonfinite,
-    skipped_finding,
-)
+from trainguard.guards.nonfinite import NonFiniteError, skipped_finding
 from trainguard.nn.callbacks.base import Callback, CallbackList, Logs
 from trainguard.nn.callbacks.history import History
 from trainguard.nn.callbacks.progress import ProgressBar
 from trainguard.nn.checkpointing import open_resume
 from trainguard.nn.data import BatchSource, LoadedBatch, as_batch_source, batch_rows, call_module
-from trainguard.nn.grads import grads_of, total_grad_norm
+from trainguard.nn.grads import grads_of
 from trainguard.nn.guards.config import Guards
 from trainguard.nn.guards.loss_mismatch import LossMismatchError, check_loss_inputs
-from trainguard.nn.guards.nonfinite import (
-    NonFiniteMonitor,
-    StepRecord,
-    count_all,
-    largest_weight,
-    mask_nonfinite_step_,
-    nonfinite_parameters,
-    reproduce_step,
+from trainguard.nn.guards.nonfinite import NonFiniteMonitor, StepRecord, mask_nonfinite_step_
+from trainguard.nn.guards.step import (
+    diagnose_torch_step,
+    learning_rates,
+    scale_learning_rate_,
+    step_grad_norm,
 )
 from trainguard.nn.precision import (
     Precision,
@@ -94,8 +86,6 @@ OptimizerSpec = (
     | Callable[[list[nn.Parameter]], Optimizer]
     | None
 )
-#: Learning-rate keys that schedulers keep in param groups; scaled together so none undoes the others.
-_LR_KEYS = ("lr", "initial_lr", "max_lr", "min_lr")
 _LR_REDUCTION = 0.1
 #: Device-side epoch sums are added this many steps at a time (see _EpochStats).
 _FLUSH_EVERY = 32
@@ -484,7 +474,7 @@ class Trainer:
         else:
             scaler.scale(loss).backward()
             scaler.unscale_(self.optimizer)  # true gradients for the norm, the guard and clipping
-        gnorm = _step_grad_norm(self.trainable_parameters) if state.needs_grad_norm else None
+        gnorm = step_grad_norm(self.trainable_parameters) if state.needs_grad_norm else None
         self.grad_norm = gnorm
         loss_value = loss.detach()  # one detached view for the guard, the epoch sums and the logs
         try:
@@ -635,36 +625,21 @@ class Trainer:
 
     def _nonfinite_error(self, rec: StepRecord, state: FitState, note: str = "") -> NonFiniteError:
         batch = state.train.refetch(rec.ref) if rec.ref is not None else None
-        if batch is None:
-            inputs, targets = [], []
-            repro = Reproduction(
-                "unavailable",
-                note=(
+        gnorm = None if rec.grad_norm is None else float(rec.grad_norm)
+        with self._autocast():  # re-run the batch in the precision it failed in
+            finding = diagnose_torch_step(
+                self.module,
+                self.loss_fn,
+                batch,
+                StepInfo(rec.epoch, rec.step, rec.batch_index, float(rec.loss), gnorm),
+                grad_norms=self._monitor.grad_norms_until(rec.step) if self._monitor else [],
+                lrs=self._lrs(),
+                note=note,
+                unavailable=(
                     f"the batch is no longer held (check_every={self.guards.check_every}); "
                     "pass Guards(check_every=1) to localise the failure"
                 ),
             )
-        else:
-            x, y = batch
-            inputs, targets = count_all(x, "inputs"), count_all(y, "targets")
-            with self._autocast():  # re-run the batch in the precision it failed in
-                repro = _safe_reproduce(self.module, self.loss_fn, x, y)
-        evidence = NonFiniteEvidence(
-            epoch=rec.epoch,
-            step=rec.step,
-            batch_index=rec.batch_index,
-            loss=float(rec.loss),
-            grad_norm=None if rec.grad_norm is None else float(rec.grad_norm),
-            inputs=inputs,
-            targets=targets,
-            reproduction=repro,
-            nonfinite_params=nonfinite_parameters(self.module),
-            largest_weight=largest_weight(self.module),
-            grad_norms=self._monitor.grad_norms_until(rec.step) if self._monitor else [],
-            lrs=self._lrs(),
-            note=note,
-        )
-        finding = diagnose_nonfinite(evidence)
         self.findings.append(finding)
         return NonFiniteError(finding, where="Trainer.fit")
 
@@ -725,19 +700,14 @@ class Trainer:
         return {"loss": float(total) / samples}
 
     def _lrs(self) -> list[float]:
-        return [float(group["lr"]) for group in self.optimizer.param_groups]
+        return learning_rates(self.optimizer)
 
     def _lr_logs(self) -> Logs:
         lrs = self._lrs()
         return {"lr": lrs[0], **{f"lr_{i}": lr for i, lr in enumerate(lrs) if i}}
 
     def _scale_lr(self, factor: float) -> None:
-        for group in self.optimizer.param_groups:
-            for key in _LR_KEYS:
-                if isinstance(group.get(key), Tensor):
-                    group[key].mul_(factor)
-                elif isinstance(group.get(key), (int, float)):
-                    group[key] = group[key] * factor
+        scale_learning_rate_(self.optimizer, factor)
         self.callbacks.on_lr_scaled(factor)
 
 
@@ -997,31 +967,6 @@ def _check_scalar_loss(loss: Any) -> None:
             where="Trainer(loss=...)",
             fix="reduce the loss to a scalar (reduction='mean', or .mean() in a custom loss)",
         )
-
-
-def _safe_reproduce(module: nn.Module, loss_fn: Any, x: Any, y: Any) -> Reproduction:
-    """Diagnosis must never hide the original problem behind a new exception."""
-    try:
-        return reproduce_step(module, loss_fn, x, y)
-    except Exception as exc:  # noqa: BLE001
-        return Reproduction("unavailable", note=f"re-running the batch raised {type(exc).__name__}: {exc}")
-
-
-def _step_grad_norm(params: Sequence[nn.Parameter]) -> Tensor | None:
-    """The per-step total gradient norm: :func:`total_grad_norm`'s value at about a third of its cost.
-
-    ``nn.utils.get_total_norm`` groups the gradients by device and dtype and takes one norm per
-    tensor in Python on every call; with every gradient on one device (the usual case) one
-    ``_foreach_norm`` and one norm of the stacked results give the same number. Gradients spread
-    over several devices fall back to the general function.
-    """
-    grads = [p.grad for p in params if p.grad is not None]
-    if not grads:
-        return None
-    try:
-        return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
-    except RuntimeError:  # norms on several devices cannot be stacked
-        return total_grad_norm(params)
 
 
 def _finite_flag(loss: Tensor, gnorm: Tensor | None, data_ok: Tensor | None) -> Tensor:
