@@ -40,15 +40,12 @@ import numpy as np
 from keras.src.models.functional import Functional
 
 from trainguard.findings import Finding, Severity
-from trainguard.guards.base import GuardError, warn_finding
+from trainguard.guards.base import GuardError, surface
 from trainguard.guards.core import (
     BatchInfo,
     EpochInfo,
-    EpochLengthGuard,
     FitInfo,
     GuardSet,
-    LossMismatchGuard,
-    NonFiniteGuard,
     StepInfo,
     Verdict,
 )
@@ -95,6 +92,7 @@ class TrainGuard(keras.callbacks.Callback):
         self._guards = GuardSet()
         self._hooks: _StepHooks | None = None
         self._epoch = 0
+        self._source_kind = "data"
 
     # --- Keras hooks -----------------------------------------------------------------------------
 
@@ -102,18 +100,20 @@ class TrainGuard(keras.callbacks.Callback):
         fit = _fit_arguments(self.model)
         x, steps = fit.get("x"), fit.get("steps_per_epoch")
         self.findings = []
-        self._guards = GuardSet(
-            EpochLengthGuard(check_empty=True, cycles=self.data_checks) if self.epoch_length else None,
-            None if self.nonfinite is None else NonFiniteGuard(self.nonfinite),
-            LossMismatchGuard() if self.loss_mismatch else None,
+        self._guards = GuardSet.build(
+            self.nonfinite,
+            epoch_length=self.epoch_length,
+            loss_mismatch=self.loss_mismatch,
+            cycles=self.data_checks,
             findings=self.findings,
         )
         declared_len = self.params.get("steps") if steps is None else None
+        self._source_kind = _source_kind(x)
         self._guards.on_fit_start(
             FitInfo(
                 steps_per_epoch=steps,
                 source_len=declared_len,
-                source_kind=_source_kind(x),
+                source_kind=self._source_kind,
                 n_samples=_n_samples(x),
                 batch_size=fit.get("batch_size"),
             )
@@ -131,8 +131,7 @@ class TrainGuard(keras.callbacks.Callback):
         if hooks is not None and not hooks.pre_step and self._guards.nonfinite is not None:
             hooks.judge_after_step(batch, _float(logs.get("loss")) if logs else None)
         fingerprint = None if hooks is None else hooks.fingerprint
-        rows = None if hooks is None else hooks.rows
-        for finding in self._guards.on_batch_end(BatchInfo(self._epoch, batch, rows, fingerprint)):
+        for finding in self._guards.on_batch_end(BatchInfo(self._epoch, batch, fingerprint=fingerprint)):
             self._stop_if_error(finding)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
@@ -146,16 +145,9 @@ class TrainGuard(keras.callbacks.Callback):
     # --- surfacing findings ----------------------------------------------------------------------
 
     def _stop_if_error(self, finding: Finding | None, error: type[GuardError] = EpochLengthError) -> None:
-        """Keep the finding; raise ``error`` for an error finding, warn for the others."""
-        if finding is None:
-            return
-        if finding not in self.findings:
-            self.findings.append(finding)
-        if finding.severity is not Severity.ERROR:
-            warn_finding(finding, printer=print if self.verbose else None)
-            return
-        self._uninstall()
-        raise error(finding, where="keras TrainGuard")
+        if finding is not None and finding.severity is Severity.ERROR:
+            self._uninstall()
+        surface(finding, self.findings, error=error, where="keras TrainGuard", verbose=self.verbose)
 
     def _uninstall(self) -> None:
         if self._hooks is not None:
@@ -174,12 +166,14 @@ class _StepHooks:
         self.model = guard.model
         self.pre_step = keras.backend.backend() == "torch"
         self.first = True
+        #: Only a generator can repeat at a period other than the epoch: Keras restarts arrays and
+        #: PyDatasets every epoch, so only a generator's batches are fingerprinted.
+        self.fingerprints = guard.data_checks and guard._source_kind == GENERATOR_OBJECT
         self.step = 0
         self.batch_index = -1
         self.data: tuple[Any, Any] | None = None
         self.loss: Any = None
         self.fingerprint: Hashable | None = None
-        self.rows: int | None = None
         self._saved: list[tuple[Any, str]] = []
 
     def install(self) -> None:
@@ -204,8 +198,7 @@ class _StepHooks:
         def train_step(data: Any) -> Any:
             x, y = _unpack(data)
             self.data, self.batch_index = (x, y), self.batch_index + 1
-            self.rows = _rows(x)
-            if self.guard.data_checks:
+            if self.fingerprints:
                 self.fingerprint = _fingerprint(x)
             if self.first:
                 self.first = False
@@ -238,20 +231,16 @@ class _StepHooks:
     # --- judgements ------------------------------------------------------------------------------
 
     def _judge_before_step(self, grads: list[Any], variables: list[Any] | None) -> Verdict:
-        import torch
+        from trainguard.nn.guards.step import grads_step_numbers
 
         nonfinite = self.guard._guards.nonfinite
         assert nonfinite is not None
         present = [g for g in grads if g is not None]
-        loss = torch.as_tensor(self.loss).detach().float().reshape(())
-        if present:
-            gnorm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(present))).float()
-            loss_f, gnorm_f = torch.stack([loss, gnorm]).tolist()  # one read for both
-        else:
-            loss_f, gnorm_f = float(loss), None
-        info = StepInfo(self.guard._epoch, self.step, self.batch_index, loss_f, gnorm_f)
+        info = grads_step_numbers(self.guard._epoch, self.step, self.batch_index, self.loss, present)
         if not info.finite:
-            info = StepInfo(info.epoch, info.step, info.batch_index, loss_f, gnorm_f, self._data_finite())
+            info = StepInfo(
+                info.epoch, info.step, info.batch_index, info.loss, info.grad_norm, self._data_finite()
+            )
         verdict = nonfinite.before_optimizer_step(info)
         if verdict is Verdict.STOP:
             bad = _nonfinite_names(grads, variables or self.model.trainable_weights)
@@ -294,12 +283,8 @@ class _StepHooks:
             repro = _reproduce(self.model, x, y, bad_grads)
         nonfinite = self.guard._guards.nonfinite
         weights = [(v.path, _numpy(v)) for v in self.model.weights]
-        evidence = NonFiniteEvidence(
-            epoch=info.epoch,
-            step=info.step,
-            batch_index=info.batch_index,
-            loss=info.loss,
-            grad_norm=info.grad_norm,
+        evidence = NonFiniteEvidence.for_step(
+            info,
             inputs=inputs,
             targets=targets,
             reproduction=repro,
@@ -519,6 +504,12 @@ def _count_past_end(dataset: Any, declared: int) -> int:
 def _fingerprint(x: Any) -> Hashable:
     """A few values from the start and end of the batch, with its shape: cheap, and unique in practice."""
     first = keras.tree.flatten(x)[0]
+    if hasattr(first, "detach"):  # torch backend: two slices, one cat, one read
+        import torch
+
+        flat = first.detach().reshape(-1)
+        k = min(_FINGERPRINT_VALUES, flat.numel())
+        return (tuple(first.shape), tuple(torch.cat([flat[:k], flat[flat.numel() - k :]]).tolist()))
     flat = keras.ops.reshape(first, (-1,))
     size = int(flat.shape[0])
     k = min(_FINGERPRINT_VALUES, size)

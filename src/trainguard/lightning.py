@@ -30,16 +30,13 @@ try:
 except ImportError:  # pragma: no cover - the older package name
     import pytorch_lightning as pl  # type: ignore[no-redef]
 
-from trainguard.findings import Finding, Severity
-from trainguard.guards.base import GuardError, warn_finding
+from trainguard.findings import Finding
+from trainguard.guards.base import GuardError, surface
 from trainguard.guards.core import (
     BatchInfo,
     EpochInfo,
-    EpochLengthGuard,
     FitInfo,
     GuardSet,
-    LossMismatchGuard,
-    NonFiniteGuard,
     StepInfo,
     Verdict,
 )
@@ -84,6 +81,7 @@ class TrainGuard(pl.Callback):
         self.findings: list[Finding] = []
         self._guards = GuardSet()
         self._started = False
+        self._check_empty = False
         self._first = True
         self._batch: Any = None
         self._batch_index = 0
@@ -93,10 +91,10 @@ class TrainGuard(pl.Callback):
 
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self.findings = []
-        self._guards = GuardSet(
-            EpochLengthGuard(check_empty=True) if self.epoch_length else None,
-            None if self.nonfinite is None else NonFiniteGuard(self.nonfinite),
-            LossMismatchGuard() if self.loss_mismatch else None,
+        self._guards = GuardSet.build(
+            self.nonfinite,
+            epoch_length=self.epoch_length,
+            loss_mismatch=self.loss_mismatch,
             findings=self.findings,
         )
         self._started, self._first = False, True
@@ -104,6 +102,8 @@ class TrainGuard(pl.Callback):
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if not self._started:  # the DataLoader's length is known from here on
             self._started = True
+            dataset = getattr(trainer.train_dataloader, "dataset", None)
+            self._check_empty = isinstance(dataset, torch.utils.data.IterableDataset)
             length = trainer.num_training_batches
             declared = int(length) if isinstance(length, int) or float(length).is_integer() else None
             steps = (
@@ -121,9 +121,11 @@ class TrainGuard(pl.Callback):
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
     ) -> None:
         self._batch, self._batch_index, self._loss = batch, batch_idx, None
-        epoch = trainer.current_epoch
-        for finding in self._guards.on_batch_start(BatchInfo(epoch, batch_idx, _rows(batch))):
-            self._stop_if_error(finding)
+        if self._check_empty:  # only an IterableDataset can run past its data into empty batches
+            for finding in self._guards.on_batch_start(
+                BatchInfo(trainer.current_epoch, batch_idx, _rows(batch))
+            ):
+                self._stop_if_error(finding)
         if self._first:
             self._first = False
             self._check_first_batch(pl_module, batch)
@@ -140,9 +142,7 @@ class TrainGuard(pl.Callback):
         if nonfinite is None:
             return
         params = [p for group in optimizer.param_groups for p in group["params"]]
-        info, _ = step_numbers(
-            trainer.current_epoch, trainer.global_step, self._batch_index, self._loss, params
-        )
+        info = step_numbers(trainer.current_epoch, trainer.global_step, self._batch_index, self._loss, params)
         if not info.finite:
             info = with_data_verdict(info, *_xy(self._batch))
         verdict = nonfinite.before_optimizer_step(info)
@@ -211,13 +211,7 @@ class TrainGuard(pl.Callback):
         self._stop_if_error(finding, NonFiniteError)
 
     def _stop_if_error(self, finding: Finding | None, error: type[GuardError] = EpochLengthError) -> None:
-        if finding is None:
-            return
-        if finding not in self.findings:
-            self.findings.append(finding)
-        if finding.severity is Severity.ERROR:
-            raise error(finding, where="lightning TrainGuard")
-        warn_finding(finding, printer=print if self.verbose else None)
+        surface(finding, self.findings, error=error, where="lightning TrainGuard", verbose=self.verbose)
 
 
 def module_loss(pl_module: pl.LightningModule) -> Any:

@@ -27,16 +27,13 @@ from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
-from trainguard.findings import Finding, Severity
-from trainguard.guards.base import GuardError, warn_finding
+from trainguard.findings import Finding
+from trainguard.guards.base import GuardError, surface
 from trainguard.guards.core import (
     BatchInfo,
     EpochInfo,
-    EpochLengthGuard,
     FitInfo,
     GuardSet,
-    LossMismatchGuard,
-    NonFiniteGuard,
     StepInfo,
     Verdict,
 )
@@ -88,7 +85,7 @@ class TrainGuard(Callback):
         #: Every finding of the last fit, warnings and errors alike.
         self.findings: list[Finding] = []
         self._guards = GuardSet(findings=self.findings)
-        self._started = False
+        self._started = self._check_empty = False
         self._epoch = self._step = self._batch_index = 0
         self._batch: tuple[Any, Any] | None = None
         self._first = True
@@ -99,10 +96,10 @@ class TrainGuard(Callback):
 
     def on_train_begin(self, net: Any, X: Any = None, y: Any = None, **kwargs: Any) -> None:
         self.findings.clear()
-        self._guards = GuardSet(
-            EpochLengthGuard(check_empty=True) if self.epoch_length else None,
-            None if self.nonfinite is None else NonFiniteGuard(self.nonfinite),
-            LossMismatchGuard() if self.loss_mismatch else None,
+        self._guards = GuardSet.build(
+            self.nonfinite,
+            epoch_length=self.epoch_length,
+            loss_mismatch=self.loss_mismatch,
             findings=self.findings,
         )
         self._started, self._first = False, True
@@ -115,6 +112,7 @@ class TrainGuard(Callback):
         self._epoch, self._batch_index = len(net.history), 0
         if not self._started:  # the DataLoader exists only now
             self._started = True
+            self._check_empty = isinstance(dataset_train, torch.utils.data.IterableDataset)
             length = _length(net.get_iterator(dataset_train, training=True))
             kind = f"skorch DataLoader over {type(dataset_train).__name__}"
             self._guards.on_fit_start(FitInfo(source_len=length, source_kind=kind))
@@ -124,10 +122,10 @@ class TrainGuard(Callback):
     ) -> None:
         if training:
             self._batch, self._skipped = unpack_data(batch), False
-            for finding in self._guards.on_batch_start(
-                BatchInfo(self._epoch, self._batch_index, _rows(batch))
-            ):
-                self._stop_if_error(finding)
+            if self._check_empty:  # only an IterableDataset can run past its data into empty batches
+                info = BatchInfo(self._epoch, self._batch_index, _rows(batch))
+                for finding in self._guards.on_batch_start(info):
+                    self._stop_if_error(finding)
 
     def on_grad_computed(
         self,
@@ -147,7 +145,7 @@ class TrainGuard(Callback):
         nonfinite = self._guards.nonfinite
         if nonfinite is None:
             return
-        info, _ = step_numbers(self._epoch, self._step, self._batch_index, None, params)
+        info = step_numbers(self._epoch, self._step, self._batch_index, None, params)
         if not info.finite:
             info = with_data_verdict(info, *(self._batch or ()))
         verdict = nonfinite.before_optimizer_step(info)
@@ -165,7 +163,7 @@ class TrainGuard(Callback):
             return
         nonfinite, loss = self._guards.nonfinite, kwargs.get("loss")
         if nonfinite is not None and loss is not None and not self._skipped:
-            value = float(loss)
+            value = net.history[-1, "batches", -1, "train_loss"]  # skorch read it already
             nonfinite.losses.append(value)
             info = StepInfo(self._epoch, self._step, self._batch_index, value)
             if not info.finite and nonfinite.on_bad_step(model_caused=True) is Verdict.STOP:
@@ -223,13 +221,7 @@ class TrainGuard(Callback):
         self._stop_if_error(finding, NonFiniteError)
 
     def _stop_if_error(self, finding: Finding | None, error: type[GuardError] = EpochLengthError) -> None:
-        if finding is None:
-            return
-        if finding not in self.findings:
-            self.findings.append(finding)
-        if finding.severity is Severity.ERROR:
-            raise error(finding, where="skorch TrainGuard")
-        warn_finding(finding, printer=print if self.verbose else None)
+        surface(finding, self.findings, error=error, where="skorch TrainGuard", verbose=self.verbose)
 
 
 def _length(iterator: Any) -> int | None:

@@ -126,7 +126,7 @@ def test_infinite_gradient_norm_with_finite_loss_is_bad() -> None:
 
 
 def test_guard_set_keeps_every_finding() -> None:
-    guards = GuardSet.default()
+    guards = GuardSet.build()
     guards.on_fit_start(FitInfo(steps_per_epoch=3))
     for i in range(2):
         guards.on_batch_end(BatchInfo(0, i))

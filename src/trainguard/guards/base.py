@@ -72,6 +72,24 @@ def _caller_outside_trainguard() -> int:
     return level
 
 
+def surface(
+    finding: Finding | None,
+    findings: list[Finding],
+    *,
+    error: type[GuardError],
+    where: str,
+    verbose: bool = False,
+) -> None:
+    """How a framework callback reports: keep the finding, raise ``error`` for an error, else warn."""
+    if finding is None:
+        return
+    if finding not in findings:
+        findings.append(finding)
+    if finding.severity is Severity.ERROR:
+        raise error(finding, where=where)
+    warn_finding(finding, printer=print if verbose else None)
+
+
 def warn_finding(finding: Finding, *, printer: Callable[[str], None] | None = None) -> None:
     """Surface a non-fatal finding once: printed when the Trainer talks, else a Python warning.
 

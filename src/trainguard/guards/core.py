@@ -66,7 +66,7 @@ class FitInfo:
     batch_size: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # built every step: slots, not frozen (frozen __init__ costs ~1 µs a field)
 class StepInfo:
     """One training step as numbers; ``loss``/``grad_norm`` are ``None`` when the loop has not got them.
 
@@ -89,7 +89,7 @@ class StepInfo:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class BatchInfo:
     epoch: int
     batch_index: int
@@ -373,18 +373,35 @@ class GuardSet:
     findings: list[Finding] = field(default_factory=list)
 
     @classmethod
-    def default(
-        cls, *, nonfinite: str | None = "stop", cycles: bool = False, check_empty: bool = True
+    def build(
+        cls,
+        nonfinite: str | None = "stop",
+        *,
+        epoch_length: bool = True,
+        loss_mismatch: bool = True,
+        cycles: bool = False,
+        check_empty: bool = True,
+        max_lr_reductions: int = 5,
+        history: int = 10,
+        findings: list[Finding] | None = None,
     ) -> GuardSet:
+        """The guards a loop's settings ask for (``None``/``False`` leaves one out)."""
         return cls(
-            EpochLengthGuard(check_empty=check_empty, cycles=cycles),
-            None if nonfinite is None else NonFiniteGuard(nonfinite),
-            LossMismatchGuard(),
+            EpochLengthGuard(check_empty=check_empty, cycles=cycles) if epoch_length else None,
+            None
+            if nonfinite is None
+            else NonFiniteGuard(nonfinite, max_lr_reductions=max_lr_reductions, history=history),
+            LossMismatchGuard() if loss_mismatch else None,
+            findings=[] if findings is None else findings,
         )
 
     @property
     def guards(self) -> list[Guard]:
         return [g for g in (self.epoch_length, self.nonfinite, self.loss_mismatch) if g is not None]
+
+    def _overriding(self, hook: str) -> list[Guard]:
+        """The guards that implement ``hook``: per-batch hooks dispatch only to them (a loop's hot path)."""
+        return [g for g in self.guards if getattr(type(g), hook) is not getattr(Guard, hook)]
 
     def on_fit_start(self, fit: FitInfo) -> list[Finding]:
         return self._keep(f for g in self.guards for f in g.on_fit_start(fit))
@@ -395,20 +412,22 @@ class GuardSet:
         return self._keep(self.loss_mismatch.on_first_batch(findings))
 
     def on_batch_start(self, batch: BatchInfo) -> list[Finding]:
-        return self._keep(f for g in self.guards for f in g.on_batch_start(batch))
+        return self._keep(f for g in self._overriding("on_batch_start") for f in g.on_batch_start(batch))
 
     def before_optimizer_step(self, step: StepInfo) -> Verdict:
         return Verdict.STEP if self.nonfinite is None else self.nonfinite.before_optimizer_step(step)
 
     def on_batch_end(self, batch: BatchInfo) -> list[Finding]:
-        return self._keep(f for g in self.guards for f in g.on_batch_end(batch))
+        """Per batch: only the epoch-length guard counts batches, so it is called directly."""
+        return [] if self.epoch_length is None else self._keep(self.epoch_length.on_batch_end(batch))
 
     def on_epoch_end(self, epoch: EpochInfo) -> list[Finding]:
         return self._keep(f for g in self.guards for f in g.on_epoch_end(epoch))
 
     def _keep(self, findings: Iterable[Finding]) -> list[Finding]:
         kept = list(findings)
-        self.findings.extend(kept)
+        if kept:
+            self.findings.extend(kept)
         return kept
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from trainguard.guards.core import StepInfo
 
 from trainguard.findings import Finding, Severity
 from trainguard.guards.base import GuardError
@@ -150,6 +153,18 @@ class NonFiniteEvidence:
     note: str = ""
     largest_weight: tuple[str, float] | None = None  # (parameter name, max |value|)
     losses: list[float] = field(default_factory=list)  # the last steps' losses, when the loop kept them
+
+    @classmethod
+    def for_step(cls, info: StepInfo, **rest: Any) -> NonFiniteEvidence:
+        """The evidence of the step ``info`` describes; ``rest`` holds what the loop found out."""
+        return cls(
+            epoch=info.epoch,
+            step=info.step,
+            batch_index=info.batch_index,
+            loss=info.loss,
+            grad_norm=info.grad_norm,
+            **rest,
+        )
 
 
 def diagnose_nonfinite(ev: NonFiniteEvidence) -> Finding:

@@ -10,6 +10,7 @@ explain it (:func:`diagnose_torch_step`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -47,18 +48,34 @@ def step_grad_norm(params: Sequence[nn.Parameter]) -> Tensor | None:
 
 def step_numbers(
     epoch: int, step: int, batch_index: int, loss: Tensor | float | None, params: Sequence[nn.Parameter]
-) -> tuple[StepInfo, Tensor | None]:
-    """The step as numbers for the guard (one host read for loss and norm together), and the norm."""
-    gnorm = step_grad_norm(params)
-    values: list[Tensor] = []
-    if isinstance(loss, Tensor):
-        values.append(loss.detach().float().reshape(()))
-    if gnorm is not None:
-        values.append(gnorm.detach().float().to(values[0].device if values else gnorm.device))
-    read = torch.stack(values).tolist() if values else []
-    loss_f = read.pop(0) if isinstance(loss, Tensor) else (None if loss is None else float(loss))
-    gnorm_f = read[0] if gnorm is not None else None
-    return StepInfo(epoch, step, batch_index, loss_f, gnorm_f), gnorm
+) -> StepInfo:
+    """The step as numbers for the guard: the per-tensor gradient norms and the loss in one host read.
+
+    Two tensor ops per step (``_foreach_norm`` and one ``stack``) and one read: the total norm is
+    summed from the per-tensor norms on the host, which costs nothing next to a kernel launch.
+    """
+    return grads_step_numbers(epoch, step, batch_index, loss, [p.grad for p in params if p.grad is not None])
+
+
+def grads_step_numbers(
+    epoch: int, step: int, batch_index: int, loss: Tensor | float | None, grads: Sequence[Tensor]
+) -> StepInfo:
+    """:func:`step_numbers` given the gradients themselves (Keras hands them to ``optimizer.apply``)."""
+    tensors = list(torch._foreach_norm(grads)) if grads else []
+    loss_tensor = isinstance(loss, Tensor)
+    if loss_tensor:
+        value = loss.detach()
+        value = value if value.ndim == 0 else value.reshape(())
+        if tensors and (value.dtype != tensors[0].dtype or value.device != tensors[0].device):
+            value = value.to(tensors[0])
+        tensors.append(value)
+    try:
+        read = torch.stack(tensors).tolist() if tensors else []
+    except RuntimeError:  # gradients on several devices: read them one by one
+        read = [float(t) for t in tensors]
+    loss_f = read.pop() if loss_tensor else (None if loss is None else float(loss))
+    gnorm = math.sqrt(math.fsum(v * v for v in read)) if grads else None
+    return StepInfo(epoch, step, batch_index, loss_f, gnorm)
 
 
 def with_data_verdict(info: StepInfo, *batch: Any) -> StepInfo:
@@ -116,12 +133,8 @@ def diagnose_torch_step(
         x, y = batch
         inputs, targets = count_all(x, "inputs"), count_all(y, "targets")
         repro = safe_reproduce(module, loss_fn, x, y)
-    evidence = NonFiniteEvidence(
-        epoch=info.epoch,
-        step=info.step,
-        batch_index=info.batch_index,
-        loss=info.loss,
-        grad_norm=info.grad_norm,
+    evidence = NonFiniteEvidence.for_step(
+        info,
         inputs=inputs,
         targets=targets,
         reproduction=repro,
