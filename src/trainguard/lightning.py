@@ -86,6 +86,7 @@ class TrainGuard(pl.Callback):
         self._batch: Any = None
         self._batch_index = 0
         self._loss: torch.Tensor | None = None
+        self._params: tuple[torch.optim.Optimizer, list[torch.nn.Parameter]] | None = None
 
     # --- Lightning hooks -------------------------------------------------------------------------
 
@@ -97,7 +98,7 @@ class TrainGuard(pl.Callback):
             loss_mismatch=self.loss_mismatch,
             findings=self.findings,
         )
-        self._started, self._first = False, True
+        self._started, self._first, self._params = False, True, None
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if not self._started:  # the DataLoader's length is known from here on
@@ -141,7 +142,9 @@ class TrainGuard(pl.Callback):
         nonfinite = self._guards.nonfinite
         if nonfinite is None:
             return
-        params = [p for group in optimizer.param_groups for p in group["params"]]
+        if self._params is None or self._params[0] is not optimizer:  # listed once per optimizer
+            self._params = (optimizer, [p for group in optimizer.param_groups for p in group["params"]])
+        params = self._params[1]
         info = step_numbers(trainer.current_epoch, trainer.global_step, self._batch_index, self._loss, params)
         if not info.finite:
             info = with_data_verdict(info, *_xy(self._batch))

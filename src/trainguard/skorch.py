@@ -90,6 +90,7 @@ class TrainGuard(Callback):
         self._batch: tuple[Any, Any] | None = None
         self._first = True
         self._skipped = False
+        self._params: list[torch.nn.Parameter] | None = None
         return self
 
     # --- skorch hooks ----------------------------------------------------------------------------
@@ -102,7 +103,7 @@ class TrainGuard(Callback):
             loss_mismatch=self.loss_mismatch,
             findings=self.findings,
         )
-        self._started, self._first = False, True
+        self._started, self._first, self._params = False, True, None
         if self.check_data:
             self._stop_if_error(
                 nonfinite_data_finding(X, y, where=f"{type(net).__name__}.fit"), NonFiniteError
@@ -138,7 +139,10 @@ class TrainGuard(Callback):
     ) -> None:
         if not training:
             return
-        params = [p for _, p in named_parameters]
+        # the same parameters every step: listing skorch's generator each step costs more than the check
+        params = self._params
+        if params is None:
+            params = self._params = [p for _, p in named_parameters]
         if self._first:
             self._first = False
             self._check_first_batch(net)
@@ -163,7 +167,7 @@ class TrainGuard(Callback):
             return
         nonfinite, loss = self._guards.nonfinite, kwargs.get("loss")
         if nonfinite is not None and loss is not None and not self._skipped:
-            value = net.history[-1, "batches", -1, "train_loss"]  # skorch read it already
+            value = loss.item() if isinstance(loss, torch.Tensor) else float(loss)
             nonfinite.losses.append(value)
             info = StepInfo(self._epoch, self._step, self._batch_index, value)
             if not info.finite and nonfinite.on_bad_step(model_caused=True) is Verdict.STOP:
