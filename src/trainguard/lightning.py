@@ -15,6 +15,10 @@
   attribute named ``loss_fn``, ``criterion`` or ``loss`` (a torch loss) and its batches are
   ``(x, y)``: the module's outputs and the targets are checked against it before the first step.
 
+Not detected: an ``IterableDataset`` whose ``__len__`` is too *small*. Lightning stops each epoch
+at ``len()`` batches, so the rest of the data is never seen and nothing is counted short; finding
+it would take a pass over the data or Lightning's private fetcher.
+
 Every finding is in ``callback.findings``. Lightning is imported only when this module is; the
 ``lightning`` package is preferred and ``pytorch_lightning`` used when it is the one installed.
 """
