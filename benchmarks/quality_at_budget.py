@@ -81,8 +81,8 @@ from train_vs_hgb import (
     trainguard_command,
 )
 
-from trainguard.evaluate.metrics import default_metric, evaluate_predictions, get_metric
 from trainguard.atomic import atomic_path
+from trainguard.evaluate.metrics import default_metric, evaluate_predictions, get_metric
 
 SEED = 42
 TEST_SIZE = 0.2

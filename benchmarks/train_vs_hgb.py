@@ -54,8 +54,8 @@ from threadpoolctl import threadpool_limits
 
 import trainguard
 from trainguard.evaluate.metrics import evaluate_predictions, get_metric
-from trainguard.track.run_folder import to_json
 from trainguard.track.run import Run
+from trainguard.track.run_folder import to_json
 
 SEED = 42
 DEFAULT_REPEATS = 3

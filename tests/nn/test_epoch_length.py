@@ -10,8 +10,8 @@ import torch
 from torch import nn
 
 from trainguard.findings import Severity
+from trainguard.guards.epoch_length import BY_FIRST_EPOCH, BY_LEN, BY_STEPS, declare_length
 from trainguard.nn import EpochLengthError, Guards, Trainer, TrainguardWarning, check_epoch_length
-from trainguard.nn.guards.epoch_length import BY_FIRST_EPOCH, BY_LEN, BY_STEPS, declare_length
 
 Data = tuple[torch.Tensor, torch.Tensor]
 MakeMLP = Callable[..., nn.Module]

@@ -440,3 +440,41 @@ def test_logger_callback_by_global_step_and_by_subclass(regression: Data, mlp: M
     collect = Collect()
     Trainer(mlp(), nn.MSELoss(), callbacks=[collect]).fit(regression, epochs=2)
     assert collect.steps == [4, 8]
+
+
+# --- fused optimizers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "kwargs"),
+    [
+        (None, {}),
+        (torch.optim.Adam, {"lr": 1e-3}),
+        ((torch.optim.AdamW, {"lr": 3e-3, "weight_decay": 0.1}), {"lr": 3e-3, "weight_decay": 0.1}),
+        ((torch.optim.SGD, {"lr": 0.05, "momentum": 0.9}), {"lr": 0.05, "momentum": 0.9}),
+    ],
+)
+def test_optimizers_named_by_class_are_fused_with_the_same_math(
+    spec: object, kwargs: dict, regression: Data, mlp: MakeMLP
+) -> None:
+    torch.manual_seed(0)
+    model = mlp()
+    twin = copy.deepcopy(model)
+    fused = Trainer(model, nn.MSELoss(), optimizer=spec, device="cpu")
+    assert fused.optimizer.defaults["fused"] is True
+    cls = torch.optim.Adam if spec is None else spec if isinstance(spec, type) else spec[0]
+    unfused_kwargs = kwargs or {"lr": 1e-3}
+    plain = Trainer(twin, nn.MSELoss(), optimizer=lambda p: cls(p, **unfused_kwargs), device="cpu")
+    assert not plain.optimizer.defaults.get("fused")
+    fused.fit(regression, epochs=5, batch_size=16)
+    plain.fit(regression, epochs=5, batch_size=16)
+    for a, b in zip(model.parameters(), twin.parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+    assert fused.global_step == plain.global_step == 35
+
+
+def test_the_users_own_fused_or_foreach_choice_is_kept(mlp: MakeMLP) -> None:
+    trainer = Trainer(mlp(), nn.MSELoss(), optimizer=(torch.optim.Adam, {"foreach": True}), device="cpu")
+    assert not trainer.optimizer.defaults["fused"] and trainer.optimizer.defaults["foreach"]
+    subclass = type("MyAdam", (torch.optim.Adam,), {})
+    assert not Trainer(mlp(), nn.MSELoss(), optimizer=subclass, device="cpu").optimizer.defaults["fused"]

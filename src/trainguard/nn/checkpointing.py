@@ -36,7 +36,7 @@ import torch
 from torch import Tensor, nn
 
 from trainguard.errors import ConfigError, TrainguardError
-from trainguard.nn.guards.base import TrainguardWarning
+from trainguard.guards.base import TrainguardWarning
 
 if TYPE_CHECKING:
     from trainguard.nn.trainer import Trainer

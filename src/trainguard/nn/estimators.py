@@ -58,9 +58,9 @@ from torch import nn
 from torch.func import functional_call
 
 from trainguard.errors import ConfigError
+from trainguard.guards.base import TrainguardWarning
 from trainguard.nn.callbacks.base import Callback
 from trainguard.nn.callbacks.early_stopping import EarlyStopping
-from trainguard.nn.guards.base import TrainguardWarning
 from trainguard.nn.mlp import MLP
 from trainguard.nn.seed import rng_state, set_rng_state
 from trainguard.nn.trainer import Trainer, resolve_device

@@ -21,7 +21,6 @@ being the run's total (see :mod:`trainguard.nn.checkpointing`).
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 import os
@@ -29,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 import torch
 from torch import Tensor, nn
@@ -37,37 +36,33 @@ from torch.optim import Optimizer
 
 from trainguard.errors import ConfigError, DataError
 from trainguard.findings import Finding, Severity
+from trainguard.guards.base import GuardError, warn_finding
+from trainguard.guards.core import (
+    BatchInfo,
+    EpochInfo,
+    EpochLengthGuard,
+    FitInfo,
+    GuardSet,
+    LossMismatchGuard,
+    StepInfo,
+    Verdict,
+)
+from trainguard.guards.epoch_length import BY_STEPS, EpochLengthError
+from trainguard.guards.nonfinite import NonFiniteError, skipped_finding
 from trainguard.nn.callbacks.base import Callback, CallbackList, Logs
 from trainguard.nn.callbacks.history import History
 from trainguard.nn.callbacks.progress import ProgressBar
 from trainguard.nn.checkpointing import open_resume
 from trainguard.nn.data import BatchSource, LoadedBatch, as_batch_source, batch_rows, call_module
-from trainguard.nn.grads import grads_of, total_grad_norm
-from trainguard.nn.guards.base import GuardError, first_error, warn_finding
+from trainguard.nn.grads import grads_of
 from trainguard.nn.guards.config import Guards
-from trainguard.nn.guards.epoch_length import (
-    BY_FIRST_EPOCH,
-    BY_STEPS,
-    DeclaredLength,
-    EpochLengthError,
-    check_epoch_length,
-    declare_length,
-    empty_batch_finding,
-)
 from trainguard.nn.guards.loss_mismatch import LossMismatchError, check_loss_inputs
-from trainguard.nn.guards.nonfinite import (
-    NonFiniteError,
-    NonFiniteEvidence,
-    NonFiniteMonitor,
-    Reproduction,
-    StepRecord,
-    count_all,
-    diagnose_nonfinite,
-    largest_weight,
-    mask_nonfinite_step_,
-    nonfinite_parameters,
-    reproduce_step,
-    skipped_finding,
+from trainguard.nn.guards.nonfinite import NonFiniteMonitor, StepRecord, mask_nonfinite_step_
+from trainguard.nn.guards.step import (
+    diagnose_torch_step,
+    learning_rates,
+    scale_learning_rate_,
+    step_grad_norm,
 )
 from trainguard.nn.losses import check_scalar_loss
 from trainguard.nn.precision import (
@@ -91,8 +86,6 @@ OptimizerSpec = (
     | Callable[[list[nn.Parameter]], Optimizer]
     | None
 )
-#: Learning-rate keys that schedulers keep in param groups; scaled together so none undoes the others.
-_LR_KEYS = ("lr", "initial_lr", "max_lr", "min_lr")
 _LR_REDUCTION = 0.1
 #: Device-side epoch sums are added this many steps at a time (see _EpochStats).
 _FLUSH_EVERY = 32
@@ -107,17 +100,18 @@ class FitState:
     first_epoch: int
     epochs: int
     batch_size: int
-    declared: DeclaredLength
+    steps_per_epoch: int | None
+    #: The guard objects of this fit (:mod:`trainguard.guards.core`), called through their hooks.
+    guards: GuardSet
     needs_grad_norm: bool
     first_batch_pending: bool = True
-    extras_checked: bool = False
     skips_reported: bool = False
-    lr_reductions: int = 0
 
     @property
     def expected_batches(self) -> int | None:
         """Batches per epoch, once known (from steps_per_epoch, len() or the first epoch)."""
-        return self.declared.batches
+        length = self.guards.epoch_length
+        return self.steps_per_epoch if length is None else length.expected
 
 
 class Trainer:
@@ -386,14 +380,31 @@ class Trainer:
                 self.guards.check_every or 1, self.guards.grad_norm_history, self.guards.max_held_bytes
             )
         )
-        length = train_source.length() if self.guards.epoch_length else None
+        guards = GuardSet.build(
+            policy,
+            epoch_length=self.guards.epoch_length,
+            loss_mismatch=self.guards.loss_mismatch,
+            check_empty=not train_source.exact_length,
+            max_lr_reductions=self.guards.max_lr_reductions,
+            history=self.guards.grad_norm_history,
+        )
+        guards.on_fit_start(
+            FitInfo(
+                steps_per_epoch=steps_per_epoch,
+                source_len=train_source.length() if self.guards.epoch_length else None,
+                source_kind=train_source.kind,
+                n_samples=train_source.n_samples,
+                batch_size=train_source.batch_size,
+            )
+        )
         self.fit_state = FitState(
             train=train_source,
             val=val_source,
             first_epoch=self.epoch,
             epochs=epochs,
             batch_size=batch_size,
-            declared=declare_length(steps_per_epoch, length),
+            steps_per_epoch=steps_per_epoch,
+            guards=guards,
             needs_grad_norm=policy is not None or self.callbacks.needs_grad_norm,
         )
         self.stop_training = False
@@ -417,24 +428,25 @@ class Trainer:
         self.module.train()
         stats = _EpochStats(self.device)
         source = state.train
-        limit = state.declared.batches
+        limit = state.expected_batches
         batches = source.epoch()
         received, interrupted = 0, False
-        check_empty = self.guards.epoch_length and not source.exact_length  # exact sources have no empties
+        length_guard = state.guards.epoch_length
+        check_empty = length_guard is not None and length_guard.check_empty  # exact sources have no empties
         for batch in itertools.islice(batches, limit) if limit is not None else batches:
-            if check_empty and batch_rows(batch.x) == 0:
-                self._raise(
-                    EpochLengthError,
-                    empty_batch_finding(epoch, received, limit, source.kind, declared_by=state.declared.by),
-                )
+            if check_empty and (
+                empty := state.guards.on_batch_start(BatchInfo(epoch, received, batch_rows(batch.x)))
+            ):
+                self._raise(EpochLengthError, empty[0])
             self._train_step(epoch, received, batch, stats, state)
             received += 1
+            if length_guard is not None:
+                length_guard.on_batch_end(BatchInfo(epoch, received - 1))
             if self.stop_training:
                 interrupted = True
                 break
         self._poll_nonfinite(state, stats)
-        if not interrupted:
-            self._check_epoch_length(epoch, received, batches, state)
+        self._check_epoch_length(epoch, batches, state, interrupted=interrupted)
         return self._epoch_logs(epoch, received, stats, state)
 
     def _train_step(
@@ -451,7 +463,7 @@ class Trainer:
             first = state.first_batch_pending
             if first:
                 state.first_batch_pending = False
-                self._check_first_batch(output, batch.y)
+                self._check_first_batch(output, batch.y, state.guards)
             loss = self.loss_fn(output, batch.y)
         if first:
             check_scalar_loss(loss)
@@ -461,7 +473,7 @@ class Trainer:
         else:
             scaler.scale(loss).backward()
             scaler.unscale_(self.optimizer)  # true gradients for the norm, the guard and clipping
-        gnorm = _step_grad_norm(self.trainable_parameters) if state.needs_grad_norm else None
+        gnorm = step_grad_norm(self.trainable_parameters) if state.needs_grad_norm else None
         self.grad_norm = gnorm
         loss_value = loss.detach()  # one detached view for the guard, the epoch sums and the logs
         try:
@@ -519,17 +531,15 @@ class Trainer:
 
     # --- guards ----------------------------------------------------------------------------------
 
-    def _check_first_batch(self, output: Any, target: Any) -> None:
-        if not self.guards.loss_mismatch:
+    def _check_first_batch(self, output: Any, target: Any, guards: GuardSet | None = None) -> None:
+        """The loss/output guard of this fit (``guards``), or of these settings (``lr_find``)."""
+        guard = LossMismatchGuard() if guards is None and self.guards.loss_mismatch else None
+        guard = guard if guards is None else guards.loss_mismatch
+        if guard is None:
             return
-        findings = check_loss_inputs(self.loss_fn, output, target)
-        error = first_error(findings)
-        if error is not None:
-            others = [f"Also: [{f.id}] {f.message}" for f in findings if f is not error]
-            error = dataclasses.replace(
-                error, evidence=error.evidence | {"details": [*error.evidence.get("details", []), *others]}
-            )
-            self._raise(LossMismatchError, error, others=[f for f in findings if f is not error])
+        findings = guard.on_first_batch(check_loss_inputs(self.loss_fn, output, target))
+        if findings and findings[0].severity is Severity.ERROR:
+            self._raise(LossMismatchError, findings[0], others=findings[1:])
         for finding in findings:
             self._warn(finding)
 
@@ -555,10 +565,15 @@ class Trainer:
         # With a GradScaler, Inf gradients are its overflow signal (it skips the step): judge loss and data.
         judged = gnorm if self.scaler is None else None
         ok: bool | Tensor
+        verdict: Verdict | None = None
         if deferred:
             ok = _finite_flag(loss, judged, data_ok)
         else:
-            ok = stats.finite_now(loss, gnorm, judge_gnorm=judged is not None, data_ok=data_ok)
+            step = stats.step_info(
+                epoch, self.global_step, batch_index, loss, gnorm, judged is not None, data_ok
+            )
+            verdict = state.guards.before_optimizer_step(step)
+            ok = verdict is Verdict.STEP
             if ok:  # the usual step: only its norm is kept (for a later diagnosis), nothing to poll
                 if gnorm is not None:
                     monitor.norms.append((self.global_step, gnorm))
@@ -575,7 +590,7 @@ class Trainer:
         bad = monitor.poll()
         if not bad:
             return True
-        self._handle_nonfinite(bad, state, stats)
+        self._handle_nonfinite(bad, state, stats, verdict=verdict)
         self.optimizer.zero_grad(set_to_none=True)
         return False
 
@@ -592,102 +607,64 @@ class Trainer:
         if finding is not None:
             self._raise(NonFiniteError, finding)
 
-    def _handle_nonfinite(self, bad: list[StepRecord], state: FitState, stats: _EpochStats) -> None:
-        policy = self.guards.nonfinite
-        if policy == "stop":
-            raise self._nonfinite_error(bad[0], state)
-        stats.note_skipped(bad)
-        if policy != "reduce_lr":
-            return
+    def _handle_nonfinite(
+        self, bad: list[StepRecord], state: FitState, stats: _EpochStats, verdict: Verdict | None = None
+    ) -> None:
+        """Apply the guard's verdict on the bad steps (given when judged at once, else asked for now)."""
+        guard = state.guards.nonfinite
+        assert guard is not None
         model_caused = [r for r in bad if r.data_ok is None or bool(r.data_ok)]  # lr can't fix bad data
-        if not model_caused:
-            return
-        if state.lr_reductions >= self.guards.max_lr_reductions:
-            raise self._nonfinite_error(
-                model_caused[0],
-                state,
-                note=(
-                    f"the learning rate was already divided by 10 {state.lr_reductions} times and training "
-                    "still produces non-finite values"
-                ),
-            )
-        self._scale_lr(_LR_REDUCTION)
-        state.lr_reductions += 1
+        if verdict is None:
+            verdict = guard.on_bad_step(model_caused=bool(model_caused))
+        if verdict is Verdict.STOP:
+            raise self._nonfinite_error(model_caused[0] if guard.note else bad[0], state, note=guard.note)
+        stats.note_skipped(bad)
+        if verdict is Verdict.REDUCE_LR:
+            self._scale_lr(_LR_REDUCTION)
 
     def _nonfinite_error(self, rec: StepRecord, state: FitState, note: str = "") -> NonFiniteError:
         batch = state.train.refetch(rec.ref) if rec.ref is not None else None
-        if batch is None:
-            inputs, targets = [], []
-            repro = Reproduction(
-                "unavailable",
-                note=(
+        gnorm = None if rec.grad_norm is None else float(rec.grad_norm)
+        with self._autocast():  # re-run the batch in the precision it failed in
+            finding = diagnose_torch_step(
+                self.module,
+                self.loss_fn,
+                batch,
+                StepInfo(rec.epoch, rec.step, rec.batch_index, float(rec.loss), gnorm),
+                grad_norms=self._monitor.grad_norms_until(rec.step) if self._monitor else [],
+                lrs=self._lrs(),
+                note=note,
+                unavailable=(
                     f"the batch is no longer held (check_every={self.guards.check_every}); "
                     "pass Guards(check_every=1) to localise the failure"
                 ),
             )
-        else:
-            x, y = batch
-            inputs, targets = count_all(x, "inputs"), count_all(y, "targets")
-            with self._autocast():  # re-run the batch in the precision it failed in
-                repro = _safe_reproduce(self.module, self.loss_fn, x, y)
-        evidence = NonFiniteEvidence(
-            epoch=rec.epoch,
-            step=rec.step,
-            batch_index=rec.batch_index,
-            loss=float(rec.loss),
-            grad_norm=None if rec.grad_norm is None else float(rec.grad_norm),
-            inputs=inputs,
-            targets=targets,
-            reproduction=repro,
-            nonfinite_params=nonfinite_parameters(self.module),
-            largest_weight=largest_weight(self.module),
-            grad_norms=self._monitor.grad_norms_until(rec.step) if self._monitor else [],
-            lrs=self._lrs(),
-            note=note,
-        )
-        finding = diagnose_nonfinite(evidence)
         self.findings.append(finding)
         return NonFiniteError(finding, where="Trainer.fit")
 
     def _check_epoch_length(
-        self, epoch: int, received: int, batches: Iterator[LoadedBatch], state: FitState
+        self, epoch: int, batches: Iterator[LoadedBatch], state: FitState, *, interrupted: bool
     ) -> None:
-        if not self.guards.epoch_length:
+        guard = state.guards.epoch_length
+        if guard is None:
             return
-        source, declared = state.train, state.declared
-        if declared.batches is None:  # nothing declared: the first epoch sets the length
-            if received == 0:
-                self._raise(EpochLengthError, check_epoch_length(epoch, 0, None, source.kind))
-            state.declared = DeclaredLength(received, BY_FIRST_EPOCH)
-            return
-        extra, capped = self._extra_batches(received, batches, state)
-        finding = check_epoch_length(
-            epoch,
-            received + extra,
-            declared.batches,
-            source.kind,
-            declared_by=str(declared.by),
-            extra_is_lower_bound=capped,
-            n_samples=source.n_samples,
-            batch_size=source.batch_size,
-        )
-        if finding is None:
-            return
-        if finding.severity is Severity.ERROR:
-            self._raise(EpochLengthError, finding)
-        state.extras_checked = True
-        self._warn(finding)
+        extra, capped = (0, False) if interrupted else self._extra_batches(batches, state, guard)
+        for finding in guard.on_epoch_end(EpochInfo(epoch, extra, capped, interrupted)):
+            if finding.severity is Severity.ERROR:
+                self._raise(EpochLengthError, finding)
+            self._warn(finding)
 
     def _extra_batches(
-        self, received: int, batches: Iterator[LoadedBatch], state: FitState
+        self, batches: Iterator[LoadedBatch], state: FitState, guard: EpochLengthGuard
     ) -> tuple[int, bool]:
         """Count batches past the declared length, once per fit; ``(count, stopped_counting)``."""
-        source, declared = state.train, state.declared
-        if received != declared.batches or source.one_shot or state.extras_checked:
+        source = state.train
+        if not guard.wants_extra_count() or source.one_shot:
             return 0, False
-        extra, capped = _count_extra_batches(source, batches, received)
-        if capped and declared.by == BY_STEPS and source.length() is None:
-            state.extras_checked = True  # an endless stream cut by steps_per_epoch, as intended
+        assert guard.expected is not None
+        extra, capped = _count_extra_batches(source, batches, guard.expected)
+        if capped and guard.declared.by == BY_STEPS and source.length() is None:
+            guard.endless_by_design()  # an endless stream cut by steps_per_epoch, as intended
             return 0, False
         return extra, capped
 
@@ -722,19 +699,14 @@ class Trainer:
         return {"loss": float(total) / samples}
 
     def _lrs(self) -> list[float]:
-        return [float(group["lr"]) for group in self.optimizer.param_groups]
+        return learning_rates(self.optimizer)
 
     def _lr_logs(self) -> Logs:
         lrs = self._lrs()
         return {"lr": lrs[0], **{f"lr_{i}": lr for i, lr in enumerate(lrs) if i}}
 
     def _scale_lr(self, factor: float) -> None:
-        for group in self.optimizer.param_groups:
-            for key in _LR_KEYS:
-                if isinstance(group.get(key), Tensor):
-                    group[key].mul_(factor)
-                elif isinstance(group.get(key), (int, float)):
-                    group[key] = group[key] * factor
+        scale_learning_rate_(self.optimizer, factor)
         self.callbacks.on_lr_scaled(factor)
 
 
@@ -766,17 +738,27 @@ class _EpochStats:
         self._read: tuple[Tensor, Tensor | None, float, float | None] | None = None
         self._pending: list[tuple[Tensor, int, Tensor | None, Tensor | None, bool]] = []
 
-    def finite_now(
-        self, loss: Tensor, gnorm: Tensor | None, *, judge_gnorm: bool, data_ok: Tensor | None
-    ) -> bool:
-        """The NaN guard's verdict read at once; the values read are kept so :meth:`add` needn't re-read."""
+    def step_info(
+        self,
+        epoch: int,
+        step: int,
+        batch_index: int,
+        loss: Tensor,
+        gnorm: Tensor | None,
+        judge_gnorm: bool,
+        data_ok: Tensor | None,
+    ) -> StepInfo:
+        """The step as numbers for the NaN guard; the values read are kept so :meth:`add` needn't re-read."""
         loss_f = loss.item()
         gnorm_f = None if gnorm is None else gnorm.item()
         self._read = (loss, gnorm, loss_f, gnorm_f)
-        return (
-            math.isfinite(loss_f)
-            and (not judge_gnorm or gnorm_f is None or math.isfinite(gnorm_f))
-            and (data_ok is None or bool(data_ok))
+        return StepInfo(
+            epoch,
+            step,
+            batch_index,
+            loss_f,
+            gnorm_f if judge_gnorm else None,
+            data_ok is None or bool(data_ok),
         )
 
     def add(
@@ -789,7 +771,7 @@ class _EpochStats:
                 self._flush()
         else:
             read, self._read = self._read, None
-            if read is not None and read[0] is value and read[1] is gnorm:  # read by finite_now
+            if read is not None and read[0] is value and read[1] is gnorm:  # read by step_info
                 loss_f, gnorm_f = read[2], read[3]
             else:
                 loss_f, gnorm_f = value.item(), None if gnorm is None else gnorm.item()
@@ -878,7 +860,7 @@ def build_optimizer(spec: OptimizerSpec, module: nn.Module, params: list[nn.Para
         )
     where, fix = "Trainer(optimizer=...)", "pass e.g. lambda params: torch.optim.SGD(params, lr=0.1)"
     if spec is None:
-        return torch.optim.Adam(params, lr=1e-3)
+        return make_fused(torch.optim.Adam, params, {"lr": 1e-3})
     if isinstance(spec, Optimizer):
         _check_owns_parameters(spec, module)
         return spec
@@ -886,8 +868,9 @@ def build_optimizer(spec: OptimizerSpec, module: nn.Module, params: list[nn.Para
         cls, kwargs = spec
         if not (isinstance(cls, type) and issubclass(cls, Optimizer)):
             raise ConfigError(f"{cls!r} is not a torch optimizer class", where=where, fix=fix)
-        make: Callable[..., Optimizer] = cls  # subclasses take (params, **kwargs)
-        return make(params, **dict(kwargs))
+        return make_fused(cls, params, dict(kwargs))
+    if isinstance(spec, type) and issubclass(spec, Optimizer):
+        return make_fused(spec, params, {})
     if callable(spec):
         factory: Callable[..., Any] = spec
         built = factory(params)
@@ -899,6 +882,28 @@ def build_optimizer(spec: OptimizerSpec, module: nn.Module, params: list[nn.Para
             )
         return built
     raise ConfigError(f"cannot make an optimizer from {spec!r}", where=where, fix=fix)
+
+
+#: Optimizers whose fused kernel (one kernel for the whole update) computes the same math.
+FUSED_OPTIMIZERS: Final = (torch.optim.Adam, torch.optim.AdamW, torch.optim.SGD)
+
+
+def make_fused(cls: type[Optimizer], params: list[nn.Parameter], kwargs: dict[str, Any]) -> Optimizer:
+    """``cls(params, **kwargs)``, with ``fused=True`` where torch has a fused kernel for the device.
+
+    Only for an optimizer named as a class (the Trainer builds it, so it may pick the kernel), only
+    Adam/AdamW/SGD exactly (a subclass may override the update), and never over the user's own
+    ``fused``/``foreach``. The fused update is the same math in one kernel per parameter group:
+    1.4x the default (foreach) Adam step on a small CPU MLP. Where torch refuses (a device or dtype
+    without the kernel), the default implementation is used.
+    """
+    make: Callable[..., Optimizer] = cls  # subclasses take (params, **kwargs)
+    if cls not in FUSED_OPTIMIZERS or "fused" in kwargs or "foreach" in kwargs:
+        return make(params, **kwargs)
+    try:
+        return make(params, **kwargs, fused=True)
+    except (RuntimeError, ValueError, TypeError):  # no fused kernel for this device/dtype
+        return make(params, **kwargs)
 
 
 def _check_owns_parameters(optimizer: Optimizer, module: nn.Module) -> None:
@@ -976,29 +981,6 @@ def _check_int(name: str, value: Any, *, minimum: int) -> None:
         )
 
 
-def _safe_reproduce(module: nn.Module, loss_fn: Any, x: Any, y: Any) -> Reproduction:
-    """Diagnosis must never hide the original problem behind a new exception."""
-    try:
-        return reproduce_step(module, loss_fn, x, y)
-    except Exception as exc:  # noqa: BLE001
-        return Reproduction("unavailable", note=f"re-running the batch raised {type(exc).__name__}: {exc}")
-
-
-def _step_grad_norm(params: Sequence[nn.Parameter]) -> Tensor | None:
-    """The per-step total gradient norm: :func:`total_grad_norm`'s value at about a third of its cost.
-
-    ``nn.utils.get_total_norm`` groups the gradients by device and dtype and takes one norm per
-    tensor in Python on every call; with every gradient on one device (the usual case) one
-    ``_foreach_norm`` and one norm of the stacked results give the same number. Gradients spread
-    over several devices fall back to the general function.
-    """
-    grads = [p.grad for p in params if p.grad is not None]
-    if not grads:
-        return None
-    try:
-        return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads)))
-    except RuntimeError:  # norms on several devices cannot be stacked
-        return total_grad_norm(params)
 
 
 def _finite_flag(loss: Tensor, gnorm: Tensor | None, data_ok: Tensor | None) -> Tensor:

@@ -1,8 +1,8 @@
 """Training guards: checks that stop or flag a training run going wrong, with the evidence."""
 
-from trainguard.nn.guards.base import GuardError, TrainguardWarning
+from trainguard.guards.base import GuardError, TrainguardWarning
+from trainguard.guards.epoch_length import EpochLengthError, check_epoch_length
 from trainguard.nn.guards.config import Guards
-from trainguard.nn.guards.epoch_length import EpochLengthError, check_epoch_length
 from trainguard.nn.guards.loss_mismatch import LossMismatchError, check_loss_inputs
 from trainguard.nn.guards.nonfinite import NonFiniteError, diagnose_nonfinite, grad_norm_trend
 

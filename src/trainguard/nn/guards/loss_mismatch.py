@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Final
 
 import torch
@@ -19,7 +20,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from trainguard.findings import Finding, Severity
-from trainguard.nn.guards.base import GuardError
+from trainguard.guards.base import GuardError
 
 #: Fewer values than this in [0, 1] can be chance, not a sigmoid.
 MIN_VALUES_FOR_PROBABILITY_GUESS: Final = 8
@@ -69,22 +70,80 @@ def loss_name(loss_fn: Callable[..., Any]) -> str:
     return getattr(loss_fn, "__name__", None) or type(loss_fn).__name__
 
 
+@dataclass(frozen=True)
+class Dialect:
+    """How one framework spells the fixes: the checks are the same, the advice is the framework's."""
+
+    drop_sigmoid: str = (
+        "remove the final nn.Sigmoid from the model and keep BCEWithLogitsLoss (apply torch.sigmoid only "
+        "at prediction time)"
+    )
+    logits_loss: str = "BCEWithLogitsLoss applies its own sigmoid"
+    raw_into_probabilities: str = (
+        "use nn.BCEWithLogitsLoss on the raw outputs (numerically stable, applies the sigmoid itself)"
+    )
+    drop_softmax: str = (
+        "remove the final nn.Softmax and feed raw logits to CrossEntropyLoss (apply softmax only at "
+        "prediction time)"
+    )
+    softmax_loss: str = "CrossEntropyLoss applies log_softmax itself"
+    to_int_labels: str = "convert the labels to integers: y.long()"
+    #: Whole-number float labels are cast by the framework (Keras): a warning, not an error.
+    casts_float_labels: bool = False
+    #: The framework aligns (N, 1) with (N,) before an elementwise loss (Keras 3): no static check.
+    aligns_ranks: bool = False
+
+
+TORCH: Final = Dialect()
+KERAS: Final = Dialect(
+    drop_sigmoid=(
+        "remove activation='sigmoid' from the last layer, or keep it and compile the loss with "
+        "from_logits=False"
+    ),
+    logits_loss="the loss was compiled with from_logits=True, so it applies its own sigmoid",
+    raw_into_probabilities=(
+        "compile the loss with from_logits=True (numerically stable), or end the model with "
+        "activation='sigmoid' (binary) / 'softmax' (classes)"
+    ),
+    drop_softmax=(
+        "remove activation='softmax' from the last layer, or keep it and compile the loss with "
+        "from_logits=False"
+    ),
+    softmax_loss="the loss was compiled with from_logits=True, so it applies softmax itself",
+    to_int_labels="convert the labels to integers: y.astype('int64')",
+    casts_float_labels=True,
+    aligns_ranks=True,
+)
+
+
 def check_loss_inputs(loss_fn: Callable[..., Any], output: Any, target: Any) -> list[Finding]:
     """Every mismatch between ``loss_fn`` and this batch's outputs and targets (empty when fine)."""
     kind = loss_kind(loss_fn)
-    if kind is None or not isinstance(output, Tensor) or not isinstance(target, Tensor):
+    if kind is None:
         return []
-    out, tgt = output.detach(), target.detach()
-    ctx = _Ctx(loss_name(loss_fn), out, tgt, getattr(loss_fn, "ignore_index", -100))
-    checks = _CHECKS[kind]
+    ignore_index = getattr(loss_fn, "ignore_index", -100)
+    return check_kind(kind, loss_name(loss_fn), output, target, ignore_index=ignore_index)
+
+
+def check_kind(
+    kind: str, name: str, output: Any, target: Any, *, ignore_index: int = -100, dialect: Dialect = TORCH
+) -> list[Finding]:
+    """The checks of one loss family (``"bce_logits"``, ``"sparse_probabilities"``, ...) on tensors."""
+    if not isinstance(output, Tensor) or not isinstance(target, Tensor):
+        return []
+    ctx = _Ctx(name, output.detach(), target.detach(), ignore_index, dialect)
+    checks = [c for c in _CHECKS[kind] if not (dialect.aligns_ranks and c is _broadcast)]
     return [finding for check in checks if (finding := check(ctx)) is not None]
 
 
 class _Ctx:
     """The batch as the checks see it, with the shape text every message needs."""
 
-    def __init__(self, name: str, out: Tensor, tgt: Tensor, ignore_index: int) -> None:
+    def __init__(
+        self, name: str, out: Tensor, tgt: Tensor, ignore_index: int, dialect: Dialect = TORCH
+    ) -> None:
         self.name, self.out, self.tgt, self.ignore_index = name, out, tgt, ignore_index
+        self.dialect = dialect
 
     @property
     def shapes(self) -> dict[str, Any]:
@@ -162,10 +221,9 @@ def _double_sigmoid(c: _Ctx) -> Finding | None:
         "double-sigmoid",
         Severity.WARNING,
         f"all {c.out.numel()} outputs lie in [0, 1] (min {float(c.out.min()):.3g}, max "
-        f"{float(c.out.max()):.3g}): they look like sigmoid probabilities, but BCEWithLogitsLoss applies "
-        "its own sigmoid, so the sigmoid is applied twice",
-        "remove the final nn.Sigmoid from the model and keep BCEWithLogitsLoss (apply torch.sigmoid only "
-        "at prediction time)",
+        f"{float(c.out.max()):.3g}): they look like sigmoid probabilities, but {c.dialect.logits_loss}, "
+        "so the sigmoid is applied twice",
+        c.dialect.drop_sigmoid,
         [
             "A double sigmoid squeezes probabilities into [0.5, 0.73]: gradients shrink and the loss cannot "
             "fall below about 0.31 per sample."
@@ -179,9 +237,9 @@ def _bce_outputs(c: _Ctx) -> Finding | None:
     return c.finding(
         "bce-input-not-probabilities",
         Severity.ERROR,
-        f"outputs range over [{float(c.out.min()):.3g}, {float(c.out.max()):.3g}], but BCELoss needs "
+        f"outputs range over [{float(c.out.min()):.3g}, {float(c.out.max()):.3g}], but {c.name} needs "
         "probabilities in [0, 1]: these look like raw logits",
-        "use nn.BCEWithLogitsLoss on the raw outputs (numerically stable, applies the sigmoid itself)",
+        c.dialect.raw_into_probabilities,
         [
             "torch refuses values outside [0, 1] in BCELoss; adding a sigmoid before BCELoss works but is "
             "less stable than BCEWithLogitsLoss."
@@ -232,15 +290,16 @@ def _class_targets(c: _Ctx) -> Finding | None:
             else "they are not whole numbers, so this looks like a regression target"
         )
         fix = (
-            "convert the labels to integers: y.long()"
+            c.dialect.to_int_labels
             if whole
             else "for a numeric target use a regression loss such as nn.MSELoss with one output column"
         )
+        severity = Severity.WARNING if whole and c.dialect.casts_float_labels else Severity.ERROR
         return c.finding(
             "float-class-targets",
-            Severity.ERROR,
-            f"targets are {c.tgt.dtype} of shape {_shape(c.tgt)}: CrossEntropyLoss needs integer class "
-            f"indices (int64) for targets of this shape; {cause}",
+            severity,
+            f"targets are {c.tgt.dtype} of shape {_shape(c.tgt)}: {c.name} needs integer class "
+            f"indices for targets of this shape; {cause}",
             fix,
             ["Float targets are only accepted as class probabilities with the same shape as the output."],
         )
@@ -299,9 +358,8 @@ def _double_softmax(c: _Ctx) -> Finding | None:
         "double-softmax",
         Severity.WARNING,
         "every output row lies in [0, 1] and sums to 1: the outputs look like softmax probabilities, but "
-        "CrossEntropyLoss applies log_softmax itself",
-        "remove the final nn.Softmax and feed raw logits to CrossEntropyLoss (apply softmax only at "
-        "prediction time)",
+        f"{c.dialect.softmax_loss}",
+        c.dialect.drop_softmax,
         ["Softmax applied twice flattens the probabilities, so gradients shrink and training stalls."],
     )
 
@@ -335,6 +393,23 @@ def _integer_regression_target(c: _Ctx) -> Finding | None:
     )
 
 
+def _probabilities(c: _Ctx) -> Finding | None:
+    """A loss that expects probabilities (Keras ``from_logits=False``) fed raw outputs."""
+    if _looks_like_softmax(c.out):
+        return None
+    return c.finding(
+        "loss-input-not-probabilities",
+        Severity.ERROR,
+        f"outputs range over [{float(c.out.min()):.3g}, {float(c.out.max()):.3g}] and their rows do not "
+        "sum to 1, but the loss expects probabilities (from_logits=False): these look like raw logits",
+        c.dialect.raw_into_probabilities,
+        [
+            "A probability loss clips its inputs to [eps, 1 - eps], so raw logits outside that range give "
+            "wrong losses and zero gradients."
+        ],
+    )
+
+
 _Check = Callable[[_Ctx], Finding | None]
 _CHECKS: Final[dict[str, tuple[_Check, ...]]] = {
     "bce_logits": (_broadcast, _double_sigmoid, _bce_targets),
@@ -342,4 +417,8 @@ _CHECKS: Final[dict[str, tuple[_Check, ...]]] = {
     "cross_entropy": (_single_class, _class_targets, _class_range, _double_softmax),
     "nll": (_single_class, _class_targets, _class_range, _nll_inputs),
     "regression": (_broadcast, _integer_regression_target),
+    # Keras cross-entropies: sparse labels into probabilities (from_logits=False), one-hot targets
+    "sparse_probabilities": (_single_class, _class_targets, _class_range, _probabilities),
+    "categorical_logits": (_double_softmax,),
+    "categorical_probabilities": (_probabilities,),
 }

@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from trainguard.findings import Finding, Severity
-from trainguard.nn.guards.base import GuardError
+from trainguard.guards.base import GuardError
 
 #: How the expected epoch length was established; each suggests different causes.
 BY_STEPS: Final = "steps_per_epoch"
 BY_LEN: Final = "len()"
 BY_FIRST_EPOCH: Final = "first epoch"
+#: The source kind the framework adapters report for a generator object.
+GENERATOR_OBJECT: Final = "generator object"
 
 
 class EpochLengthError(GuardError):
@@ -218,6 +220,16 @@ def _short_causes(c: _Context) -> tuple[list[str], str]:
             ],
             "make the generator infinite (wrap its body in `while True:`), or pass the generator "
             "function itself so it is called anew each epoch",
+        )
+    if c.source_kind == GENERATOR_OBJECT:  # Keras/Lightning: a generator object read across epochs
+        return (
+            [
+                swallowed,
+                f"the generator is not endless: it ran dry after {c.received} of {c.expected} batches, and "
+                "a generator object cannot restart",
+            ],
+            "let exceptions inside the generator propagate (log and re-raise instead of `break`/`return`), "
+            "and make it endless (`while True:`) when steps_per_epoch is given",
         )
     if c.declared_by == BY_STEPS:
         return (

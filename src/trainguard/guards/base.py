@@ -63,13 +63,31 @@ def first_error(findings: Iterable[Finding]) -> Finding | None:
     return next((f for f in findings if f.severity is Severity.ERROR), None)
 
 
-def _caller_outside_trainguard_nn() -> int:
+def _caller_outside_trainguard() -> int:
     """The ``stacklevel`` that points a warning at the user's line (``trainer.fit(...)``), not at ours."""
     frame: FrameType | None = sys._getframe(1)
     level = 1
-    while frame is not None and frame.f_globals.get("__name__", "").startswith("trainguard.nn"):
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("trainguard."):
         frame, level = frame.f_back, level + 1
     return level
+
+
+def surface(
+    finding: Finding | None,
+    findings: list[Finding],
+    *,
+    error: type[GuardError],
+    where: str,
+    verbose: bool = False,
+) -> None:
+    """How a framework callback reports: keep the finding, raise ``error`` for an error, else warn."""
+    if finding is None:
+        return
+    if finding not in findings:
+        findings.append(finding)
+    if finding.severity is Severity.ERROR:
+        raise error(finding, where=where)
+    warn_finding(finding, printer=print if verbose else None)
 
 
 def warn_finding(finding: Finding, *, printer: Callable[[str], None] | None = None) -> None:
@@ -82,4 +100,4 @@ def warn_finding(finding: Finding, *, printer: Callable[[str], None] | None = No
     if printer is not None:
         printer(render(finding))
     else:
-        warnings.warn(render(finding), TrainguardWarning, stacklevel=_caller_outside_trainguard_nn())
+        warnings.warn(render(finding), TrainguardWarning, stacklevel=_caller_outside_trainguard())
