@@ -114,6 +114,7 @@ class LazyGroup(click.Group):
         "predict": "trainguard.cli.workflow_cmds:predict",
         "check": "trainguard.cli.workflow_cmds:check",
         "report": "trainguard.cli.report_cmd:report",
+        "export": "trainguard.cli.export_cmd:export",
         "lint": "trainguard.cli.lint_cmd:lint",
     },
 )
