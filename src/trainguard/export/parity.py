@@ -31,7 +31,7 @@ def compare_labels(expected: np.ndarray, got: np.ndarray, rows: Sequence[object]
     first = differ[0]
     return len(differ), [
         f"{len(differ)} of {len(expected)} labels differ (first at data row {rows[first]}: "
-        f"skops {expected[first]!r}, onnx {got[first]!r})"
+        f"skops {expected[first].item()!r}, onnx {got[first].item()!r})"
     ]
 
 
