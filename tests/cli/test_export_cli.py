@@ -19,8 +19,13 @@ from trainguard.workflow.run import Run
 
 
 def trainguard(*args, cwd, check=True):
-    result = subprocess.run([sys.executable, "-m", "trainguard", *map(str, args)], cwd=cwd,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "trainguard", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -57,8 +62,21 @@ def test_each_family_exports_and_predicts_as_trainguard_predict(tmp_path, family
 def test_tuned_threshold_is_part_of_the_graph(tmp_path):
     frame = make_table("binary", n=400).drop(columns="signup")
     frame.to_csv(tmp_path / "churn.csv", index=False)
-    trainguard("train", "churn.csv", "-t", "churned", "--metric", "f1", "--models", "gradient_boosting", "--cv", "2",
-               "--out", "run", cwd=tmp_path)
+    trainguard(
+        "train",
+        "churn.csv",
+        "-t",
+        "churned",
+        "--metric",
+        "f1",
+        "--models",
+        "gradient_boosting",
+        "--cv",
+        "2",
+        "--out",
+        "run",
+        cwd=tmp_path,
+    )
     threshold = Run.load(tmp_path / "run").manifest["model"]["params"]["threshold"]
     trainguard("export", "run", cwd=tmp_path)  # default: RUN/model.onnx
     model_file = tmp_path / "run" / "model.onnx"
@@ -75,7 +93,9 @@ def test_regression_network_exports(tmp_path):
     make_table("regression", n=300).drop(columns="signup").to_csv(tmp_path / "spend.csv", index=False)
     trainguard("train", "spend.csv", "-t", "churned", "--models", "mlp", "--out", "run", cwd=tmp_path)
     trainguard("export", "run", "-o", "spend.onnx", cwd=tmp_path)
-    _, expected, got = onnx_vs_predict(tmp_path / "run", tmp_path / "spend.csv", tmp_path, tmp_path / "spend.onnx")
+    _, expected, got = onnx_vs_predict(
+        tmp_path / "run", tmp_path / "spend.csv", tmp_path, tmp_path / "spend.onnx"
+    )
     np.testing.assert_allclose(got["prediction"].ravel(), expected["prediction"], rtol=0, atol=1e-5)
 
 
@@ -110,12 +130,21 @@ def test_a_converter_that_disagrees_fails_the_export_and_writes_nothing(tmp_path
     data = dataset_path("penguins")
     trainguard("train", data, "-t", "species", "--models", "random_forest", "--out", "run", cwd=tmp_path)
     register_converters()
-    update_registered_converter(RandomForestClassifier, "SklearnRandomForestClassifier",
-                                calculate_tree_classifier_output_shapes,
-                                convert_sklearn_random_forest_classifier, overwrite=True,
-                                options={"zipmap": [True, False, "columns"], "raw_scores": [True, False],
-                                         "nocl": [True, False], "output_class_labels": [False, True],
-                                         "decision_path": [True, False], "decision_leaf": [True, False]})
+    update_registered_converter(
+        RandomForestClassifier,
+        "SklearnRandomForestClassifier",
+        calculate_tree_classifier_output_shapes,
+        convert_sklearn_random_forest_classifier,
+        overwrite=True,
+        options={
+            "zipmap": [True, False, "columns"],
+            "raw_scores": [True, False],
+            "nocl": [True, False],
+            "output_class_labels": [False, True],
+            "decision_path": [True, False],
+            "decision_leaf": [True, False],
+        },
+    )
     try:
         with pytest.raises(ParityError, match="probabilities differ by up to .* at data row") as error:
             export_onnx(Run.load(tmp_path / "run"), tmp_path / "rf.onnx", data=pd.read_csv(data))

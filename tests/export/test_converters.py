@@ -24,8 +24,9 @@ from trainguard.export.graph import OPSETS
 def run_onnx(model, X, kind=DoubleTensorType):
     register_converters()
     options = {id(model): {"zipmap": False}} if hasattr(model, "classes_") else None
-    onx = convert_sklearn(model, initial_types=[("x", kind([None, X.shape[1]]))], options=options,
-                          target_opset=OPSETS)
+    onx = convert_sklearn(
+        model, initial_types=[("x", kind([None, X.shape[1]]))], options=options, target_opset=OPSETS
+    )
     declare_ml_opset(onx)
     return onnx_session(onx).run(None, {"x": X})
 
@@ -51,8 +52,9 @@ def unseen_rows(X):
 def test_boosting_classifier_with_native_categories_matches_scikit_learn(n_classes):
     X, signal = categorical_data()
     y = np.digitize(signal, np.quantile(signal, np.linspace(0, 1, n_classes + 1)[1:-1]))
-    model = HistGradientBoostingClassifier(max_iter=30, categorical_features=[False, True, False],
-                                           random_state=0).fit(X, y)
+    model = HistGradientBoostingClassifier(
+        max_iter=30, categorical_features=[False, True, False], random_state=0
+    ).fit(X, y)
     assert any(p.nodes["is_categorical"].any() for it in model._predictors for p in it)
     test = unseen_rows(X)
     label, proba = run_onnx(model, test)
@@ -62,7 +64,9 @@ def test_boosting_classifier_with_native_categories_matches_scikit_learn(n_class
 
 def test_boosting_regressor_with_native_categories_matches_scikit_learn():
     X, signal = categorical_data(seed=1)
-    model = HistGradientBoostingRegressor(max_iter=40, categorical_features=[False, True, False]).fit(X, signal)
+    model = HistGradientBoostingRegressor(max_iter=40, categorical_features=[False, True, False]).fit(
+        X, signal
+    )
     test = unseen_rows(X)
     [values] = run_onnx(model, test)
     np.testing.assert_allclose(values.ravel(), model.predict(test), atol=1e-10)
@@ -108,8 +112,9 @@ def test_neural_net_through_torch_onnx(kind):
     rng = np.random.default_rng(3)
     X = rng.normal(size=(200, 4))
     if kind == "classifier":
-        model = NeuralNetClassifier(hidden_layer_sizes=(8,), max_epochs=3, batch_norm=True, dropout=0.2,
-                                    seed=0).fit(X, np.array(["a", "b", "c"])[(X[:, 0] > 0).astype(int) + (X[:, 1] > 1)])
+        model = NeuralNetClassifier(
+            hidden_layer_sizes=(8,), max_epochs=3, batch_norm=True, dropout=0.2, seed=0
+        ).fit(X, np.array(["a", "b", "c"])[(X[:, 0] > 0).astype(int) + (X[:, 1] > 1)])
         label, proba = run_onnx(model, X)
         np.testing.assert_array_equal(label, model.predict(X))
         np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-12)
@@ -120,18 +125,38 @@ def test_neural_net_through_torch_onnx(kind):
 
 
 def test_a_tree_that_is_one_leaf_and_membership_sets():
-    leaf_only = Tree(is_leaf=np.array([True]), left=np.array([0]), right=np.array([0]), feature=np.array([0]),
-                     threshold=np.array([0.0]), missing_left=np.array([0]), leaf_value=np.array([5.0]))
+    leaf_only = Tree(
+        is_leaf=np.array([True]),
+        left=np.array([0]),
+        right=np.array([0]),
+        feature=np.array([0]),
+        threshold=np.array([0.0]),
+        missing_left=np.array([0]),
+        leaf_value=np.array([5.0]),
+    )
     # x0 <= 0 -> (x1 in {1, 3} -> 1 else 2), else 20; missing x1 goes left.
-    split = Tree(is_leaf=np.array([0, 0, 1, 1, 1], bool), left=np.array([1, 2, 0, 0, 0]),
-                 right=np.array([4, 3, 0, 0, 0]), feature=np.array([0, 1, 0, 0, 0]),
-                 threshold=np.zeros(5), missing_left=np.array([1, 1, 0, 0, 0]),
-                 leaf_value=np.array([0, 0, 1.0, 2.0, 20.0]), members=[None, [1.0, 3.0], None, None, None])
-    node = helper.make_node("TreeEnsemble", ["X"], ["Y"], domain="ai.onnx.ml",
-                            **ensemble_attributes([leaf_only, split], 1))
-    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("X", TensorProto.DOUBLE, [None, 2])],
-                              [helper.make_tensor_value_info("Y", TensorProto.DOUBLE, [None, 1])])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 19), helper.make_opsetid("ai.onnx.ml", 5)])
+    split = Tree(
+        is_leaf=np.array([0, 0, 1, 1, 1], bool),
+        left=np.array([1, 2, 0, 0, 0]),
+        right=np.array([4, 3, 0, 0, 0]),
+        feature=np.array([0, 1, 0, 0, 0]),
+        threshold=np.zeros(5),
+        missing_left=np.array([1, 1, 0, 0, 0]),
+        leaf_value=np.array([0, 0, 1.0, 2.0, 20.0]),
+        members=[None, [1.0, 3.0], None, None, None],
+    )
+    node = helper.make_node(
+        "TreeEnsemble", ["X"], ["Y"], domain="ai.onnx.ml", **ensemble_attributes([leaf_only, split], 1)
+    )
+    graph = helper.make_graph(
+        [node],
+        "g",
+        [helper.make_tensor_value_info("X", TensorProto.DOUBLE, [None, 2])],
+        [helper.make_tensor_value_info("Y", TensorProto.DOUBLE, [None, 1])],
+    )
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 19), helper.make_opsetid("ai.onnx.ml", 5)]
+    )
     X = np.array([[-1, 1], [-1, 2], [-1, 3], [1, 1], [-1, np.nan]], dtype=float)
     [out] = onnx_session(model).run(None, {"X": X})
     assert out.ravel().tolist() == [6.0, 7.0, 6.0, 25.0, 6.0]

@@ -10,13 +10,23 @@ from trainguard.cli.app import CONTEXT, _guarded, _stderr, debug_option
 
 @click.command("export", context_settings=CONTEXT)
 @click.argument("run_dir", metavar="RUN", type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["onnx"]), default="onnx", show_default=True,
-              help="File format to write.")
-@click.option("-o", "--output", type=click.Path(path_type=str),
-              help="File to write (default: RUN/model.onnx).")
-@click.option("--data", type=click.Path(path_type=str),
-              help="The data file the run was trained on, when it is no longer where the manifest "
-                   "says (the export is checked on its test rows).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["onnx"]),
+    default="onnx",
+    show_default=True,
+    help="File format to write.",
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=str), help="File to write (default: RUN/model.onnx)."
+)
+@click.option(
+    "--data",
+    type=click.Path(path_type=str),
+    help="The data file the run was trained on, when it is no longer where the manifest "
+    "says (the export is checked on its test rows).",
+)
 @debug_option
 def export(run_dir: str, fmt: str, output: str | None, data: str | None, debug: bool) -> None:
     """Export the fitted pipeline of RUN (preprocessing, model, threshold) to ONNX.

@@ -60,31 +60,43 @@ def test_rows(run: Any, data: str | os.PathLike[str] | pd.DataFrame | None) -> p
         if not source.is_file():
             raise DataError(
                 "the export checks the ONNX model on the run's test rows, but the training data "
-                "file is not there", where=str(source),
+                "file is not there",
+                where=str(source),
                 fix="pass the data file the run was trained on with --data FILE",
             )
         frame = read_table(source)
     rows = stored["row"].to_numpy()
     if rows.max(initial=-1) >= len(frame):
-        raise DataError(f"the data has {len(frame)} rows but the run's test rows go up to {rows.max()}",
-                        where="--data", fix="pass the data file the run was trained on")
+        raise DataError(
+            f"the data has {len(frame)} rows but the run's test rows go up to {rows.max()}",
+            where="--data",
+            fix="pass the data file the run was trained on",
+        )
     return frame.iloc[rows]
 
 
 def _check_same_data(run: Any, expected: np.ndarray, stored: pd.DataFrame) -> None:
     """The skops model must reproduce its own stored test predictions: else the data is not the run's."""
-    differ = int((np.asarray(expected).astype(str) != stored["y_pred"].to_numpy().astype(str)).sum()) \
-        if run.task != "regression" else int((~np.isclose(expected, stored["y_pred"].to_numpy(float))).sum())
+    differ = (
+        int((np.asarray(expected).astype(str) != stored["y_pred"].to_numpy().astype(str)).sum())
+        if run.task != "regression"
+        else int((~np.isclose(expected, stored["y_pred"].to_numpy(float))).sum())
+    )
     if differ:
         raise DataError(
             f"the skops model predicts {differ} of the {len(stored)} test rows differently from the "
             f"run's {TEST_PREDICTIONS}, so these are not the rows the run was tested on",
-            where=str(run.path), fix="pass the data file the run was trained on with --data FILE",
+            where=str(run.path),
+            fix="pass the data file the run was trained on with --data FILE",
         )
 
 
-def export_onnx(run: Any, path: str | os.PathLike[str] | None = None, *,
-                data: str | os.PathLike[str] | pd.DataFrame | None = None) -> ExportResult:
+def export_onnx(
+    run: Any,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    data: str | os.PathLike[str] | pd.DataFrame | None = None,
+) -> ExportResult:
     """Convert ``run`` to ONNX, check it on the test rows, and write it (default ``RUN/model.onnx``)."""
     import onnx
 
@@ -104,14 +116,21 @@ def export_onnx(run: Any, path: str | os.PathLike[str] | None = None, *,
     if run.task == "regression":
         parity = compare(rows, expected, got["prediction"], classification=False)
     else:
-        parity = compare(rows, expected, got["label"], run.model.predict_proba(features),
-                         got["probabilities"], classification=True,
-                         classes=[str(c) for c in run.model.classes_])
+        parity = compare(
+            rows,
+            expected,
+            got["label"],
+            run.model.predict_proba(features),
+            got["probabilities"],
+            classification=True,
+            classes=[str(c) for c in run.model.classes_],
+        )
     if not parity.ok:
         raise ParityError(
-            "; ".join(parity.problems), where=f"ONNX export of {run.path}",
+            "; ".join(parity.problems),
+            where=f"ONNX export of {run.path}",
             fix="nothing was written; please report this with the run folder (a converter "
-                f"reproduces the skops model to within {TOLERANCE:g} or it is a bug)",
+            f"reproduces the skops model to within {TOLERANCE:g} or it is a bug)",
         )
     with atomic_path(target) as tmp:
         onnx.save(model, str(tmp))

@@ -44,7 +44,7 @@ def _unsupported(run: Any, model: Any, reason: object) -> ConfigError:
         f"model family {family!r} ({type(model).__name__}) cannot be exported to ONNX ({reason})",
         where=str(run.path),
         fix=f"retrain with --models {others} (families ONNX export supports), or deploy the skops "
-            "model with 'trainguard predict' or MLflow",
+        "model with 'trainguard predict' or MLflow",
     )
 
 
@@ -61,8 +61,13 @@ def build_onnx(run: Any) -> Any:
     classification = is_classifier(model)
     options = {id(model): {"zipmap": False}} if classification else None
     try:
-        onx = convert_sklearn(pipeline, initial_types=input_types(run.schema), options=options,
-                              target_opset=OPSETS, name=f"trainguard-{run.model_name}")
+        onx = convert_sklearn(
+            pipeline,
+            initial_types=input_types(run.schema),
+            options=options,
+            target_opset=OPSETS,
+            name=f"trainguard-{run.model_name}",
+        )
     except Exception as exc:  # noqa: BLE001 - skl2onnx raises many types for one meaning
         raise _unsupported(run, model, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}") from exc
     declare_ml_opset(onx)
@@ -95,19 +100,29 @@ def _apply_threshold(onx: Any, classes: np.ndarray, threshold: float) -> None:
     graph = onx.graph
     _rename_output(onx, "label", "label_argmax")
     kind = label_kind(classes)
-    values = np.asarray(classes, dtype=np.int64) if kind == TensorProto.INT64 else np.asarray(classes).astype(str)
-    graph.initializer.extend([
-        helper.make_tensor("threshold_value", TensorProto.DOUBLE, [], [float(threshold)]),
-        helper.make_tensor("threshold_column", TensorProto.INT64, [], [1]),
-        helper.make_tensor("threshold_classes", kind, [len(values)],
-                           [str(v).encode() for v in values] if kind == TensorProto.STRING else values.tolist()),
-    ])
-    graph.node.extend([
-        helper.make_node("Gather", ["probabilities", "threshold_column"], ["positive_proba"], axis=1),
-        helper.make_node("GreaterOrEqual", ["positive_proba", "threshold_value"], ["is_positive"]),
-        helper.make_node("Cast", ["is_positive"], ["class_index"], to=TensorProto.INT64),
-        helper.make_node("Gather", ["threshold_classes", "class_index"], ["label"], axis=0),
-    ])
+    values = (
+        np.asarray(classes, dtype=np.int64) if kind == TensorProto.INT64 else np.asarray(classes).astype(str)
+    )
+    graph.initializer.extend(
+        [
+            helper.make_tensor("threshold_value", TensorProto.DOUBLE, [], [float(threshold)]),
+            helper.make_tensor("threshold_column", TensorProto.INT64, [], [1]),
+            helper.make_tensor(
+                "threshold_classes",
+                kind,
+                [len(values)],
+                [str(v).encode() for v in values] if kind == TensorProto.STRING else values.tolist(),
+            ),
+        ]
+    )
+    graph.node.extend(
+        [
+            helper.make_node("Gather", ["probabilities", "threshold_column"], ["positive_proba"], axis=1),
+            helper.make_node("GreaterOrEqual", ["positive_proba", "threshold_value"], ["is_positive"]),
+            helper.make_node("Cast", ["is_positive"], ["class_index"], to=TensorProto.INT64),
+            helper.make_node("Gather", ["threshold_classes", "class_index"], ["label"], axis=0),
+        ]
+    )
     for output in graph.output:
         if output.name == "label_argmax":
             output.name = "label"
@@ -121,11 +136,13 @@ def _add_metadata(onx: Any, run: Any, threshold: float | None) -> None:
         "trainguard.task": run.task,
         "trainguard.target": json.dumps(run.manifest["target"]),
         "trainguard.schema": json.dumps(run.manifest["schema"]),
-        "trainguard.inputs": json.dumps({
-            "one_tensor_per_column": "[N, 1], named as the column",
-            "numeric_and_boolean": "double, NaN when missing (booleans as 0/1)",
-            "categorical": f"string, {MISSING_STRING!r} when missing",
-        }),
+        "trainguard.inputs": json.dumps(
+            {
+                "one_tensor_per_column": "[N, 1], named as the column",
+                "numeric_and_boolean": "double, NaN when missing (booleans as 0/1)",
+                "categorical": f"string, {MISSING_STRING!r} when missing",
+            }
+        ),
         "trainguard.classes": json.dumps(run.classes),
         "trainguard.threshold": json.dumps(threshold),
         "trainguard.fingerprint": str(run.manifest.get("data", {}).get("fingerprint", "")),
@@ -135,5 +152,7 @@ def _add_metadata(onx: Any, run: Any, threshold: float | None) -> None:
         entry.key, entry.value = key, value
     onx.producer_name = "trainguard"
     onx.producer_version = __version__
-    onx.doc_string = (f"trainguard run {run.path.name}: {run.model_name} for {run.target!r} "
-                      f"({run.task}); inputs and classes in metadata_props")
+    onx.doc_string = (
+        f"trainguard run {run.path.name}: {run.model_name} for {run.target!r} "
+        f"({run.task}); inputs and classes in metadata_props"
+    )

@@ -29,7 +29,7 @@ def check_exportable_columns(schema: Schema, where: str) -> None:
             f"ONNX export supports numeric, boolean and categorical columns, not {listed}",
             where=where,
             fix="retrain with --drop for those columns (or turn them into numbers first), "
-                "or deploy the skops model with 'trainguard predict'",
+            "or deploy the skops model with 'trainguard predict'",
         )
 
 

@@ -35,9 +35,14 @@ def compare_labels(expected: np.ndarray, got: np.ndarray, rows: Sequence[object]
     ]
 
 
-def compare_values(expected: np.ndarray, got: np.ndarray, rows: Sequence[object], what: str,
-                   columns: Sequence[object] | None = None, tolerance: float = TOLERANCE
-                   ) -> tuple[float, list[str]]:
+def compare_values(
+    expected: np.ndarray,
+    got: np.ndarray,
+    rows: Sequence[object],
+    what: str,
+    columns: Sequence[object] | None = None,
+    tolerance: float = TOLERANCE,
+) -> tuple[float, list[str]]:
     expected = np.asarray(expected, dtype=float).reshape(len(rows), -1)
     got = np.asarray(got, dtype=float).reshape(len(rows), -1)
     if expected.shape != got.shape:
@@ -58,9 +63,16 @@ def compare_values(expected: np.ndarray, got: np.ndarray, rows: Sequence[object]
     ]
 
 
-def compare(rows: Sequence[object], expected_labels: np.ndarray, got_labels: np.ndarray,
-            expected_values: np.ndarray | None = None, got_values: np.ndarray | None = None,
-            *, classification: bool, classes: Sequence[object] | None = None) -> Parity:
+def compare(
+    rows: Sequence[object],
+    expected_labels: np.ndarray,
+    got_labels: np.ndarray,
+    expected_values: np.ndarray | None = None,
+    got_values: np.ndarray | None = None,
+    *,
+    classification: bool,
+    classes: Sequence[object] | None = None,
+) -> Parity:
     """Labels must be identical (classification); probabilities or values within :data:`TOLERANCE`."""
     parity = Parity(rows=len(rows))
     if classification:
@@ -68,7 +80,8 @@ def compare(rows: Sequence[object], expected_labels: np.ndarray, got_labels: np.
         parity.problems += problems
         if expected_values is not None and got_values is not None:
             parity.max_difference, problems = compare_values(
-                expected_values, got_values, rows, "probabilities", classes)
+                expected_values, got_values, rows, "probabilities", classes
+            )
             parity.problems += problems
     else:
         parity.max_difference, problems = compare_values(expected_labels, got_labels, rows, "predictions")

@@ -18,15 +18,17 @@ def constant(scope: Any, container: Any, name: str, values: Any, kind: int | Non
     array = np.asarray(values)
     if kind is None:
         kind = {"f": TensorProto.DOUBLE, "i": TensorProto.INT64, "b": TensorProto.BOOL}.get(
-            array.dtype.kind, TensorProto.STRING)
+            array.dtype.kind, TensorProto.STRING
+        )
     content = [str(v) for v in array.ravel()] if kind == TensorProto.STRING else array.ravel().tolist()
     unique = scope.get_unique_variable_name(name)
     container.add_initializer(unique, kind, list(array.shape), content)
     return unique
 
 
-def node(scope: Any, container: Any, op: str, inputs: list[str] | str, output: str | None = None,
-         **attrs: Any) -> str:
+def node(
+    scope: Any, container: Any, op: str, inputs: list[str] | str, output: str | None = None, **attrs: Any
+) -> str:
     """Add one standard-domain node; returns its output's name (a fresh one unless given)."""
     output = output or scope.get_unique_variable_name(op.lower())
     container.add_node(op, inputs, output, name=scope.get_unique_operator_name(op), **attrs)
@@ -63,8 +65,9 @@ def classifier_outputs(scope: Any, container: Any, operator: Any, scores: str, l
 
 def label_from_probabilities(scope: Any, container: Any, operator: Any) -> None:
     """``label``: the class of the highest probability, the first on a tie (``numpy.argmax``)."""
-    best = node(scope, container, "ArgMax", operator.outputs[1].full_name, axis=1, keepdims=0,
-                select_last_index=0)
+    best = node(
+        scope, container, "ArgMax", operator.outputs[1].full_name, axis=1, keepdims=0, select_last_index=0
+    )
     classes = operator.raw_operator.classes_
     values = np.asarray(classes, dtype=np.int64) if label_kind(classes) == TensorProto.INT64 else classes
     table = constant(scope, container, "classes", values, label_kind(classes))

@@ -43,7 +43,9 @@ def _categories(model: Any) -> list[np.ndarray]:
     """Known raw values of each categorical feature, in scikit-learn's internal column order."""
     if getattr(model, "_preprocessor", None) is None:
         return []
-    return [np.asarray(c, dtype=float) for c in model._preprocessor.named_transformers_["encoder"].categories_]
+    return [
+        np.asarray(c, dtype=float) for c in model._preprocessor.named_transformers_["encoder"].categories_
+    ]
 
 
 def boosting_trees(model: Any) -> list[Tree]:
@@ -66,12 +68,19 @@ def boosting_trees(model: Any) -> list[Tree]:
                     members.append([float(known[int(c)]) for c in codes if c < len(known)])
                 else:
                     members.append(None)
-            trees.append(Tree(
-                is_leaf=nodes["is_leaf"].astype(bool), left=nodes["left"], right=nodes["right"],
-                feature=nodes["feature_idx"], threshold=nodes["num_threshold"],
-                missing_left=nodes["missing_go_to_left"], leaf_value=nodes["value"],
-                target=target, members=members,
-            ))
+            trees.append(
+                Tree(
+                    is_leaf=nodes["is_leaf"].astype(bool),
+                    left=nodes["left"],
+                    right=nodes["right"],
+                    feature=nodes["feature_idx"],
+                    threshold=nodes["num_threshold"],
+                    missing_left=nodes["missing_go_to_left"],
+                    leaf_value=nodes["value"],
+                    target=target,
+                    members=members,
+                )
+            )
     return trees
 
 
@@ -82,35 +91,60 @@ def _internal_features(scope: Any, container: Any, model: Any, features: str) ->
         return features
     categorical = np.flatnonzero(model.is_categorical_)
     numeric = np.flatnonzero(~np.asarray(model.is_categorical_))
-    codes = node(scope, container, "Gather", [features, constant(scope, container, "cat_columns", categorical)],
-                 axis=1)
+    codes = node(
+        scope, container, "Gather", [features, constant(scope, container, "cat_columns", categorical)], axis=1
+    )
     width = max(len(c) for c in categories)
     table = np.full((1, len(categories), width), np.nan)
     for j, known in enumerate(categories):
         known = known[~np.isnan(known)]
         table[0, j, : len(known)] = known
     axis = constant(scope, container, "axis2", np.array([2], dtype=np.int64))
-    matches = node(scope, container, "Equal", [node(scope, container, "Unsqueeze", [codes, axis]),
-                                               constant(scope, container, "known_categories", table)])
-    hits = node(scope, container, "ReduceMax", [node(scope, container, "Cast", matches, to=TensorProto.DOUBLE), axis],
-                keepdims=0)
+    matches = node(
+        scope,
+        container,
+        "Equal",
+        [
+            node(scope, container, "Unsqueeze", [codes, axis]),
+            constant(scope, container, "known_categories", table),
+        ],
+    )
+    hits = node(
+        scope,
+        container,
+        "ReduceMax",
+        [node(scope, container, "Cast", matches, to=TensorProto.DOUBLE), axis],
+        keepdims=0,
+    )
     is_known = node(scope, container, "Greater", [hits, constant(scope, container, "zero", np.array(0.0))])
     nan = constant(scope, container, "nan", np.array(np.nan))
     parts = [node(scope, container, "Where", [is_known, codes, nan])]
     if len(numeric):
-        parts.append(node(scope, container, "Gather",
-                          [features, constant(scope, container, "num_columns", numeric)], axis=1))
+        parts.append(
+            node(
+                scope,
+                container,
+                "Gather",
+                [features, constant(scope, container, "num_columns", numeric)],
+                axis=1,
+            )
+        )
     return node(scope, container, "Concat", parts, axis=1)
 
 
 def _raw_scores(scope: Any, operator: Any, container: Any) -> str:
     model = operator.raw_operator
-    features = node(scope, container, "Cast", feature_matrix(scope, operator, container), to=TensorProto.DOUBLE)
+    features = node(
+        scope, container, "Cast", feature_matrix(scope, operator, container), to=TensorProto.DOUBLE
+    )
     features = _internal_features(scope, container, model, features)
     n_targets = len(model._predictors[0])
-    sums = add_tree_ensemble(scope, container, features, ensemble_attributes(boosting_trees(model), n_targets))
-    baseline = constant(scope, container, "baseline",
-                        np.asarray(model._baseline_prediction, dtype=float).reshape(1, -1))
+    sums = add_tree_ensemble(
+        scope, container, features, ensemble_attributes(boosting_trees(model), n_targets)
+    )
+    baseline = constant(
+        scope, container, "baseline", np.asarray(model._baseline_prediction, dtype=float).reshape(1, -1)
+    )
     return node(scope, container, "Add", [sums, baseline])
 
 
@@ -129,8 +163,18 @@ def _convert_regressor(scope: Any, operator: Any, container: Any) -> None:
 def register() -> None:
     from skl2onnx import update_registered_converter
 
-    update_registered_converter(HistGradientBoostingClassifier, "TrainguardHistGradientBoostingClassifier",
-                                classifier_shapes, _convert_classifier, overwrite=True,
-                                options=CLASSIFIER_OPTIONS)
-    update_registered_converter(HistGradientBoostingRegressor, "TrainguardHistGradientBoostingRegressor",
-                                regressor_shapes, _convert_regressor, overwrite=True)
+    update_registered_converter(
+        HistGradientBoostingClassifier,
+        "TrainguardHistGradientBoostingClassifier",
+        classifier_shapes,
+        _convert_classifier,
+        overwrite=True,
+        options=CLASSIFIER_OPTIONS,
+    )
+    update_registered_converter(
+        HistGradientBoostingRegressor,
+        "TrainguardHistGradientBoostingRegressor",
+        regressor_shapes,
+        _convert_regressor,
+        overwrite=True,
+    )

@@ -66,8 +66,13 @@ def _convert(scope: Any, operator: Any, container: Any) -> None:
     source = operator.inputs[0].full_name
     if len(operator.inputs) > 1:  # several [N, 1] columns: one matrix first
         source = scope.get_unique_variable_name("imputer_in")
-        container.add_node("Concat", [i.full_name for i in operator.inputs], source, axis=1,
-                           name=scope.get_unique_operator_name("Concat"))
+        container.add_node(
+            "Concat",
+            [i.full_name for i in operator.inputs],
+            source,
+            axis=1,
+            name=scope.get_unique_operator_name("Concat"),
+        )
     out = operator.outputs[0].full_name
     if _is_string_imputer(imputer):
         _fill_strings(scope, container, imputer, source, out)
@@ -83,8 +88,9 @@ def _const(scope: Any, container: Any, name: str, kind: int, values: Any) -> str
 
 
 def _fill_strings(scope: Any, container: Any, imputer: SimpleImputer, source: str, out: str) -> None:
-    fill = _const(scope, container, "fill", TensorProto.STRING,
-                  np.array([[str(v) for v in imputer.statistics_]]))
+    fill = _const(
+        scope, container, "fill", TensorProto.STRING, np.array([[str(v) for v in imputer.statistics_]])
+    )
     empty = _const(scope, container, "empty", TensorProto.STRING, np.array([MISSING_STRING]))
     is_missing = scope.get_unique_variable_name("is_missing")
     container.add_node("Equal", [source, empty], is_missing, name=scope.get_unique_operator_name("Equal"))
@@ -105,8 +111,9 @@ def _fill_numbers(scope: Any, container: Any, imputer: SimpleImputer, source: st
         features = np.asarray(imputer.indicator_.features_)
         flags = _columns(scope, container, is_nan, features)
         as_double = scope.get_unique_variable_name("indicator")
-        container.add_node("Cast", flags, as_double, to=TensorProto.DOUBLE,
-                           name=scope.get_unique_operator_name("Cast"))
+        container.add_node(
+            "Cast", flags, as_double, to=TensorProto.DOUBLE, name=scope.get_unique_operator_name("Cast")
+        )
         parts.append(as_double)
     container.add_node("Concat", parts, out, axis=1, name=scope.get_unique_operator_name("Concat"))
 
@@ -114,7 +121,9 @@ def _fill_numbers(scope: Any, container: Any, imputer: SimpleImputer, source: st
 def _columns(scope: Any, container: Any, source: str, indices: np.ndarray) -> str:
     index = _const(scope, container, "columns", TensorProto.INT64, np.asarray(indices, dtype=np.int64))
     picked = scope.get_unique_variable_name("picked")
-    container.add_node("Gather", [source, index], picked, axis=1, name=scope.get_unique_operator_name("Gather"))
+    container.add_node(
+        "Gather", [source, index], picked, axis=1, name=scope.get_unique_operator_name("Gather")
+    )
     return picked
 
 

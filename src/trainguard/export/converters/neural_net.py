@@ -39,9 +39,17 @@ def network_graph(estimator: Any) -> Any:
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notice
-        torch.onnx.export(module, (example,), buffer, dynamo=False, input_names=["x"],
-                          output_names=["y"], dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
-                          opset_version=TORCH_OPSET, do_constant_folding=True)
+        torch.onnx.export(
+            module,
+            (example,),
+            buffer,
+            dynamo=False,
+            input_names=["x"],
+            output_names=["y"],
+            dynamic_axes={"x": {0: "n"}, "y": {0: "n"}},
+            opset_version=TORCH_OPSET,
+            do_constant_folding=True,
+        )
     return load_model_from_string(buffer.getvalue())
 
 
@@ -51,8 +59,9 @@ def _splice(scope: Any, container: Any, model: Any, source: str) -> str:
     names = {graph.input[0].name: source}
     for initializer in graph.initializer:
         array = numpy_helper.to_array(initializer)
-        names[initializer.name] = constant(scope, container, "nn_weight", array,
-                                           TensorProto.DOUBLE if array.dtype.kind == "f" else None)
+        names[initializer.name] = constant(
+            scope, container, "nn_weight", array, TensorProto.DOUBLE if array.dtype.kind == "f" else None
+        )
 
     def renamed(name: str) -> str:
         if name == "":
@@ -63,10 +72,15 @@ def _splice(scope: Any, container: Any, model: Any, source: str) -> str:
 
     for onnx_node in graph.node:
         attributes = {a.name: _attribute_value(a) for a in onnx_node.attribute}
-        container.add_node(onnx_node.op_type, [renamed(i) for i in onnx_node.input],
-                           [renamed(o) for o in onnx_node.output], op_domain=onnx_node.domain or "",
-                           op_version=TORCH_OPSET, name=scope.get_unique_operator_name(onnx_node.op_type),
-                           **attributes)
+        container.add_node(
+            onnx_node.op_type,
+            [renamed(i) for i in onnx_node.input],
+            [renamed(o) for o in onnx_node.output],
+            op_domain=onnx_node.domain or "",
+            op_version=TORCH_OPSET,
+            name=scope.get_unique_operator_name(onnx_node.op_type),
+            **attributes,
+        )
     return renamed(graph.output[0].name)
 
 
@@ -77,7 +91,9 @@ def _attribute_value(attribute: Any) -> Any:
 
 
 def _network_output(scope: Any, operator: Any, container: Any) -> str:
-    features = node(scope, container, "Cast", feature_matrix(scope, operator, container), to=TensorProto.DOUBLE)
+    features = node(
+        scope, container, "Cast", feature_matrix(scope, operator, container), to=TensorProto.DOUBLE
+    )
     return _splice(scope, container, network_graph(operator.raw_operator), features)
 
 
@@ -101,7 +117,18 @@ def register() -> None:
 
     from trainguard.nn.estimators import NeuralNetClassifier, NeuralNetRegressor
 
-    update_registered_converter(NeuralNetClassifier, "TrainguardNeuralNetClassifier", classifier_shapes,
-                                _convert_classifier, overwrite=True, options=CLASSIFIER_OPTIONS)
-    update_registered_converter(NeuralNetRegressor, "TrainguardNeuralNetRegressor", regressor_shapes,
-                                _convert_regressor, overwrite=True)
+    update_registered_converter(
+        NeuralNetClassifier,
+        "TrainguardNeuralNetClassifier",
+        classifier_shapes,
+        _convert_classifier,
+        overwrite=True,
+        options=CLASSIFIER_OPTIONS,
+    )
+    update_registered_converter(
+        NeuralNetRegressor,
+        "TrainguardNeuralNetRegressor",
+        regressor_shapes,
+        _convert_regressor,
+        overwrite=True,
+    )

@@ -40,9 +40,18 @@ def forest_trees(model: Any) -> tuple[list[Tree], int]:
         is_leaf = tree.children_left == -1
         missing_left = getattr(tree, "missing_go_to_left", np.zeros(tree.node_count, dtype=np.uint8))
         for target in range(value.shape[1]):
-            trees.append(Tree(is_leaf=is_leaf, left=tree.children_left, right=tree.children_right,
-                              feature=tree.feature, threshold=tree.threshold, missing_left=missing_left,
-                              leaf_value=value[:, target], target=target))
+            trees.append(
+                Tree(
+                    is_leaf=is_leaf,
+                    left=tree.children_left,
+                    right=tree.children_right,
+                    feature=tree.feature,
+                    threshold=tree.threshold,
+                    missing_left=missing_left,
+                    leaf_value=value[:, target],
+                    target=target,
+                )
+            )
     return trees, value.shape[1]
 
 
@@ -69,7 +78,18 @@ def _convert_regressor(scope: Any, operator: Any, container: Any) -> None:
 def register() -> None:
     from skl2onnx import update_registered_converter
 
-    update_registered_converter(RandomForestClassifier, "TrainguardRandomForestClassifier", classifier_shapes,
-                                _convert_classifier, overwrite=True, options=CLASSIFIER_OPTIONS)
-    update_registered_converter(RandomForestRegressor, "TrainguardRandomForestRegressor", regressor_shapes,
-                                _convert_regressor, overwrite=True)
+    update_registered_converter(
+        RandomForestClassifier,
+        "TrainguardRandomForestClassifier",
+        classifier_shapes,
+        _convert_classifier,
+        overwrite=True,
+        options=CLASSIFIER_OPTIONS,
+    )
+    update_registered_converter(
+        RandomForestRegressor,
+        "TrainguardRandomForestRegressor",
+        regressor_shapes,
+        _convert_regressor,
+        overwrite=True,
+    )

@@ -45,8 +45,14 @@ class Tree:
 
 def ensemble_attributes(trees: Iterable[Tree], n_targets: int) -> dict[str, Any]:
     """``TreeEnsemble`` attributes summing every tree's leaf into its target."""
-    keys = ("featureids", "truenodeids", "trueleafs", "falsenodeids", "falseleafs",
-            "missing_value_tracks_true")
+    keys = (
+        "featureids",
+        "truenodeids",
+        "trueleafs",
+        "falsenodeids",
+        "falseleafs",
+        "missing_value_tracks_true",
+    )
     nodes: dict[str, list[Any]] = {k: [] for k in keys}
     modes: list[int] = []
     splits: list[float] = []
@@ -100,8 +106,9 @@ def ensemble_attributes(trees: Iterable[Tree], n_targets: int) -> dict[str, Any]
         post_transform=POST_NONE,
     )
     if members:
-        attributes["membership_values"] = make_tensor("membership_values", TensorProto.DOUBLE,
-                                                      [len(members)], members)
+        attributes["membership_values"] = make_tensor(
+            "membership_values", TensorProto.DOUBLE, [len(members)], members
+        )
     return attributes
 
 
@@ -109,9 +116,15 @@ def add_tree_ensemble(scope: Any, container: Any, features: str, attributes: dic
     """Add the node (double ``[N, F]`` in, ``[N, n_targets]`` out); returns its output's name."""
     out = scope.get_unique_variable_name("tree_sums")
     # Declared at the targeted ONNX-ML opset for skl2onnx's bookkeeping; see declare_ml_opset.
-    container.add_node("TreeEnsemble", features, out, op_domain=ML_DOMAIN,
-                       op_version=container.target_opset_any_domain(ML_DOMAIN),
-                       name=scope.get_unique_operator_name("TreeEnsemble"), **attributes)
+    container.add_node(
+        "TreeEnsemble",
+        features,
+        out,
+        op_domain=ML_DOMAIN,
+        op_version=container.target_opset_any_domain(ML_DOMAIN),
+        name=scope.get_unique_operator_name("TreeEnsemble"),
+        **attributes,
+    )
     return out
 
 
