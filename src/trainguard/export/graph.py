@@ -50,9 +50,16 @@ def _unsupported(run: Any, model: Any, reason: object) -> ConfigError:
 
 def build_onnx(run: Any) -> Any:
     """The ONNX ``ModelProto`` of ``run``'s fitted pipeline (not yet checked: see ``export_onnx``)."""
-    from skl2onnx import convert_sklearn
     from sklearn.base import is_classifier
 
+    try:
+        from skl2onnx import convert_sklearn
+    except ImportError as exc:
+        raise ConfigError(
+            f"ONNX export needs the onnx extra ({exc.name} is not installed)",
+            where="trainguard export",
+            fix="pip install 'trainguard[onnx]'",
+        ) from exc
     check_exportable_columns(run.schema, str(run.path))
     register_converters()
     pipeline, threshold = unwrap(run.model)
