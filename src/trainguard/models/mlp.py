@@ -10,6 +10,7 @@ torch is imported only when the candidate builds its model, so registering the c
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -67,11 +68,21 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
         return Pipeline([("preprocess", preprocess), ("model", self._model())])
 
     def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None) -> None:
-        with torch_threads(threads_for(self.context.n_jobs, len(y))):
-            if Xv is not None:
-                model.fit(Xt, y, X_val=Xv, y_val=y_val)
-            else:
-                model.fit(Xt, y)
+        from trainguard.nn.callbacks.tensorboard import tensorboard_callback
+
+        board = tensorboard_callback(self.context.tensorboard_dir, self.name, _fit_name(Xv is None))
+        given = model.get_params(deep=False)["callbacks"]
+        if board:  # for this fit only: the saved model must not hold a log writer
+            model.set_params(callbacks=[*(given or []), *board])
+        try:
+            with torch_threads(threads_for(self.context.n_jobs, len(y))):
+                if Xv is not None:
+                    model.fit(Xt, y, X_val=Xv, y_val=y_val)
+                else:
+                    model.fit(Xt, y)
+        finally:
+            if board:
+                model.set_params(callbacks=given)
 
     def _freeze_length(self, fresh: Any, selected: Any) -> None:
         fresh.set_params(max_epochs=max(1, int(selected.best_epoch_)), early_stopping=False)
@@ -81,3 +92,10 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
         params["best_epoch_"] = int(unwrap(fitted)[0].named_steps["model"].best_epoch_)
         return params
 
+
+_FITS = itertools.count(1)
+
+
+def _fit_name(refit: bool) -> str:
+    """The TensorBoard run of one fit: ``refit`` for the final one, else ``fit-001``, ``fit-002``..."""
+    return "refit" if refit else f"fit-{next(_FITS):03d}"
