@@ -38,3 +38,8 @@ class Finding:
         if self.fix:
             text += f" Fix: {self.fix}"
         return text
+
+    def _repr_html_(self) -> str:
+        from trainguard.report.notebook import finding_html
+
+        return finding_html(self)
