@@ -11,6 +11,7 @@ import numpy as np
 import onnx
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from datagen import make_table
 from trainguard.datasets import path as dataset_path
@@ -94,9 +95,10 @@ def test_tuned_threshold_is_part_of_the_graph(tmp_path):
     assert ((got["label"] == "yes") == (positive >= threshold)).all()
 
 
-def test_regression_network_exports(tmp_path):
+@pytest.mark.parametrize("family", ["linear", "mlp"])
+def test_regression_exports(tmp_path, family):
     make_table("regression", n=300).drop(columns="signup").to_csv(tmp_path / "spend.csv", index=False)
-    trainguard("train", "spend.csv", "-t", "churned", "--models", "mlp", "--out", "run", cwd=tmp_path)
+    trainguard("train", "spend.csv", "-t", "churned", "--models", family, "--out", "run", cwd=tmp_path)
     trainguard("export", "run", "-o", "spend.onnx", cwd=tmp_path)
     _, expected, got = onnx_vs_predict(
         tmp_path / "run", tmp_path / "spend.csv", tmp_path, tmp_path / "spend.onnx"
@@ -157,3 +159,81 @@ def test_a_converter_that_disagrees_fails_the_export_and_writes_nothing(tmp_path
         random_forest.register()
     assert "nothing was written" in str(error.value)
     assert not (tmp_path / "rf.onnx").exists()
+
+
+def test_a_resampling_step_is_left_out_of_the_scoring_graph(tmp_path):
+    make_table("binary", n=300).drop(columns="signup").to_csv(tmp_path / "churn.csv", index=False)
+    trainguard(
+        "train",
+        "churn.csv",
+        "-t",
+        "churned",
+        "--imbalance",
+        "smote",
+        "--models",
+        "linear",
+        "--out",
+        "run",
+        cwd=tmp_path,
+    )
+    assert Run.load(tmp_path / "run").manifest["model"]["params"]["resample"] == "SMOTE"
+    trainguard("export", "run", cwd=tmp_path)
+    _, expected, got = onnx_vs_predict(
+        tmp_path / "run", tmp_path / "churn.csv", tmp_path, tmp_path / "run" / "model.onnx"
+    )
+    assert got["label"].tolist() == expected["prediction"].tolist()
+
+
+class Majority(ClassifierMixin, BaseEstimator):  # a user's own estimator: no ONNX converter
+    def fit(self, X, y):
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.prior_ = counts / counts.sum()
+        return self
+
+    def predict_proba(self, X):
+        return np.tile(self.prior_, (len(X), 1))
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def test_a_family_skl2onnx_cannot_convert_is_named_with_the_options(tmp_path):
+    from sklearn.pipeline import Pipeline
+
+    import trainguard
+    from trainguard.errors import ConfigError
+    from trainguard.export import export_onnx
+    from trainguard.features.preprocess import build_preprocessor
+    from trainguard.models import Candidate
+    from trainguard.models.base import _REGISTRY, register
+
+    @register
+    class Custom(Candidate):
+        name = "majority"
+        description = "a user's estimator"
+
+        def build(self):
+            preprocess = build_preprocessor(self.context.schema, scale=False, categorical="ordinal")
+            return Pipeline([("preprocess", preprocess), ("model", Majority())])
+
+    try:
+        frame = make_table("binary").drop(columns="signup")
+        run = trainguard.train(
+            frame,
+            "churned",
+            models=["majority"],
+            out=str(tmp_path / "run"),
+            trials=1,
+            cv=0,
+            n_jobs=1,
+            track=False,
+            bootstrap_resamples=50,
+        )
+        with pytest.raises(ConfigError) as error:
+            export_onnx(run, data=frame)
+    finally:
+        del _REGISTRY["majority"]
+    message = str(error.value)
+    assert "model family 'majority' (Majority) cannot be exported to ONNX" in message
+    assert "--models baseline,linear,random_forest,gradient_boosting,mlp" in message
+    assert "\n" not in message and not (tmp_path / "run" / "model.onnx").exists()

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
@@ -19,6 +16,7 @@ import pandas as pd
 import pytest
 
 from datagen import make_table
+from track.servers import running_server
 from track.test_mlflow_log import MLFLOW, free_port, run_cli, tracking_env
 
 
@@ -42,51 +40,26 @@ def served(tmp_path_factory):
     # The scoring server runs `uvicorn` by name: the environment's scripts must be on PATH, as
     # they are in an activated virtual environment.
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    log = open(root / "serve.log", "w")  # noqa: SIM115 - closed below, after the server stops
-    server = subprocess.Popen(
-        [
-            str(MLFLOW),
-            "models",
-            "serve",
-            "-m",
-            model.model_uri,
-            "--env-manager",
-            "local",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        cwd=root,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    command = [
+        str(MLFLOW),
+        "models",
+        "serve",
+        "-m",
+        model.model_uri,
+        "--env-manager",
+        "local",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+    ]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/ping", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("mlflow models serve did not start:\n" + (root / "serve.log").read_text())
-            time.sleep(0.5)
+    with running_server(
+        command, probe=f"{url}/ping", log_path=root / "serve.log", env=env, cwd=root, timeout=180
+    ):
         yield root / "run", url, root
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(5)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
 
 
 def invoke(url: str, frame: pd.DataFrame) -> tuple[int, dict]:

@@ -92,3 +92,20 @@ def regressor_shapes(operator: Any) -> None:
 
 
 CLASSIFIER_OPTIONS = {"zipmap": [False], "nocl": [False]}
+
+
+def register_pair(classifier: type, regressor: type, convert_classifier: Any, convert_regressor: Any) -> None:
+    """Register one family's classifier and regressor converters with skl2onnx (replacing its own)."""
+    from skl2onnx import update_registered_converter
+
+    update_registered_converter(
+        classifier,
+        f"Trainguard{classifier.__name__}",
+        classifier_shapes,
+        convert_classifier,
+        overwrite=True,
+        options=CLASSIFIER_OPTIONS,
+    )
+    update_registered_converter(
+        regressor, f"Trainguard{regressor.__name__}", regressor_shapes, convert_regressor, overwrite=True
+    )

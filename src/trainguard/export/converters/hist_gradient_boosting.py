@@ -22,13 +22,11 @@ from onnx import TensorProto
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
 from trainguard.export.converters.heads import (
-    CLASSIFIER_OPTIONS,
     classifier_outputs,
-    classifier_shapes,
     constant,
     feature_matrix,
     node,
-    regressor_shapes,
+    register_pair,
 )
 from trainguard.export.converters.trees import Tree, add_tree_ensemble, ensemble_attributes
 
@@ -161,20 +159,6 @@ def _convert_regressor(scope: Any, operator: Any, container: Any) -> None:
 
 
 def register() -> None:
-    from skl2onnx import update_registered_converter
-
-    update_registered_converter(
-        HistGradientBoostingClassifier,
-        "TrainguardHistGradientBoostingClassifier",
-        classifier_shapes,
-        _convert_classifier,
-        overwrite=True,
-        options=CLASSIFIER_OPTIONS,
-    )
-    update_registered_converter(
-        HistGradientBoostingRegressor,
-        "TrainguardHistGradientBoostingRegressor",
-        regressor_shapes,
-        _convert_regressor,
-        overwrite=True,
+    register_pair(
+        HistGradientBoostingClassifier, HistGradientBoostingRegressor, _convert_classifier, _convert_regressor
     )

@@ -18,13 +18,11 @@ import numpy as np
 from onnx import TensorProto, load_model_from_string, numpy_helper
 
 from trainguard.export.converters.heads import (
-    CLASSIFIER_OPTIONS,
     classifier_outputs,
-    classifier_shapes,
     constant,
     feature_matrix,
     node,
-    regressor_shapes,
+    register_pair,
 )
 
 TORCH_OPSET = 18
@@ -113,22 +111,6 @@ def _convert_regressor(scope: Any, operator: Any, container: Any) -> None:
 
 
 def register() -> None:
-    from skl2onnx import update_registered_converter
-
     from trainguard.nn.estimators import NeuralNetClassifier, NeuralNetRegressor
 
-    update_registered_converter(
-        NeuralNetClassifier,
-        "TrainguardNeuralNetClassifier",
-        classifier_shapes,
-        _convert_classifier,
-        overwrite=True,
-        options=CLASSIFIER_OPTIONS,
-    )
-    update_registered_converter(
-        NeuralNetRegressor,
-        "TrainguardNeuralNetRegressor",
-        regressor_shapes,
-        _convert_regressor,
-        overwrite=True,
-    )
+    register_pair(NeuralNetClassifier, NeuralNetRegressor, _convert_classifier, _convert_regressor)

@@ -17,13 +17,11 @@ from onnx import TensorProto
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 
 from trainguard.export.converters.heads import (
-    CLASSIFIER_OPTIONS,
-    classifier_shapes,
     constant,
     feature_matrix,
     label_from_probabilities,
     node,
-    regressor_shapes,
+    register_pair,
 )
 from trainguard.export.converters.trees import Tree, add_tree_ensemble, ensemble_attributes
 
@@ -76,20 +74,4 @@ def _convert_regressor(scope: Any, operator: Any, container: Any) -> None:
 
 
 def register() -> None:
-    from skl2onnx import update_registered_converter
-
-    update_registered_converter(
-        RandomForestClassifier,
-        "TrainguardRandomForestClassifier",
-        classifier_shapes,
-        _convert_classifier,
-        overwrite=True,
-        options=CLASSIFIER_OPTIONS,
-    )
-    update_registered_converter(
-        RandomForestRegressor,
-        "TrainguardRandomForestRegressor",
-        regressor_shapes,
-        _convert_regressor,
-        overwrite=True,
-    )
+    register_pair(RandomForestClassifier, RandomForestRegressor, _convert_classifier, _convert_regressor)
