@@ -10,7 +10,8 @@ run on the bundled penguins data (``--trials 1``, 2-fold CV), exports it with
 
 Both engines start from the same raw frame and include ``Run.prepare`` (schema checks and
 coercion), as ``trainguard predict`` does: skops is ``run.model.predict_proba`` + ``predict``,
-ONNX is :func:`trainguard.export.onnx_predict` (65,536 rows per onnxruntime call). Each batch
+ONNX is :func:`trainguard.export.onnx_predict` (65,536 rows per onnxruntime call, each chunk
+prepared on its own, so the frame is never converted whole). Each batch
 measurement runs in a fresh subprocess, engines interleaved, ``--repeats`` times (median), one
 thread each (``OMP_NUM_THREADS=1``, onnxruntime ``intra_op_num_threads=1``), so the comparison is
 per core. Memory: the peak resident set while scoring minus the resident set just before, as a
@@ -72,7 +73,7 @@ def _scorer(engine: str, run_dir: str):
     )
 
     def score(frame):
-        out = onnx_predict(session, run.prepare(frame), run.schema)
+        out = onnx_predict(session, frame, run.schema, prepare=run.prepare)
         return out["label"], out["probabilities"]
 
     return score

@@ -54,11 +54,11 @@ def test_each_family_exports_and_predicts_as_trainguard_predict(tmp_path, family
     run, expected, got = onnx_vs_predict(tmp_path / "run", data, tmp_path, tmp_path / "penguins.onnx")
     assert got["label"].tolist() == expected["prediction"].tolist()
     np.testing.assert_allclose(got["probabilities"], expected.filter(like="proba_").to_numpy(), atol=1e-5)
-    chunked = onnx_predict(
-        onnx_session(tmp_path / "penguins.onnx"), run.prepare(data), run.schema, chunk_rows=50
-    )
-    assert chunked["label"].tolist() == got["label"].tolist()
-    np.testing.assert_array_equal(chunked["probabilities"], got["probabilities"])
+    session = onnx_session(tmp_path / "penguins.onnx")
+    for rows, prepare in ((run.prepare(data), None), (pd.read_csv(data), run.prepare)):
+        chunked = onnx_predict(session, rows, run.schema, chunk_rows=50, prepare=prepare)
+        assert chunked["label"].tolist() == got["label"].tolist()
+        np.testing.assert_array_equal(chunked["probabilities"], got["probabilities"])
     meta = {p.key: p.value for p in onnx.load(tmp_path / "penguins.onnx").metadata_props}
     assert json.loads(meta["trainguard.schema"]) == run.manifest["schema"]
     assert json.loads(meta["trainguard.classes"]) == ["Adelie", "Chinstrap", "Gentoo"]

@@ -9,6 +9,7 @@ probabilities or values agree within 1e-5.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,15 +53,24 @@ def onnx_session(model: Any) -> Any:
 
 
 def onnx_predict(
-    session: Any, features: pd.DataFrame, schema: Any, *, chunk_rows: int = CHUNK_ROWS
+    session: Any,
+    rows: pd.DataFrame,
+    schema: Any,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+    prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Every output of the ONNX model for the rows of ``features`` (as ``Run.prepare`` returns them),
-    ``chunk_rows`` rows per call."""
+    """Every output of the ONNX model for ``rows``, ``chunk_rows`` rows per onnxruntime call.
+
+    ``rows`` are features as ``Run.prepare`` returns them, or raw rows with ``prepare=run.prepare``:
+    then each chunk is checked and converted on its own, so a large frame is never copied whole.
+    """
     names = [o.name for o in session.get_outputs()]
     parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
-    for start in range(0, max(len(features), 1), chunk_rows):
-        chunk = features.iloc[start : start + chunk_rows]
-        for name, out in zip(names, session.run(None, onnx_feed(chunk, schema)), strict=True):
+    for start in range(0, max(len(rows), 1), chunk_rows):
+        chunk = rows.iloc[start : start + chunk_rows]
+        features = prepare(chunk) if prepare is not None else chunk
+        for name, out in zip(names, session.run(None, onnx_feed(features, schema)), strict=True):
             parts[name].append(out)
     return {name: np.concatenate(values) for name, values in parts.items()}
 
