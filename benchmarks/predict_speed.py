@@ -10,7 +10,7 @@ run on the bundled penguins data (``--trials 1``, 2-fold CV), exports it with
 
 Both engines start from the same raw frame and include ``Run.prepare`` (schema checks and
 coercion), as ``trainguard predict`` does: skops is ``run.model.predict_proba`` + ``predict``,
-ONNX is :func:`trainguard.export.onnx_predict` (65,536 rows per onnxruntime call, each chunk
+ONNX is :func:`trainguard.export.onnx_predict` (16,384 rows per onnxruntime call, each chunk
 prepared on its own, so the frame is never converted whole). Each batch
 measurement runs in a fresh subprocess, engines interleaved, ``--repeats`` times (median), one
 thread each (``OMP_NUM_THREADS=1``, onnxruntime ``intra_op_num_threads=1``), so the comparison is

@@ -26,7 +26,7 @@ __all__ = ["ExportResult", "ParityError", "export_onnx", "onnx_feed", "onnx_pred
 TEST_PREDICTIONS = "test_predictions.csv"
 #: Rows per onnxruntime call in onnx_predict: bounds the intermediate tensors (a network's hidden
 #: layers are rows x width doubles), at no measurable cost in speed above a few thousand rows.
-CHUNK_ROWS = 65_536
+CHUNK_ROWS = 16_384
 
 
 class ParityError(TrainguardError):
