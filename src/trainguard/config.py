@@ -74,6 +74,8 @@ class TrainConfig:
     engine: str = "local"
     address: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: ``--tensorboard DIR``: network candidates write their per-epoch curves under it.
+    tensorboard: str | None = None
     # MLflow: log the run after it is saved (see trainguard.track.mlflow_log); None = MLflow's default.
     track: bool = True
     tracking_uri: str | None = None
@@ -119,6 +121,13 @@ class TrainConfig:
         if self.address and self.engine != "ray":
             raise ConfigError("--address is for --engine ray", where="--address",
                               fix="add --engine ray, or leave --address out")
+        if self.tensorboard:
+            import importlib.util
+
+            if importlib.util.find_spec("tensorboard") is None:
+                raise ConfigError("--tensorboard needs the tensorboard package, which is not installed",
+                                  where="--tensorboard",
+                                  fix="pip install 'trainguard[tensorboard]', or leave --tensorboard out")
         return TrainSettings(
             config=self, fractions=fractions, candidates=candidates, allow=allow,
             budget_seconds=budget, trials=trials, sampler=sampler, cv=cv,

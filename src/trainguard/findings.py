@@ -41,6 +41,11 @@ class Finding:
             text += f" Fix: {self.fix}"
         return text
 
+    def _repr_html_(self) -> str:
+        from trainguard.report.notebook import finding_html
+
+        return finding_html(self)
+
 
 def plain(value: Any) -> Any:
     """A value as the Python value a user would write, safe in JSON: ``1``, not ``np.int64(1)``;

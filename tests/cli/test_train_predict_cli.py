@@ -107,3 +107,17 @@ def test_user_text_in_brackets_is_printed_verbatim(tmp_path):
     result = trainguard("train", "b.csv", "--target", "[z]", cwd=tmp_path, check=False)
     assert result.returncode == 2
     assert "'[z]'" in result.stderr and "--target [y]" in result.stderr
+
+
+def test_tensorboard_gets_the_network_candidates_curves(binary_csv, tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    result = trainguard("train", binary_csv, "-t", "churned", "--models", "mlp", "--trials", "1",
+                        "--cv", "0", "--out", "run", "--tensorboard", "tb", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    runs = sorted(p.name for p in (tmp_path / "tb" / "mlp").iterdir())
+    assert "refit" in runs and any(name.startswith("fit-") for name in runs), runs
+    events = EventAccumulator(str(tmp_path / "tb" / "mlp" / "refit")).Reload()
+    tags = events.Tags()["scalars"]
+    assert any(tag.startswith("epoch/loss") for tag in tags), tags
+    assert not list((tmp_path / "run").rglob("events.out.tfevents*"))  # nothing in the run folder

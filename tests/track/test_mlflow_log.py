@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -23,6 +20,7 @@ import pandas as pd
 import pytest
 
 from datagen import make_table
+from track.servers import running_server
 
 MLFLOW = Path(sys.executable).with_name("mlflow")
 
@@ -51,36 +49,13 @@ def run_cli(*args, cwd, env, check=True):
 def mlflow_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("mlflow-server")
     port = free_port()
-    log = open(root / "server.log", "w")  # noqa: SIM115 - closed below, after the server stops
-    server = subprocess.Popen(
-        [str(MLFLOW), "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-         "--backend-store-uri", f"sqlite:///{root / 'mlflow.db'}",
-         "--artifacts-destination", str(root / "artifacts")],
-        stdout=log, stderr=subprocess.STDOUT, env=tracking_env(MLFLOW_DISABLE_TELEMETRY="true"),
-        start_new_session=True,  # its own process group: the server's workers are stopped with it
-    )
+    command = [str(MLFLOW), "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
+               "--backend-store-uri", f"sqlite:///{root / 'mlflow.db'}",
+               "--artifacts-destination", str(root / "artifacts")]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("mlflow server did not start:\n" + (root / "server.log").read_text())
-            time.sleep(0.5)
+    with running_server(command, probe=f"{url}/health", log_path=root / "server.log",
+                        env=tracking_env(MLFLOW_DISABLE_TELEMETRY="true")):
         yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(3)  # a throwaway server: no need to wait for a graceful shutdown
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -115,6 +115,7 @@ class LazyGroup(click.Group):
         "check": "trainguard.cli.workflow_cmds:check",
         "report": "trainguard.cli.report_cmd:report",
         "track": "trainguard.cli.track_cmd:track",
+        "export": "trainguard.cli.export_cmd:export",
         "lint": "trainguard.cli.lint_cmd:lint",
     },
 )

@@ -95,6 +95,9 @@ def _model_names() -> str:
                    "else sqlite:///mlflow.db in the current folder).")
 @click.option("--experiment", metavar="NAME", help="MLflow experiment (default: the data file's name).")
 @click.option("--no-track", is_flag=True, help="Do not log the run to MLflow.")
+@click.option("--tensorboard", "tensorboard", type=click.Path(file_okay=False, path_type=str), metavar="DIR",
+              help="Write the network candidates' per-epoch curves for TensorBoard under DIR "
+                   "(needs trainguard[tensorboard]).")
 @debug_option
 def train_command(data: str, target: str, task: str | None, metric: str | None, split: str,
                   group: str | None, time_column: str | None, seed: int, categorical: Sequence[str],
@@ -104,7 +107,8 @@ def train_command(data: str, target: str, task: str | None, metric: str | None, 
                   experiment: str | None, no_track: bool, debug: bool, search: str = "bayes",
                   trials: int | None = None, budget: str | None = None, cv: str = "auto",
                   imbalance: str = "auto", space: str | None = None, engine: str = "local",
-                  address: str | None = None, resume: str | None = None) -> None:
+                  address: str | None = None, resume: str | None = None,
+                  tensorboard: str | None = None) -> None:
     """Train and evaluate models on DATA (CSV, TSV, Parquet, Feather, JSON Lines) to predict --target."""
     if resume is None and (data is None or target is None):
         raise click.UsageError("DATA and --target are required (unless --resume RUN)")
@@ -115,7 +119,7 @@ def train_command(data: str, target: str, task: str | None, metric: str | None, 
         runs_dir=runs_dir, name=name, n_jobs=jobs, allow=_names(allow),
         track=not no_track, tracking_uri=tracking_uri, experiment=experiment,
         search=search, trials=trials, budget=budget, cv=cv, imbalance=imbalance, space=space,
-        engine=engine, address=address,
+        engine=engine, address=address, tensorboard=tensorboard,
     )
 
     def action() -> None:

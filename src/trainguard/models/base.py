@@ -35,6 +35,8 @@ class ModelContext:
     #: ``none``, ``weights`` (class weights in the loss) or ``smote`` / ``undersample`` (a sampler
     #: step after preprocessing, so it is refit inside every fold and never sees validation rows).
     imbalance: str = "none"
+    #: ``trainguard train --tensorboard DIR``: network candidates write their curves under it.
+    tensorboard_dir: str | None = None
 
 
 IMBALANCE_SAMPLERS = ("smote", "undersample")

@@ -10,6 +10,7 @@ torch is imported only when the candidate builds its model, so registering the c
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -67,8 +68,12 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
 
     def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None,
                    epoch_callbacks: Sequence[Any] = ()) -> None:
+        from trainguard.nn.callbacks.tensorboard import tensorboard_callback
+
+        # TensorBoard curves for this fit only: the saved model must not hold a log writer.
+        board = tensorboard_callback(self.context.tensorboard_dir, self.name, _fit_name(Xv is None))
         with torch_threads(threads_for(self.context.n_jobs, len(y))):
-            model.fit(Xt, y, X_val=Xv, y_val=y_val, fit_callbacks=epoch_callbacks)
+            model.fit(Xt, y, X_val=Xv, y_val=y_val, fit_callbacks=[*epoch_callbacks, *board])
 
     def _freeze_length(self, fresh: Any, selected: Any) -> None:
         fresh.set_params(max_epochs=max(1, int(selected.best_epoch_)), early_stopping=False)
@@ -78,3 +83,10 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
         params["best_epoch_"] = int(unwrap(fitted)[0].named_steps["model"].best_epoch_)
         return params
 
+
+_FITS = itertools.count(1)
+
+
+def _fit_name(refit: bool) -> str:
+    """The TensorBoard run of one fit: ``refit`` for the final one, else ``fit-001``, ``fit-002``..."""
+    return "refit" if refit else f"fit-{next(_FITS):03d}"

@@ -15,6 +15,7 @@ from trainguard.nn.callbacks import (
     LRScheduler,
     ModelCheckpoint,
     ProgressBar,
+    TensorBoard,
 )
 from trainguard.nn.checkpointing import CheckpointError
 from trainguard.nn.guards import (
@@ -52,6 +53,7 @@ __all__ = [
     "NonFiniteError",
     "Precision",
     "ProgressBar",
+    "TensorBoard",
     "Trainer",
     "TrainguardWarning",
     "check_epoch_length",

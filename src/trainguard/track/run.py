@@ -55,6 +55,17 @@ class Run:
         return (f"<Run {self.path} task={self.task} model={self.model_name} "
                 f"test {self.metric}={self.test_score:.4g}>")
 
+    def _repr_html_(self) -> str:
+        from trainguard.report.notebook import run_html
+
+        return run_html(self)
+
+    def report(self, *, open_browser: bool = False) -> Any:
+        """The full report: shown inline in Jupyter, or opened in the browser (``open_browser``)."""
+        from trainguard.report.notebook import report_view
+
+        return report_view(self, open_browser=open_browser)
+
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, trust: frozenset[str] = frozenset()) -> Run:
         folder = require_run_folder(path)

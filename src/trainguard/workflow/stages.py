@@ -267,7 +267,7 @@ def select(prepared: Prepared, split: Split, settings: TrainSettings, metric: Me
 
     imbalance = resolve_imbalance(config.imbalance, task, y_train)
     context = ModelContext(task=task, schema=prepared.schema, seed=config.seed, n_jobs=config.n_jobs,
-                           imbalance=imbalance)
+                           imbalance=imbalance, tensorboard_dir=config.tensorboard)
     candidates: list[Candidate] = [cls(context) for cls in settings.candidates]
     groups = prepared.frame[config.group].iloc[split.train] if config.group else None
     times = prepared.times.iloc[split.train] if prepared.times is not None else None

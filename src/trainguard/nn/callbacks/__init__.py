@@ -8,6 +8,7 @@ from trainguard.nn.callbacks.history import History
 from trainguard.nn.callbacks.logger import LoggerCallback
 from trainguard.nn.callbacks.lr_schedulers import LRScheduler
 from trainguard.nn.callbacks.progress import ProgressBar
+from trainguard.nn.callbacks.tensorboard import TensorBoard
 
 __all__ = [
     "Callback",
@@ -19,6 +20,7 @@ __all__ = [
     "LoggerCallback",
     "ModelCheckpoint",
     "ProgressBar",
+    "TensorBoard",
     "infer_mode",
     "is_improvement",
 ]

@@ -1,0 +1,37 @@
+"""skl2onnx converters for what skl2onnx cannot convert itself.
+
+Each module registers one converter with ``skl2onnx.update_registered_converter``:
+
+* :mod:`.imputer`: ``SimpleImputer`` with ``add_indicator=True`` and the string imputer that fills
+  missing categories (skl2onnx handles neither as trainguard's pipelines use them);
+* :mod:`.hist_gradient_boosting`: ``HistGradientBoosting*`` with native categorical splits, as an
+  ``ai.onnx.ml`` ``TreeEnsemble`` (opset 5, whose ``BRANCH_MEMBER`` nodes are categorical splits);
+* :mod:`.random_forest`: ``RandomForest*`` compared in scikit-learn's float32 (skl2onnx rounds the
+  thresholds instead), as a ``TreeEnsemble`` too;
+* :mod:`.neural_net`: trainguard's ``NeuralNetClassifier``/``Regressor``, the network exported with
+  ``torch.onnx`` and spliced into the graph.
+
+Everything is computed in double precision, so the ONNX model reproduces the skops model to
+within 1e-7 or better on real data (see benchmarks/onnx_parity.py), inside the 1e-5 the
+export checks.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+
+@cache
+def register_converters() -> None:
+    """Register trainguard's converters with skl2onnx (once per process)."""
+    from trainguard.export.converters import (
+        hist_gradient_boosting,
+        imputer,
+        neural_net,
+        random_forest,
+    )
+
+    imputer.register()
+    hist_gradient_boosting.register()
+    neural_net.register()
+    random_forest.register()

@@ -1,0 +1,165 @@
+"""One ONNX graph for a run's whole fitted pipeline: raw feature columns in, predictions out.
+
+skl2onnx converts the pipeline (with trainguard's converters for what it lacks, see
+:mod:`trainguard.export.converters`); a tuned decision threshold is then applied to the
+probabilities here, and the manifest's schema is embedded as metadata. Outputs:
+
+* classification: ``label`` (``[N]``, the class labels) and ``probabilities`` (``[N, K]``, in the
+  order of the ``classes`` metadata);
+* regression: ``prediction`` (``[N, 1]``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+from onnx import TensorProto, helper
+
+from trainguard import __version__
+from trainguard.errors import ConfigError
+from trainguard.export.converters import register_converters
+from trainguard.export.converters.heads import label_kind
+from trainguard.export.converters.trees import declare_ml_opset
+from trainguard.export.inputs import MISSING_STRING, check_exportable_columns, input_types
+from trainguard.models.base import unwrap
+
+OPSETS = {"": 19, "ai.onnx.ml": 3}
+EXPORTABLE_FAMILIES = ("baseline", "linear", "random_forest", "gradient_boosting", "mlp")
+
+
+def _scoring_pipeline(pipeline: Any) -> Any:
+    """The pipeline without a resampling step (SMOTE and undersampling act only during fit)."""
+    from sklearn.pipeline import Pipeline
+
+    steps = [(name, step) for name, step in pipeline.steps if name != "resample"]
+    return Pipeline(steps) if len(steps) != len(pipeline.steps) else pipeline
+
+
+def _unsupported(run: Any, model: Any, reason: object) -> ConfigError:
+    family = run.model_name
+    others = ",".join(f for f in EXPORTABLE_FAMILIES if f != family)
+    return ConfigError(
+        f"model family {family!r} ({type(model).__name__}) cannot be exported to ONNX ({reason})",
+        where=str(run.path),
+        fix=f"retrain with --models {others} (families ONNX export supports), or deploy the skops "
+        "model with 'trainguard predict' or MLflow",
+    )
+
+
+def build_onnx(run: Any) -> Any:
+    """The ONNX ``ModelProto`` of ``run``'s fitted pipeline (not yet checked: see ``export_onnx``)."""
+    from sklearn.base import is_classifier
+
+    try:
+        from skl2onnx import convert_sklearn
+    except ImportError as exc:
+        raise ConfigError(
+            f"ONNX export needs the onnx extra ({exc.name} is not installed)",
+            where="trainguard export",
+            fix="pip install 'trainguard[onnx]'",
+        ) from exc
+    check_exportable_columns(run.schema, str(run.path))
+    register_converters()
+    pipeline, threshold = unwrap(run.model)
+    pipeline = _scoring_pipeline(pipeline)
+    model = pipeline.steps[-1][1]
+    classification = is_classifier(model)
+    options = {id(model): {"zipmap": False}} if classification else None
+    try:
+        onx = convert_sklearn(
+            pipeline,
+            initial_types=input_types(run.schema),
+            options=options,
+            target_opset=OPSETS,
+            name=f"trainguard-{run.model_name}",
+        )
+    except Exception as exc:  # noqa: BLE001 - skl2onnx raises many types for one meaning
+        raise _unsupported(run, model, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}") from exc
+    declare_ml_opset(onx)
+    outputs = [o.name for o in onx.graph.output]
+    if classification:
+        _rename_output(onx, outputs[0], "label")
+        _rename_output(onx, outputs[1], "probabilities")
+        if threshold is not None:
+            _apply_threshold(onx, model.classes_, threshold)
+    else:
+        _rename_output(onx, outputs[0], "prediction")
+    _add_metadata(onx, run, threshold)
+    return onx
+
+
+def _rename_output(onx: Any, old: str, new: str) -> None:
+    if old == new:
+        return
+    for n in onx.graph.node:
+        n.output[:] = [new if o == old else o for o in n.output]
+        n.input[:] = [new if i == old else i for i in n.input]
+    for output in onx.graph.output:
+        if output.name == old:
+            output.name = new
+
+
+def _apply_threshold(onx: Any, classes: np.ndarray, threshold: float) -> None:
+    """``label`` = the second class where its probability is at least ``threshold``, else the first
+    (scikit-learn's ``FixedThresholdClassifier`` on ``predict_proba``)."""
+    graph = onx.graph
+    _rename_output(onx, "label", "label_argmax")
+    kind = label_kind(classes)
+    values = (
+        np.asarray(classes, dtype=np.int64) if kind == TensorProto.INT64 else np.asarray(classes).astype(str)
+    )
+    graph.initializer.extend(
+        [
+            helper.make_tensor("threshold_value", TensorProto.DOUBLE, [], [float(threshold)]),
+            helper.make_tensor("threshold_column", TensorProto.INT64, [], [1]),
+            helper.make_tensor(
+                "threshold_classes",
+                kind,
+                [len(values)],
+                [str(v).encode() for v in values] if kind == TensorProto.STRING else values.tolist(),
+            ),
+        ]
+    )
+    graph.node.extend(
+        [
+            helper.make_node("Gather", ["probabilities", "threshold_column"], ["positive_proba"], axis=1),
+            helper.make_node("GreaterOrEqual", ["positive_proba", "threshold_value"], ["is_positive"]),
+            helper.make_node("Cast", ["is_positive"], ["class_index"], to=TensorProto.INT64),
+            helper.make_node("Gather", ["threshold_classes", "class_index"], ["label"], axis=0),
+        ]
+    )
+    for output in graph.output:
+        if output.name == "label_argmax":
+            output.name = "label"
+    # The argmax label is no longer a graph output; it stays as an unused intermediate value.
+
+
+def _add_metadata(onx: Any, run: Any, threshold: float | None) -> None:
+    metadata = {
+        "trainguard.version": __version__,
+        "trainguard.model": run.model_name,
+        "trainguard.task": run.task,
+        "trainguard.target": json.dumps(run.manifest["target"]),
+        "trainguard.schema": json.dumps(run.manifest["schema"]),
+        "trainguard.inputs": json.dumps(
+            {
+                "one_tensor_per_column": "[N, 1], named as the column",
+                "numeric_and_boolean": "double, NaN when missing (booleans as 0/1)",
+                "categorical": f"string, {MISSING_STRING!r} when missing",
+            }
+        ),
+        "trainguard.classes": json.dumps(run.classes),
+        "trainguard.threshold": json.dumps(threshold),
+        "trainguard.fingerprint": str(run.manifest.get("data", {}).get("fingerprint", "")),
+    }
+    for key, value in metadata.items():
+        entry = onx.metadata_props.add()
+        entry.key, entry.value = key, value
+    onx.producer_name = "trainguard"
+    onx.producer_version = __version__
+    onx.doc_string = (
+        f"trainguard run {run.path.name}: {run.model_name} for {run.target!r} "
+        f"({run.task}); inputs and classes in metadata_props"
+    )

@@ -1,0 +1,239 @@
+"""`trainguard train` then `trainguard export --format onnx`, run as a user runs them, and the ONNX
+model scored with onnxruntime against `trainguard predict` on the same rows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, ClassifierMixin
+from trainguard.workflow.run import Run
+
+from datagen import make_table
+from trainguard.datasets import path as dataset_path
+from trainguard.export import onnx_feed, onnx_predict, onnx_session
+
+
+def trainguard(*args, cwd, check=True):
+    result = subprocess.run(
+        [sys.executable, "-m", "trainguard", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def onnx_vs_predict(run_dir, data, cwd, model_file):
+    """ONNX outputs on every row of ``data`` beside what `trainguard predict --proba` writes."""
+    run = Run.load(run_dir)
+    proba = ["--proba"] if run.task != "regression" else []
+    trainguard("predict", run_dir, data, "-o", "preds.csv", *proba, cwd=cwd)
+    expected = pd.read_csv(cwd / "preds.csv")
+    session = onnx_session(model_file)
+    names = [o.name for o in session.get_outputs()]
+    got = dict(zip(names, session.run(None, onnx_feed(run.prepare(data), run.schema)), strict=True))
+    return run, expected, got
+
+
+@pytest.mark.parametrize("family", ["linear", "random_forest", "gradient_boosting", "mlp"])
+def test_each_family_exports_and_predicts_as_trainguard_predict(tmp_path, family):
+    data = dataset_path("penguins")  # categorical columns and missing values in both kinds
+    trainguard("train", data, "-t", "species", "--models", family, "--out", "run", cwd=tmp_path)
+    result = trainguard("export", "run", "--format", "onnx", "-o", "penguins.onnx", cwd=tmp_path)
+    assert result.stdout.strip() == "penguins.onnx"
+    assert "checked on 52 test rows" in result.stderr and "labels identical" in result.stderr
+    run, expected, got = onnx_vs_predict(tmp_path / "run", data, tmp_path, tmp_path / "penguins.onnx")
+    assert got["label"].tolist() == expected["prediction"].tolist()
+    np.testing.assert_allclose(got["probabilities"], expected.filter(like="proba_").to_numpy(), atol=1e-5)
+    session = onnx_session(tmp_path / "penguins.onnx")
+    for rows, prepare in ((run.prepare(data), None), (pd.read_csv(data), run.prepare)):
+        chunked = onnx_predict(session, rows, run.schema, chunk_rows=50, prepare=prepare)
+        assert chunked["label"].tolist() == got["label"].tolist()
+        np.testing.assert_array_equal(chunked["probabilities"], got["probabilities"])
+    meta = {p.key: p.value for p in onnx.load(tmp_path / "penguins.onnx").metadata_props}
+    assert json.loads(meta["trainguard.schema"]) == run.manifest["schema"]
+    assert json.loads(meta["trainguard.classes"]) == ["Adelie", "Chinstrap", "Gentoo"]
+    assert meta["trainguard.model"] == family
+
+
+def test_tuned_threshold_is_part_of_the_graph(tmp_path):
+    frame = make_table("binary", n=400).drop(columns="signup")
+    frame.to_csv(tmp_path / "churn.csv", index=False)
+    trainguard(
+        "train",
+        "churn.csv",
+        "-t",
+        "churned",
+        "--metric",
+        "f1",
+        "--models",
+        "gradient_boosting",
+        "--cv",
+        "2",
+        "--out",
+        "run",
+        cwd=tmp_path,
+    )
+    threshold = Run.load(tmp_path / "run").manifest["model"]["params"]["threshold"]
+    trainguard("export", "run", cwd=tmp_path)  # default: RUN/model.onnx
+    model_file = tmp_path / "run" / "model.onnx"
+    meta = {p.key: p.value for p in onnx.load(model_file).metadata_props}
+    assert json.loads(meta["trainguard.threshold"]) == pytest.approx(threshold)
+    _, expected, got = onnx_vs_predict(tmp_path / "run", tmp_path / "churn.csv", tmp_path, model_file)
+    assert got["label"].tolist() == expected["prediction"].tolist()
+    # The label follows the threshold, not the larger probability, wherever the two disagree.
+    positive = got["probabilities"][:, 1]
+    assert ((got["label"] == "yes") == (positive >= threshold)).all()
+
+
+@pytest.mark.parametrize("family", ["linear", "mlp"])
+def test_regression_exports(tmp_path, family):
+    make_table("regression", n=300).drop(columns="signup").to_csv(tmp_path / "spend.csv", index=False)
+    trainguard("train", "spend.csv", "-t", "churned", "--models", family, "--out", "run", cwd=tmp_path)
+    trainguard("export", "run", "-o", "spend.onnx", cwd=tmp_path)
+    _, expected, got = onnx_vs_predict(
+        tmp_path / "run", tmp_path / "spend.csv", tmp_path, tmp_path / "spend.onnx"
+    )
+    np.testing.assert_allclose(got["prediction"].ravel(), expected["prediction"], rtol=0, atol=1e-5)
+
+
+def test_unexportable_columns_and_wrong_data_are_one_line_errors(binary_csv, tmp_path):
+    trainguard("train", binary_csv, "-t", "churned", "--models", "linear", "--out", "run", cwd=tmp_path)
+    refused = trainguard("export", "run", cwd=tmp_path, check=False)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "'signup' (datetime)" in refused.stderr and "--drop" in refused.stderr
+    assert not (tmp_path / "run" / "model.onnx").exists()
+
+    make_table("binary").drop(columns="signup").to_csv(tmp_path / "churn.csv", index=False)
+    trainguard("train", "churn.csv", "-t", "churned", "--models", "linear", "--out", "run2", cwd=tmp_path)
+    other = make_table("binary", seed=5).drop(columns="signup")
+    other.to_csv(tmp_path / "other.csv", index=False)
+    wrong = trainguard("export", "run2", "--data", "other.csv", cwd=tmp_path, check=False)
+    assert wrong.returncode == 2 and "not the rows the run was tested on" in wrong.stderr
+    (tmp_path / "churn.csv").unlink()
+    gone = trainguard("export", "run2", cwd=tmp_path, check=False)
+    assert gone.returncode == 2 and "--data FILE" in gone.stderr
+
+
+def test_a_converter_that_disagrees_fails_the_export_and_writes_nothing(tmp_path):
+    """skl2onnx's own forest converter rounds thresholds to float32: the check must catch it."""
+    from skl2onnx import update_registered_converter
+    from skl2onnx.operator_converters.random_forest import convert_sklearn_random_forest_classifier
+    from skl2onnx.shape_calculators.ensemble_shapes import calculate_tree_classifier_output_shapes
+    from sklearn.ensemble import RandomForestClassifier
+
+    from trainguard.export import ParityError, export_onnx
+    from trainguard.export.converters import random_forest, register_converters
+
+    data = dataset_path("penguins")
+    trainguard("train", data, "-t", "species", "--models", "random_forest", "--out", "run", cwd=tmp_path)
+    register_converters()
+    update_registered_converter(
+        RandomForestClassifier,
+        "SklearnRandomForestClassifier",
+        calculate_tree_classifier_output_shapes,
+        convert_sklearn_random_forest_classifier,
+        overwrite=True,
+        options={
+            "zipmap": [True, False, "columns"],
+            "raw_scores": [True, False],
+            "nocl": [True, False],
+            "output_class_labels": [False, True],
+            "decision_path": [True, False],
+            "decision_leaf": [True, False],
+        },
+    )
+    try:
+        with pytest.raises(ParityError, match="probabilities differ by up to .* at data row") as error:
+            export_onnx(Run.load(tmp_path / "run"), tmp_path / "rf.onnx", data=pd.read_csv(data))
+    finally:
+        random_forest.register()
+    assert "nothing was written" in str(error.value)
+    assert not (tmp_path / "rf.onnx").exists()
+
+
+def test_a_resampling_step_is_left_out_of_the_scoring_graph(tmp_path):
+    make_table("binary", n=300).drop(columns="signup").to_csv(tmp_path / "churn.csv", index=False)
+    trainguard(
+        "train",
+        "churn.csv",
+        "-t",
+        "churned",
+        "--imbalance",
+        "smote",
+        "--models",
+        "linear",
+        "--out",
+        "run",
+        cwd=tmp_path,
+    )
+    assert Run.load(tmp_path / "run").manifest["model"]["params"]["resample"] == "SMOTE"
+    trainguard("export", "run", cwd=tmp_path)
+    _, expected, got = onnx_vs_predict(
+        tmp_path / "run", tmp_path / "churn.csv", tmp_path, tmp_path / "run" / "model.onnx"
+    )
+    assert got["label"].tolist() == expected["prediction"].tolist()
+
+
+class Majority(ClassifierMixin, BaseEstimator):  # a user's own estimator: no ONNX converter
+    def fit(self, X, y):
+        self.classes_, counts = np.unique(y, return_counts=True)
+        self.prior_ = counts / counts.sum()
+        return self
+
+    def predict_proba(self, X):
+        return np.tile(self.prior_, (len(X), 1))
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def test_a_family_skl2onnx_cannot_convert_is_named_with_the_options(tmp_path):
+    from sklearn.pipeline import Pipeline
+
+    import trainguard
+    from trainguard.errors import ConfigError
+    from trainguard.export import export_onnx
+    from trainguard.features.preprocess import build_preprocessor
+    from trainguard.models import Candidate
+    from trainguard.models.base import _REGISTRY, register
+
+    @register
+    class Custom(Candidate):
+        name = "majority"
+        description = "a user's estimator"
+
+        def build(self):
+            preprocess = build_preprocessor(self.context.schema, scale=False, categorical="ordinal")
+            return Pipeline([("preprocess", preprocess), ("model", Majority())])
+
+    try:
+        frame = make_table("binary").drop(columns="signup")
+        run = trainguard.train(
+            frame,
+            "churned",
+            models=["majority"],
+            out=str(tmp_path / "run"),
+            trials=1,
+            cv=0,
+            n_jobs=1,
+            track=False,
+            bootstrap_resamples=50,
+        )
+        with pytest.raises(ConfigError) as error:
+            export_onnx(run, data=frame)
+    finally:
+        del _REGISTRY["majority"]
+    message = str(error.value)
+    assert "model family 'majority' (Majority) cannot be exported to ONNX" in message
+    assert "--models baseline,linear,random_forest,gradient_boosting,mlp" in message
+    assert "\n" not in message and not (tmp_path / "run" / "model.onnx").exists()

@@ -1,0 +1,162 @@
+"""Each converter of trainguard.export.converters alone, against the scikit-learn object it converts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper
+from skl2onnx import convert_sklearn
+from skl2onnx.common.data_types import DoubleTensorType, StringTensorType
+from sklearn.ensemble import (
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+from sklearn.impute import SimpleImputer
+
+from trainguard.export import onnx_session
+from trainguard.export.converters import register_converters
+from trainguard.export.converters.trees import Tree, declare_ml_opset, ensemble_attributes
+from trainguard.export.graph import OPSETS
+
+
+def run_onnx(model, X, kind=DoubleTensorType):
+    register_converters()
+    options = {id(model): {"zipmap": False}} if hasattr(model, "classes_") else None
+    onx = convert_sklearn(
+        model, initial_types=[("x", kind([None, X.shape[1]]))], options=options, target_opset=OPSETS
+    )
+    declare_ml_opset(onx)
+    return onnx_session(onx).run(None, {"x": X})
+
+
+def categorical_data(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([rng.normal(size=n), rng.integers(0, 6, n).astype(float), rng.normal(size=n)])
+    X[rng.choice(n, 40, replace=False), 0] = np.nan
+    X[rng.choice(n, 40, replace=False), 1] = np.nan
+    signal = X[:, 2] + np.isin(X[:, 1], [1, 4]) * 2.0 - (X[:, 1] == 3) + np.nan_to_num(X[:, 0])
+    return X, signal
+
+
+def unseen_rows(X):
+    """Rows with a category code never seen in fit (7) and missing values: the unusual paths."""
+    extra = X[:20].copy()
+    extra[:10, 1] = 7.0
+    extra[10:, 0] = np.nan
+    return np.vstack([X, extra])
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_boosting_classifier_with_native_categories_matches_scikit_learn(n_classes):
+    X, signal = categorical_data()
+    y = np.digitize(signal, np.quantile(signal, np.linspace(0, 1, n_classes + 1)[1:-1]))
+    model = HistGradientBoostingClassifier(
+        max_iter=30, categorical_features=[False, True, False], random_state=0
+    ).fit(X, y)
+    assert any(p.nodes["is_categorical"].any() for it in model._predictors for p in it)
+    test = unseen_rows(X)
+    label, proba = run_onnx(model, test)
+    np.testing.assert_array_equal(label, model.predict(test))
+    np.testing.assert_allclose(proba, model.predict_proba(test), atol=1e-12)
+
+
+def test_boosting_regressor_with_native_categories_matches_scikit_learn():
+    X, signal = categorical_data(seed=1)
+    model = HistGradientBoostingRegressor(max_iter=40, categorical_features=[False, True, False]).fit(
+        X, signal
+    )
+    test = unseen_rows(X)
+    [values] = run_onnx(model, test)
+    np.testing.assert_allclose(values.ravel(), model.predict(test), atol=1e-10)
+
+
+def test_forest_compares_in_float32_as_scikit_learn_does():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(300, 3))
+    y = (X[:, 0] + rng.normal(0, 0.3, 300) > 0).astype(int)
+    model = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
+    # Values a hair either side of every threshold: float32 rounding decides the branch.
+    thresholds = np.concatenate([e.tree_.threshold[e.tree_.feature == 0] for e in model.estimators_])
+    probe = np.zeros((2 * len(thresholds), 3))
+    probe[:, 0] = np.concatenate([np.nextafter(thresholds, np.inf), np.nextafter(thresholds, -np.inf)])
+    test = np.vstack([X, probe])
+    label, proba = run_onnx(model, test)
+    np.testing.assert_array_equal(label, model.predict(test))
+    np.testing.assert_allclose(proba, model.predict_proba(test), atol=1e-12)
+    regressor = RandomForestRegressor(n_estimators=10, random_state=0).fit(X, X[:, 0] * 3)
+    [values] = run_onnx(regressor, test)
+    np.testing.assert_allclose(values.ravel(), regressor.predict(test), atol=1e-10)
+
+
+def test_numeric_imputer_with_indicator_and_an_empty_column():
+    X = np.array([[1.0, np.nan, np.nan], [np.nan, 2.0, np.nan], [3.0, 4.0, np.nan], [5.0, 6.0, np.nan]])
+    imputer = SimpleImputer(strategy="median", add_indicator=True).fit(X)
+    test = np.array([[np.nan, np.nan, 1.0], [7.0, 8.0, np.nan]])
+    [out] = run_onnx(imputer, test)
+    np.testing.assert_array_equal(out, imputer.transform(test))  # the all-missing column is dropped
+
+
+def test_string_imputer_fills_the_empty_string():
+    X = np.array([["a"], [np.nan], ["b"]], dtype=object)
+    imputer = SimpleImputer(strategy="constant", fill_value="__missing__").fit(X)
+    [out] = run_onnx(imputer, np.array([["a"], [""], ["zz"]], dtype=object), StringTensorType)
+    assert out.ravel().tolist() == ["a", "__missing__", "zz"]
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_neural_net_through_torch_onnx(kind):
+    from trainguard.nn.estimators import NeuralNetClassifier, NeuralNetRegressor
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(200, 4))
+    if kind == "classifier":
+        model = NeuralNetClassifier(
+            hidden_layer_sizes=(8,), max_epochs=3, batch_norm=True, dropout=0.2, seed=0
+        ).fit(X, np.array(["a", "b", "c"])[(X[:, 0] > 0).astype(int) + (X[:, 1] > 1)])
+        label, proba = run_onnx(model, X)
+        np.testing.assert_array_equal(label, model.predict(X))
+        np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-12)
+    else:
+        model = NeuralNetRegressor(hidden_layer_sizes=(8,), max_epochs=3, seed=0).fit(X, X[:, 0] * 50 + 7)
+        [values] = run_onnx(model, X)
+        np.testing.assert_allclose(values.ravel(), model.predict(X), atol=1e-9)
+
+
+def test_a_tree_that_is_one_leaf_and_membership_sets():
+    leaf_only = Tree(
+        is_leaf=np.array([True]),
+        left=np.array([0]),
+        right=np.array([0]),
+        feature=np.array([0]),
+        threshold=np.array([0.0]),
+        missing_left=np.array([0]),
+        leaf_value=np.array([5.0]),
+    )
+    # x0 <= 0 -> (x1 in {1, 3} -> 1 else 2), else 20; missing x1 goes left.
+    split = Tree(
+        is_leaf=np.array([0, 0, 1, 1, 1], bool),
+        left=np.array([1, 2, 0, 0, 0]),
+        right=np.array([4, 3, 0, 0, 0]),
+        feature=np.array([0, 1, 0, 0, 0]),
+        threshold=np.zeros(5),
+        missing_left=np.array([1, 1, 0, 0, 0]),
+        leaf_value=np.array([0, 0, 1.0, 2.0, 20.0]),
+        members=[None, [1.0, 3.0], None, None, None],
+    )
+    node = helper.make_node(
+        "TreeEnsemble", ["X"], ["Y"], domain="ai.onnx.ml", **ensemble_attributes([leaf_only, split], 1)
+    )
+    graph = helper.make_graph(
+        [node],
+        "g",
+        [helper.make_tensor_value_info("X", TensorProto.DOUBLE, [None, 2])],
+        [helper.make_tensor_value_info("Y", TensorProto.DOUBLE, [None, 1])],
+    )
+    model = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 19), helper.make_opsetid("ai.onnx.ml", 5)]
+    )
+    X = np.array([[-1, 1], [-1, 2], [-1, 3], [1, 1], [-1, np.nan]], dtype=float)
+    [out] = onnx_session(model).run(None, {"X": X})
+    assert out.ravel().tolist() == [6.0, 7.0, 6.0, 25.0, 6.0]
