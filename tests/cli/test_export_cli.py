@@ -97,7 +97,11 @@ def test_tuned_threshold_is_part_of_the_graph(tmp_path):
 
 @pytest.mark.parametrize("family", ["linear", "mlp"])
 def test_regression_exports(tmp_path, family):
-    make_table("regression", n=300).drop(columns="signup").to_csv(tmp_path / "spend.csv", index=False)
+    frame = make_table("regression", n=300).drop(columns="signup")
+    # A name skl2onnx would rewrite: the ONNX input keeps the column's name.
+    frame.rename(columns={"monthly_charges": "monthly charges ($)"}).to_csv(
+        tmp_path / "spend.csv", index=False
+    )
     trainguard("train", "spend.csv", "-t", "churned", "--models", family, "--out", "run", cwd=tmp_path)
     trainguard("export", "run", "-o", "spend.onnx", cwd=tmp_path)
     _, expected, got = onnx_vs_predict(
