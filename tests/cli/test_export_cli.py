@@ -58,7 +58,8 @@ def test_each_family_exports_and_predicts_as_trainguard_predict(tmp_path, family
     for rows, prepare in ((run.prepare(data), None), (pd.read_csv(data), run.prepare)):
         chunked = onnx_predict(session, rows, run.schema, chunk_rows=50, prepare=prepare)
         assert chunked["label"].tolist() == got["label"].tolist()
-        np.testing.assert_array_equal(chunked["probabilities"], got["probabilities"])
+        # onnxruntime may sum a row's trees in another order for another batch size: 1 ulp.
+        np.testing.assert_allclose(chunked["probabilities"], got["probabilities"], rtol=0, atol=1e-12)
     meta = {p.key: p.value for p in onnx.load(tmp_path / "penguins.onnx").metadata_props}
     assert json.loads(meta["trainguard.schema"]) == run.manifest["schema"]
     assert json.loads(meta["trainguard.classes"]) == ["Adelie", "Chinstrap", "Gentoo"]
