@@ -16,7 +16,7 @@ import warnings
 
 import pandas as pd
 from datasets import _penguins, _r_dataset, _sklearn
-from trainguard.workflow.train import TrainConfig
+from trainguard.workflow.training import TrainConfig
 
 from trainguard.diagnose.run import check
 from trainguard.diagnose.split_checks import check_split_labels
@@ -126,7 +126,7 @@ def fired(frame: pd.DataFrame, target: str) -> tuple[set[str], float]:
     """New ids found at warning or above by ``check`` plus the label checks on its split."""
     import importlib
 
-    workflow = importlib.import_module("trainguard.workflow.train")
+    workflow = importlib.import_module("trainguard.workflow.training")
     start = time.perf_counter()
     report = check(frame, target)
     config = TrainConfig(target=target)

@@ -38,7 +38,7 @@ def export(run_dir: str, fmt: str, output: str | None, data: str | None, debug: 
 
     def action() -> None:
         from trainguard.export import export_onnx
-        from trainguard.workflow.run import Run
+        from trainguard.track.run import Run
 
         result = export_onnx(Run.load(run_dir), output, data=data)
         parity = result.parity

@@ -77,6 +77,7 @@ def build_onnx(run: Any) -> Any:
         )
     except Exception as exc:  # noqa: BLE001 - skl2onnx raises many types for one meaning
         raise _unsupported(run, model, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}") from exc
+    _restore_input_names(onx, [name for name, _ in input_types(run.schema)])
     declare_ml_opset(onx)
     outputs = [o.name for o in onx.graph.output]
     if classification:
@@ -88,6 +89,18 @@ def build_onnx(run: Any) -> Any:
         _rename_output(onx, outputs[0], "prediction")
     _add_metadata(onx, run, threshold)
     return onx
+
+
+def _restore_input_names(onx: Any, columns: list[str]) -> None:
+    """Name each input exactly as its column (skl2onnx rewrites names such as ``"mean radius"``)."""
+    inputs = list(onx.graph.input)
+    if len(inputs) != len(columns):
+        raise RuntimeError(f"the ONNX graph has {len(inputs)} inputs for {len(columns)} feature columns")
+    renamed = {graph_input.name: column for graph_input, column in zip(inputs, columns, strict=True)}
+    for graph_input in inputs:
+        graph_input.name = renamed[graph_input.name]
+    for n in onx.graph.node:
+        n.input[:] = [renamed.get(i, i) for i in n.input]
 
 
 def _rename_output(onx: Any, old: str, new: str) -> None:

@@ -1,4 +1,4 @@
-"""Compact HTML for Jupyter: a :class:`~trainguard.workflow.run.Run`, a finding, the full report.
+"""Compact HTML for Jupyter: a :class:`~trainguard.track.run.Run`, a finding, the full report.
 
 ``Run._repr_html_`` shows the headline (the test score with its bootstrap interval beside the
 baseline's), the leaderboard and the findings; ``Finding._repr_html_`` one finding; ``Run.report()``
