@@ -20,13 +20,15 @@ import pandas as pd
 from trainguard.errors import EXIT_INTERNAL, DataError, TrainguardError
 from trainguard.export.inputs import onnx_feed
 from trainguard.export.parity import TOLERANCE, Parity, compare
+from trainguard.track.run import PREDICT_CHUNK_ROWS
+from trainguard.track.run_folder import TEST_PREDICTIONS
 
 __all__ = ["ExportResult", "ParityError", "export_onnx", "onnx_feed", "onnx_predict", "onnx_session"]
 
-TEST_PREDICTIONS = "test_predictions.csv"
 #: Rows per onnxruntime call in onnx_predict: bounds the intermediate tensors (a network's hidden
-#: layers are rows x width doubles), at no measurable cost in speed above a few thousand rows.
-CHUNK_ROWS = 16_384
+#: layers are rows x width doubles), at no measurable cost in speed above a few thousand rows;
+#: the same chunks as scoring with the skops model (Run.predict).
+CHUNK_ROWS = PREDICT_CHUNK_ROWS
 
 
 class ParityError(TrainguardError):

@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 from onnx import TensorProto, helper
 
-from trainguard import __version__
 from trainguard.errors import ConfigError
 from trainguard.export.converters import register_converters
 from trainguard.export.converters.heads import label_kind
 from trainguard.export.converters.trees import declare_ml_opset
 from trainguard.export.inputs import MISSING_STRING, check_exportable_columns, input_types
 from trainguard.models.base import unwrap
+from trainguard.version import __version__
 
 OPSETS = {"": 19, "ai.onnx.ml": 3}
 EXPORTABLE_FAMILIES = ("baseline", "linear", "random_forest", "gradient_boosting", "mlp")
