@@ -5,7 +5,8 @@ interrupted search resumes). A trial fits the family with the sampled parameters
 of the training rows (or once on train, scored on the validation rows, with ``cv=0``) and
 reports the running mean after each fold, or the validation loss after each epoch for the
 network, so the pruner can stop a poor trial early. The family's own defaults are the first
-trial, so a search never ends below the untuned model on its own CV score.
+trial, so a search never ends below the untuned model on its own CV score; its portfolio of
+configurations known to do well on many datasets comes next, then the sampler's own draws.
 
 The test rows never reach this module: :class:`SearchData` refuses frames that hold any of them.
 """
@@ -219,6 +220,19 @@ def default_params(candidate: Candidate, space: Space) -> dict[str, Any]:
     return params
 
 
+def first_trials(defaults: dict[str, Any], portfolio: Sequence[Mapping[str, Any]],
+                 space: Space) -> list[dict[str, Any]]:
+    """The trials a fresh study starts with: the family's defaults, then its portfolio (see
+    ``Candidate.portfolio``) in order, each cut to the parameters of ``space`` whose values it
+    contains (a user's ``--space`` may be narrower) and each tried once."""
+    trials = [dict(defaults)]
+    for entry in portfolio:
+        params = {k: v for k, v in entry.items() if k in space and contains(space[k], v)}
+        if params and all(params != {k: t.get(k) for k in params} for t in trials):
+            trials.append(params)
+    return trials
+
+
 @dataclass
 class Tuned:
     """What a search found for one candidate."""
@@ -343,7 +357,9 @@ class CandidateStudy:
     def run(self, on_trial: Callable[[int, int | None, float], None] | None = None) -> Tuned:
         self._close_stale_trials()
         if not self.study.get_trials(deepcopy=False) and self.settings.sampler != "grid" and self.space:
-            self.study.enqueue_trial(default_params(self.candidate, self.space))
+            portfolio = self.candidate.portfolio(self.candidate.context.task)
+            for params in first_trials(default_params(self.candidate, self.space), portfolio, self.space):
+                self.study.enqueue_trial(params)
         start = time.perf_counter()
         done = len(self.trials(*self.FINISHED))
         remaining = None if self.n_trials is None else max(0, self.n_trials - done)
