@@ -22,11 +22,10 @@ def _data(task="binary", n=300):
     return schema, coerce_features(frame, schema), frame["churned"]
 
 
-def test_lightgbm_is_a_default_family_ranked_before_the_slower_ones():
+def test_lightgbm_and_extra_trees_are_default_families_ranked_before_the_slower_ones():
     names = [c.name for c in resolve_candidates(None)]
     assert "lightgbm" in names and "extra_trees" in names
-    assert names.index("lightgbm") < names.index("gradient_boosting") < names.index("random_forest")
-    assert names.index("extra_trees") < names.index("random_forest")
+    assert names.index("lightgbm") < names.index("extra_trees") < names.index("random_forest")
 
 
 def test_inner_split_holds_out_part_of_the_given_rows_stratified_and_refuses_tiny_data():

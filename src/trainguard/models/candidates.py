@@ -125,14 +125,17 @@ class ExtraTrees(RandomForest):
 class GradientBoosting(EarlyStoppedCandidate):
     """scikit-learn's HistGradientBoosting with native categories and missing values.
 
-    Boosting rounds are chosen by early stopping on the validation rows (never the test rows);
-    the refit on train+validation then uses that many rounds, with early stopping off.
+    Boosting rounds are chosen by early stopping on an inner hold-out of the training rows (never
+    the validation rows it is scored on, never the test rows); the refit on train+validation then
+    uses that many rounds, with early stopping off.
     """
 
     name = "gradient_boosting"
     search_rank = 10
+    by_default = False  # LightGBM runs the same algorithm faster; pick this one with --models
+    inner_validation = True  # stop on rows held out of the fit's own, never on the scored ones
     smote_ready = False  # native categories and missing values: SMOTE cannot interpolate them
-    description = "histogram gradient boosting with native categories, early-stopped on validation"
+    description = "histogram gradient boosting with native categories, early-stopped on inner rows"
 
     @classmethod
     def search_space(cls, task: str) -> dict[str, Any]:

@@ -24,6 +24,8 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
     "trainguard.nn.estimators.NeuralNetClassifier",
     "trainguard.nn.estimators.NeuralNetRegressor",
     "torch.optim.adam.Adam",
+    # The ensemble: a weighted average of fitted pipelines (their types are checked on their own).
+    "trainguard.models.ensemble.WeightedEnsemble",
     # The LightGBM candidate: its estimators and their Booster, which skops rebuilds from the
     # model's text dump (``Booster.__setstate__`` parses it; no code is named by the file).
     "lightgbm.sklearn.LGBMClassifier",
