@@ -28,15 +28,20 @@ class WeightedEnsemble(BaseEstimator):
     ``VotingClassifier`` does; :meth:`from_fitted` wraps members that are already fitted.
     """
 
-    def __init__(self, estimators: Sequence[tuple[str, Any]] = (), weights: Sequence[float] = (),
-                 regression: bool = False) -> None:
+    def __init__(
+        self,
+        estimators: Sequence[tuple[str, Any]] = (),
+        weights: Sequence[float] = (),
+        regression: bool = False,
+    ) -> None:
         self.estimators = estimators
         self.weights = weights
         self.regression = regression
 
     @classmethod
-    def from_fitted(cls, estimators: Sequence[tuple[str, Any]], weights: Sequence[float],
-                    classes: Any | None) -> WeightedEnsemble:
+    def from_fitted(
+        cls, estimators: Sequence[tuple[str, Any]], weights: Sequence[float], classes: Any | None
+    ) -> WeightedEnsemble:
         ensemble = cls(list(estimators), list(weights), regression=classes is None)
         ensemble._set_fitted([e for _, e in estimators], classes)
         return ensemble
@@ -59,14 +64,17 @@ class WeightedEnsemble(BaseEstimator):
         check_is_fitted(self, "estimators_")
         if self.regression:
             raise AttributeError("a regression ensemble predicts values, not probabilities")
-        return sum(w * predictions(e, X, self.classes_) for w, e in zip(self.weights_, self.estimators_,
-                                                                         strict=True))
+        return sum(
+            w * predictions(e, X, self.classes_) for w, e in zip(self.weights_, self.estimators_, strict=True)
+        )
 
     def predict(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "estimators_")
         if self.regression:
-            return sum(w * np.asarray(e.predict(X), dtype=float)
-                       for w, e in zip(self.weights_, self.estimators_, strict=True))
+            return sum(
+                w * np.asarray(e.predict(X), dtype=float)
+                for w, e in zip(self.weights_, self.estimators_, strict=True)
+            )
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
@@ -77,8 +85,9 @@ class EnsembleCandidate(Candidate):
     name = "ensemble"
     description = "a weighted average of the searched models (greedy ensemble selection)"
 
-    def __init__(self, context: ModelContext, members: Sequence[Candidate] = (),
-                 weights: Sequence[float] = ()) -> None:
+    def __init__(
+        self, context: ModelContext, members: Sequence[Candidate] = (), weights: Sequence[float] = ()
+    ) -> None:
         super().__init__(context)
         self.members = list(members)
         self.weights = list(weights)
@@ -93,18 +102,30 @@ class EnsembleCandidate(Candidate):
         classes = None
         if self.context.task != "regression":
             classes = np.unique(np.concatenate([np.asarray(f.classes_) for f in fitted]))
-        return WeightedEnsemble.from_fitted([(m.name, f) for m, f in zip(self.members, fitted, strict=True)],
-                                            self.weights, classes)
+        return WeightedEnsemble.from_fitted(
+            [(m.name, f) for m, f in zip(self.members, fitted, strict=True)], self.weights, classes
+        )
 
-    def fit(self, X: pd.DataFrame, y: pd.Series, X_val: pd.DataFrame | None = None,
-            y_val: pd.Series | None = None, *, epoch_callbacks: Sequence[Any] = ()) -> WeightedEnsemble:
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y: pd.Series,
+        X_val: pd.DataFrame | None = None,
+        y_val: pd.Series | None = None,
+        *,
+        epoch_callbacks: Sequence[Any] = (),
+    ) -> WeightedEnsemble:
         return self.assemble([m.fit(X, y, X_val, y_val) for m in self.members])
 
     def refit(self, selected: Any, X: pd.DataFrame, y: pd.Series) -> WeightedEnsemble:
         """Each member refit on the rows given as its own family refits (frozen lengths kept)."""
-        return self.assemble([m.refit(f, X, y) for m, f in zip(self.members, selected.estimators_,
-                                                                strict=True)])
+        return self.assemble(
+            [m.refit(f, X, y) for m, f in zip(self.members, selected.estimators_, strict=True)]
+        )
 
     def params(self, fitted: Any) -> dict[str, Any]:
-        return {"members": {m.name: round(float(w), 4) for m, w in zip(self.members, fitted.weights_,
-                                                                       strict=True)}}
+        return {
+            "members": {
+                m.name: round(float(w), 4) for m, w in zip(self.members, fitted.weights_, strict=True)
+            }
+        }

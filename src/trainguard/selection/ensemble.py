@@ -37,8 +37,9 @@ class Blend:
     value: float
 
 
-def greedy_selection(predictions: Sequence[np.ndarray], value: Callable[[np.ndarray], float],
-                     rounds: int = ROUNDS) -> Blend:
+def greedy_selection(
+    predictions: Sequence[np.ndarray], value: Callable[[np.ndarray], float], rounds: int = ROUNDS
+) -> Blend:
     """Caruana's ensemble selection with replacement: ``value`` scores averaged predictions
     (greater is better); on equal values the earlier model is added (the order of the search)."""
     n = len(predictions)
@@ -58,8 +59,9 @@ def greedy_selection(predictions: Sequence[np.ndarray], value: Callable[[np.ndar
     return Blend(tuple(float(w) for w in weights), float(best_value))
 
 
-def blend_value(metric: Metric, y: np.ndarray, classes: np.ndarray | None,
-                folds: Folds | None) -> Callable[[np.ndarray], float]:
+def blend_value(
+    metric: Metric, y: np.ndarray, classes: np.ndarray | None, folds: Folds | None
+) -> Callable[[np.ndarray], float]:
     """Scores averaged predictions of ``y``'s rows as the families' CV scores are computed: the
     mean of the metric over the folds' held-out rows (one block without folds); greater is better."""
     sign = 1.0 if metric.greater_is_better else -1.0
