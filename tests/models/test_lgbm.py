@@ -99,3 +99,15 @@ def test_trained_run_reloads_with_trusted_types_and_beats_the_baseline(tmp_path,
     model = run.metrics["test"]["model"]["metrics"][metric]
     baseline = run.metrics["test"]["baseline"]["metrics"][metric]
     assert (model < baseline) if metric == "rmse" else (model > baseline)
+
+
+def test_scikit_learns_boosting_also_stops_on_inner_rows_not_on_the_validation_rows():
+    from trainguard.models.candidates import GradientBoosting
+
+    schema, X, y = _data()
+    candidate = GradientBoosting(ModelContext(task="binary", schema=schema, seed=0))
+    flipped = y.iloc[200:].map({"yes": "no", "no": "yes"})
+    fitted = candidate.fit(X.iloc[:200], y.iloc[:200], X.iloc[200:], flipped)
+    again = candidate.fit(X.iloc[:200], y.iloc[:200], X.iloc[200:], y.iloc[200:])
+    assert fitted.named_steps["model"].n_iter_ == again.named_steps["model"].n_iter_
+    assert fitted.named_steps["model"].n_iter_ < fitted.named_steps["model"].max_iter

@@ -49,7 +49,9 @@ def test_a_model_that_no_blend_improves_stands_alone_with_its_own_score():
     assert blend.weights == (0.0, 1.0) and blend.value == 0.0
 
 
-def _search(task="binary", metric="log_loss", n=400, cv=3, models=("linear", "lightgbm", "extra_trees")):
+def _search(
+    task="binary", metric="log_loss", n=400, cv=3, models=("linear", "lightgbm", "extra_trees"), storage=None
+):
     frame = make_table(task, n=n)
     schema = infer_schema(frame.drop(columns="customer_id"), target="churned")
     X, y = coerce_features(frame, schema), frame.churned
@@ -67,7 +69,9 @@ def _search(task="binary", metric="log_loss", n=400, cv=3, models=("linear", "li
         classes=classes,
         test_rows=np.arange(n, n + 10),
     )
-    board = search_candidates(candidates, get_metric(metric, task), data, SearchSettings(n_trials=2, seed=0))
+    board = search_candidates(
+        candidates, get_metric(metric, task), data, SearchSettings(n_trials=2, seed=0, storage=storage)
+    )
     return board, data
 
 
@@ -101,6 +105,16 @@ def test_the_ensemble_is_listed_with_its_members_and_chosen_only_when_it_beats_e
         w * e.predict(data.X_val) for w, e in zip(fitted.weights_, fitted.estimators_, strict=True)
     )
     np.testing.assert_allclose(fitted.predict(data.X_val), expected)
+
+
+def test_a_resumed_search_rebuilds_the_same_ensemble_from_its_finished_studies(tmp_path):
+    storage = f"sqlite:///{tmp_path / 'search.db'}"
+    first, _ = _search("regression", "rmse", storage=storage)
+    resumed, _ = _search("regression", "rmse", storage=storage)  # every study is done: no trial runs
+    before = next(r for r in first.results if r.name == "ensemble")
+    after = next(r for r in resumed.results if r.name == "ensemble")
+    assert after.params == before.params
+    assert after.cv_mean == pytest.approx(before.cv_mean, rel=1e-9)
 
 
 class RecordingForest(Recording):

@@ -31,9 +31,16 @@ from trainguard.evaluate.scoring import score
 from trainguard.evaluate.sealed import evaluation_predictions
 from trainguard.models.base import Candidate, with_threshold
 from trainguard.models.predictions import predictions
-from trainguard.selection.budget import BudgetSpent, final_stages_seconds
+from trainguard.selection.budget import Budget, BudgetSpent, final_stages_seconds
 from trainguard.selection.ensemble import ROUNDS, blend_value, greedy_selection
-from trainguard.selection.tuner import SearchData, SearchSettings, Tuned, tune, tune_threshold
+from trainguard.selection.tuner import (
+    SearchData,
+    SearchSettings,
+    Tuned,
+    cross_validate,
+    tune,
+    tune_threshold,
+)
 
 #: Metrics computed from predicted labels, for which a binary model's decision threshold is tuned.
 THRESHOLD_METRICS = frozenset({"f1", "balanced_accuracy"})
@@ -227,6 +234,9 @@ def search_candidates(
             tuned = tune(candidate, data, metric, settings, deadline=deadline, protect_first=protect,
                          final_fits=final_fits, on_trial=progress)
             result = _fit_one(candidate, metric, data, tuned)
+            if result.oof is None and data.folds and _folds_fit(budget, result.fit_seconds, n_folds):
+                # Its best trial ran elsewhere (a resumed run, Ray): the same folds and seed again.
+                result.oof = cross_validate(result.candidate, data, metric, keep_proba=True)[1]
             budget.saw_candidate(
                 final_stages_seconds(result.fit_seconds, result.score_seconds,
                                      evaluation_predictions(data.X_train.shape[1])),
@@ -245,6 +255,12 @@ def search_candidates(
         if on_result is not None:
             on_result(ensemble)
     return Leaderboard(metric, results)
+
+
+def _folds_fit(budget: Budget, fit_seconds: float, n_folds: int) -> bool:
+    """Whether ``n_folds`` more fits of about ``fit_seconds`` each fit in the search's time left."""
+    left = budget.search_left()
+    return left is None or left >= n_folds * fit_seconds
 
 
 def ensemble_of(results: Sequence[CandidateResult], metric: Metric, data: SearchData,
