@@ -200,8 +200,9 @@ class FoldObjective:
         return scores
 
     def __getstate__(self) -> dict[str, Any]:
-        # Sent to Ray workers, which run single folds without a limit (the driver keeps the clock).
-        return {**self.__dict__, "trial_limit": None}
+        # Sent to Ray workers, which run single folds without a limit (the driver keeps the clock)
+        # and keep no predictions.
+        return {**self.__dict__, "trial_limit": None, "best_oof": None}
 
     def fold(self, params: dict[str, Any], k: int) -> float:
         data = self.data
