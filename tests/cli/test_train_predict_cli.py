@@ -28,7 +28,7 @@ def test_train_then_predict_on_the_bundled_penguins(tmp_path):
     out = result.stdout
     # What a user must see: the roles, the split, the leaderboard, the one-time test score.
     for expected in ("island", "categorical", "stratified split: train 240", "Leaderboard",
-                     "gradient_boosting", "random_forest", "linear", "baseline",
+                     "lightgbm", "extra_trees", "random_forest", "linear", "baseline",
                      "Test f1_macro", "sealed test set, used once", "Run saved to"):
         assert expected in out, expected
     [run] = list((tmp_path / "runs").iterdir())

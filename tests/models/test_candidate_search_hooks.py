@@ -14,7 +14,8 @@ def _candidate(name, imbalance="none", task="binary"):
     return available_candidates()[name](ModelContext(task=task, schema=schema, seed=0, imbalance=imbalance))
 
 
-@pytest.mark.parametrize("name", ["linear", "random_forest", "gradient_boosting", "mlp"])
+@pytest.mark.parametrize("name", ["linear", "random_forest", "extra_trees", "gradient_boosting",
+                                  "lightgbm", "mlp"])
 def test_class_weights_reach_every_family(name):
     model = _candidate(name, "weights").pipeline().named_steps["model"]
     assert model.get_params()["class_weight"] == "balanced"

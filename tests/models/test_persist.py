@@ -46,3 +46,16 @@ def test_never_uses_pickle(tmp_path, monkeypatch):
     model = RandomForestClassifier(n_estimators=2, random_state=0).fit(frame, [0, 1, 0, 1])
     save_model(model, tmp_path / "m.skops")
     assert load_model(tmp_path / "m.skops").predict(frame).tolist() == model.predict(frame).tolist()
+
+
+@pytest.mark.parametrize("kind", ["LGBMClassifier", "LGBMRegressor"])
+def test_lightgbm_models_round_trip_with_only_their_own_types_trusted(tmp_path, kind):
+    import lightgbm as lgb
+
+    X = np.random.default_rng(0).normal(size=(80, 3))
+    y = (X[:, 0] > 0).astype(int)
+    model = getattr(lgb, kind)(n_estimators=5, verbose=-1).fit(X, y)
+    save_model(model, tmp_path / "m.skops")
+    named = set(sio.get_untrusted_types(file=tmp_path / "m.skops"))
+    assert named == {f"lightgbm.sklearn.{kind}", "lightgbm.basic.Booster", "collections.OrderedDict"}
+    np.testing.assert_array_equal(load_model(tmp_path / "m.skops").predict(X), model.predict(X))

@@ -19,7 +19,7 @@ def test_every_family_documents_a_space_whose_defaults_are_legal_draws():
         schema = infer_schema(make_table(task, n=50), target="churned")
         spaces = documented_spaces(task)
         assert spaces["baseline"] == {}
-        for name in ("linear", "random_forest", "gradient_boosting", "mlp"):
+        for name in ("linear", "random_forest", "extra_trees", "gradient_boosting", "lightgbm", "mlp"):
             assert spaces[name], name
             candidate = available_candidates()[name](ModelContext(task=task, schema=schema, seed=0))
             # The first trial is the family's untuned model, so every default must be in its range.

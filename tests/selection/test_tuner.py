@@ -5,50 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 import trainguard
 from datagen import make_table
+from recording import SEEN, Recording
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import get_metric
-from trainguard.features.preprocess import build_preprocessor
 from trainguard.models import ModelContext, resolve_candidates
-from trainguard.models.base import _REGISTRY, Candidate, register
+from trainguard.models.base import _REGISTRY, register
 from trainguard.selection.folds import make_folds
 from trainguard.selection.select import search_candidates
 from trainguard.selection.tuner import SearchData, SearchSettings, TestRowsInSearchError
-
-SEEN: list[tuple[str, np.ndarray]] = []
-
-
-class Recorder(TransformerMixin, BaseEstimator):
-    """Passes rows through and records which data rows (index labels) it was fit on or shown."""
-
-    def fit(self, X, y=None):
-        SEEN.append(("fit", np.asarray(X.index)))
-        return self
-
-    def transform(self, X):
-        SEEN.append(("transform", np.asarray(X.index)))
-        return X
-
-
-class Recording(Candidate):
-    name = "recording"
-    description = "logistic regression that records the rows it sees"
-
-    @classmethod
-    def search_space(cls, task):
-        return {"C": {"type": "float", "low": 0.01, "high": 10, "log": True}}
-
-    def build(self):
-        preprocess = Pipeline([("record", Recorder()),
-                               ("encode", build_preprocessor(self.context.schema, scale=True,
-                                                             categorical="onehot"))])
-        return Pipeline([("preprocess", preprocess), ("model", LogisticRegression(max_iter=1000))])
 
 
 @pytest.fixture
@@ -201,3 +171,40 @@ def test_the_network_reports_every_epoch_and_stops_when_pruned():
     with pytest.raises(optuna.TrialPruned):
         cross_validate(mlp, data, get_metric("roc_auc", "binary"), prune_at_epoch_two)
     assert [step for step, _ in reports] == [0, 1]  # training stopped; the next fold never ran
+
+
+def test_first_trials_are_the_defaults_then_the_portfolio_cut_to_the_space():
+    from trainguard.selection.spaces import parse_space
+    from trainguard.selection.tuner import first_trials
+
+    space = parse_space({"a": {"type": "float", "low": 0.0, "high": 1.0}, "b": ["x", "y"]}, "t")
+    portfolio = [{"a": 0.5, "b": "y"}, {"a": 0.0}, {"a": 2.0, "b": "x"}, {"c": 1}, {"a": 0.5, "b": "y"}]
+    assert first_trials({"a": 0.0, "b": "x"}, portfolio, space) == [
+        {"a": 0.0, "b": "x"},  # the defaults first
+        {"a": 0.5, "b": "y"},
+        # {"a": 0.0} is the defaults again; a=2.0 is outside the space, so the defaults fill it
+        # and it is the defaults again too; "c" is not searched; a repeated entry is tried once.
+    ]
+    assert first_trials({"a": 0.0, "b": "x"}, [{"b": "y"}], space)[1] == {"a": 0.0, "b": "y"}
+
+
+def test_a_study_tries_the_defaults_then_the_familys_portfolio_before_its_own_draws():
+    from trainguard.models.lgbm import LightGBM
+    from trainguard.selection.tuner import CandidateStudy, default_params
+
+    frame = make_table("binary", n=200)
+    schema = infer_schema(frame, target="churned")
+    X, y = coerce_features(frame, schema), frame.churned
+    candidate = LightGBM(ModelContext(task="binary", schema=schema, seed=0))
+    data = SearchData(X.iloc[:150], y.iloc[:150], X.iloc[150:], y.iloc[150:], folds=None,
+                      classes=np.array(["no", "yes"]))
+    settings = SearchSettings(n_trials=5, seed=0)
+    study = CandidateStudy(candidate, data, get_metric("roc_auc", "binary"), settings,
+                           deadline=None, protect_first=True, final_fits=1)
+    study.run()
+    tried = [t.params for t in sorted(study.study.trials, key=lambda t: t.number)]
+    assert len(tried) == 5
+    assert tried[0] == default_params(candidate, study.space)
+    for params, entry in zip(tried[1:4], LightGBM.portfolio("binary"), strict=True):
+        assert params == {**tried[0], **entry}  # the defaults fill what an entry leaves out
+    assert tried[4] not in tried[:4]  # then the sampler's own draw

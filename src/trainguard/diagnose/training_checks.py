@@ -81,7 +81,8 @@ def _net_curves(board: Leaderboard) -> list[Finding]:
     findings = []
     for result in board.results:
         pipeline = unwrap(result.pipeline)[0] if result.pipeline is not None else None
-        model = pipeline.named_steps.get("model") if pipeline is not None else None
+        # getattr: an ensemble is not a pipeline (its members' curves stay with their own rows).
+        model = getattr(pipeline, "named_steps", {}).get("model") if pipeline is not None else None
         history = getattr(model, "history_", None)
         if history:
             finding = read_learning_curve(history, model=result.name)

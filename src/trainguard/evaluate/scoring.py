@@ -10,13 +10,11 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from trainguard.errors import ConfigError
-from trainguard.evaluate.inputs import FloatArray
 from trainguard.evaluate.metrics import Metric
+from trainguard.models.predictions import align_proba
 
 #: Entries of a metric set that are labels, not scores.
 NOT_METRICS = frozenset({"positive_class", "classes", "confusion_matrix"})
-
-
 
 
 def score(
@@ -36,22 +34,8 @@ def score(
         )
     proba = np.asarray(estimator.predict_proba(X), dtype=float)
     if known is not None and labels is not None:
-        proba = _align_proba(proba, np.asarray(known), np.asarray(labels))
+        proba = align_proba(proba, np.asarray(known), np.asarray(labels))
     return metric(y, proba=proba, classes=labels)
-
-
-def _align_proba(proba: FloatArray, known: np.ndarray, classes: np.ndarray) -> FloatArray:
-    """Reorder columns from the model's class order to ``classes``; a class the model never saw
-    in training (a rare class missing from a fold) gets probability 0."""
-    if np.array_equal(known, classes):
-        return proba
-    missing = set(known.tolist()) - set(classes.tolist())
-    if missing:
-        raise ValueError(f"the model predicts classes {sorted(missing)} that are not in classes")
-    aligned = np.zeros((len(proba), len(classes)))
-    for column, label in enumerate(known):
-        aligned[:, classes.tolist().index(label)] = proba[:, column]
-    return aligned
 
 
 def scalar_metrics(metrics: Mapping[str, Any]) -> dict[str, float | None]:

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
@@ -59,6 +60,10 @@ class Candidate(ABC):
     #: so that under ``--budget`` the families most likely to win are reached before time runs out
     #: (the expensive forest and network come last). Ties keep the order of registration.
     search_rank: ClassVar[int] = 50
+    #: Whether ``trainguard train`` tries the family when ``--models`` is not given. A family that
+    #: another one supersedes (scikit-learn's boosting, by LightGBM: the same histogram algorithm,
+    #: 4x quicker on the bundled data) stays available by name without lengthening every run.
+    by_default: ClassVar[bool] = True
 
     def __init__(self, context: ModelContext, hyperparams: Mapping[str, Any] | None = None) -> None:
         self.context = context
@@ -75,6 +80,15 @@ class Candidate(ABC):
         Empty means "nothing to tune": the family is fitted once with its defaults.
         """
         return {}
+
+    @classmethod
+    def portfolio(cls, task: str) -> list[dict[str, Any]]:
+        """Configurations known to be strong across many datasets, tried right after the defaults
+        and before the search draws its own (cheapest first; cite where each comes from).
+
+        Values outside a user's ``--space`` are dropped by the search; none means start searching.
+        """
+        return []
 
     def with_params(self, hyperparams: Mapping[str, Any]) -> Candidate:
         """A copy of this candidate that builds its model with ``hyperparams`` (names of its space)."""
@@ -189,14 +203,51 @@ def with_threshold(fitted: Pipeline, threshold: float, X: pd.DataFrame, y: pd.Se
     return wrapper.fit(X, y)
 
 
-class EarlyStoppedCandidate(Candidate):
-    """A candidate whose length of training (boosting rounds, epochs) is chosen on validation rows.
+#: The share of a fit's training rows an ``inner_validation`` family holds back to stop early on.
+INNER_VALIDATION_SHARE = 0.15
+#: Below this many training rows an inner hold-out is too small to steer stopping: fit without one.
+INNER_VALIDATION_MIN_ROWS = 40
 
-    ``fit`` runs the validation rows through the preprocessing fit on the training rows (which
+
+def inner_split(y: pd.Series, task: Task, seed: int,
+                share: float = INNER_VALIDATION_SHARE) -> tuple[np.ndarray, np.ndarray] | None:
+    """Positions of the rows to fit on and of the rows to stop early on, drawn from ``y``'s rows
+    alone (stratified for classes where every class has two rows); None when there are too few.
+
+    Early stopping on the rows a fit is then *scored* on picks the length that suits exactly
+    those rows, so the CV score is optimistic; the inner rows come out of the training fold.
+    """
+    from sklearn.model_selection import train_test_split
+
+    n = len(y)
+    if n < INNER_VALIDATION_MIN_ROWS:
+        return None
+    positions = np.arange(n)
+    stratify = None
+    if task != "regression":
+        counts = pd.Series(np.asarray(y)).value_counts()
+        n_stop = int(np.ceil(share * n))
+        if counts.min() >= 2 and n_stop >= len(counts):
+            stratify = np.asarray(y)
+    fit_rows, stop_rows = train_test_split(positions, test_size=share, random_state=seed,
+                                           stratify=stratify)
+    return np.sort(fit_rows), np.sort(stop_rows)
+
+
+class EarlyStoppedCandidate(Candidate):
+    """A candidate whose length of training (boosting rounds, epochs) is chosen on held-out rows.
+
+    ``fit`` runs the held-out rows through the preprocessing fit on the training rows (which
     ``Pipeline.fit`` cannot do) and lets the model stop early on them; ``refit`` trains again on
     train+validation for exactly the length found, with early stopping off. Subclasses say how
     their model takes validation data and how the learned length is frozen.
+
+    With ``inner_validation`` the held-out rows are an :func:`inner_split` of the training rows
+    handed to ``fit``, never the validation rows (which a search scores the fit on).
     """
+
+    #: Stop early on rows held out of the training rows rather than on the validation rows.
+    inner_validation: ClassVar[bool] = False
 
     @abstractmethod
     def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None,
@@ -246,6 +297,14 @@ class EarlyStoppedCandidate(Candidate):
         *,
         epoch_callbacks: Sequence[Any] = (),
     ) -> Pipeline:
+        if self.inner_validation:
+            rows = inner_split(y, self.context.task, self.context.seed)
+            if rows is None:
+                X_val = y_val = None
+            else:
+                fit_rows, stop_rows = rows
+                X_val, y_val = X.iloc[stop_rows], y.iloc[stop_rows]
+                X, y = X.iloc[fit_rows], y.iloc[fit_rows]
         return self._fit_with(self.pipeline(), X, y, X_val, y_val, epoch_callbacks)
 
     def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
@@ -276,7 +335,7 @@ def resolve_candidates(names: list[str] | None) -> list[type[Candidate]]:
     registry = available_candidates()
     baselines = [c for c in registry.values() if c.is_baseline]
     if not names:
-        return baselines + sorted((c for c in registry.values() if not c.is_baseline),
+        return baselines + sorted((c for c in registry.values() if not c.is_baseline and c.by_default),
                                   key=lambda c: c.search_rank)
     unknown = [n for n in names if n not in registry]
     if unknown:

@@ -24,6 +24,13 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
     "trainguard.nn.estimators.NeuralNetClassifier",
     "trainguard.nn.estimators.NeuralNetRegressor",
     "torch.optim.adam.Adam",
+    # The ensemble: a weighted average of fitted pipelines (their types are checked on their own).
+    "trainguard.models.ensemble.WeightedEnsemble",
+    # The LightGBM candidate: its estimators and their Booster, which skops rebuilds from the
+    # model's text dump (``Booster.__setstate__`` parses it; no code is named by the file).
+    "lightgbm.sklearn.LGBMClassifier",
+    "lightgbm.sklearn.LGBMRegressor",
+    "lightgbm.basic.Booster",
     # --imbalance smote|undersample: imbalanced-learn's pipeline and samplers (they act only
     # during fit; a saved pipeline holds their settings as data).
     "imblearn.pipeline.Pipeline",
@@ -36,6 +43,7 @@ _HARMLESS_TYPES: frozenset[str] = frozenset({
     "builtins.bool", "builtins.int", "builtins.float", "builtins.str", "builtins.NoneType",
     "builtins.object", "numpy.dtype", "functools.partial", "numpy.dtypes.ObjectDType",
     "numpy.dtypes.Float64DType", "numpy.dtypes.Int64DType", "numpy.dtypes.BoolDType",
+    "collections.OrderedDict",
 })
 # scikit-learn's own classes (e.g. the Cython tree of a forest) only hold data; skops leaves
 # some off its default list, but constructing them runs no user-controlled code.

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.pipeline import Pipeline
@@ -29,8 +30,17 @@ from trainguard.evaluate.metrics import Metric
 from trainguard.evaluate.scoring import score
 from trainguard.evaluate.sealed import evaluation_predictions
 from trainguard.models.base import Candidate, with_threshold
-from trainguard.selection.budget import BudgetSpent, final_stages_seconds
-from trainguard.selection.tuner import SearchData, SearchSettings, Tuned, tune, tune_threshold
+from trainguard.models.predictions import predictions
+from trainguard.selection.budget import Budget, BudgetSpent, final_stages_seconds
+from trainguard.selection.ensemble import ROUNDS, blend_value, greedy_selection
+from trainguard.selection.tuner import (
+    SearchData,
+    SearchSettings,
+    Tuned,
+    cross_validate,
+    tune,
+    tune_threshold,
+)
 
 #: Metrics computed from predicted labels, for which a binary model's decision threshold is tuned.
 THRESHOLD_METRICS = frozenset({"f1", "balanced_accuracy"})
@@ -58,6 +68,9 @@ class CandidateResult:
     skipped: bool = False
     #: Seconds to predict and score the validation rows (sizes the sealed evaluation's cost).
     score_seconds: float = 0.0
+    #: Out-of-fold predictions of the training rows (validation rows' with ``cv=0``), for the
+    #: ensemble; None when there are none.
+    oof: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def selection_score(self) -> float:
@@ -155,9 +168,13 @@ def _fit_one(
     start = time.perf_counter()
     val_score = score(metric, pipeline, X_val, y_val, classes=data.classes) if has_val else math.nan
     score_seconds = time.perf_counter() - start
+    oof = tuned.oof if tuned is not None else None
+    if data.folds is None and has_val:
+        oof = predictions(pipeline, X_val, data.classes)
     return CandidateResult(
         candidate=candidate,
         pipeline=pipeline,
+        oof=oof,
         val_score=val_score,
         score_seconds=score_seconds,
         train_score=score(metric, pipeline, X_train, y_train, classes=data.classes),
@@ -217,6 +234,9 @@ def search_candidates(
             tuned = tune(candidate, data, metric, settings, deadline=deadline, protect_first=protect,
                          final_fits=final_fits, on_trial=progress)
             result = _fit_one(candidate, metric, data, tuned)
+            if result.oof is None and data.folds and _folds_fit(budget, result.fit_seconds, n_folds):
+                # Its best trial ran elsewhere (a resumed run, Ray): the same folds and seed again.
+                result.oof = cross_validate(result.candidate, data, metric, keep_proba=True)[1]
             budget.saw_candidate(
                 final_stages_seconds(result.fit_seconds, result.score_seconds,
                                      evaluation_predictions(data.X_train.shape[1])),
@@ -229,4 +249,67 @@ def search_candidates(
         results.append(result)
         if on_result is not None:
             on_result(result)
+    ensemble = ensemble_of(results, metric, data, settings)
+    if ensemble is not None:
+        results.append(ensemble)
+        if on_result is not None:
+            on_result(ensemble)
     return Leaderboard(metric, results)
+
+
+def _folds_fit(budget: Budget, fit_seconds: float, n_folds: int) -> bool:
+    """Whether ``n_folds`` more fits of about ``fit_seconds`` each fit in the search's time left."""
+    left = budget.search_left()
+    return left is None or left >= n_folds * fit_seconds
+
+
+def ensemble_of(results: Sequence[CandidateResult], metric: Metric, data: SearchData,
+                settings: SearchSettings) -> CandidateResult | None:
+    """The ``ensemble`` row: greedy ensemble selection over the families' out-of-fold predictions
+    (see :mod:`trainguard.selection.ensemble`), or None when fewer than two families take part or
+    the budget leaves no time to refit them all."""
+    from trainguard.models.ensemble import EnsembleCandidate
+
+    start = time.perf_counter()
+    members = [r for r in results if not r.is_baseline and r.pipeline is not None and r.oof is not None
+               and not math.isnan(r.selection_score)]
+    if len(members) < 2:
+        return None
+    budget = settings.budget
+    n_predictions = evaluation_predictions(data.X_train.shape[1])
+    refit = final_stages_seconds(sum(r.fit_seconds for r in members),
+                                 sum(r.score_seconds for r in members), n_predictions)
+    left = budget.search_left()
+    if left is not None and left + budget.final_stages < refit:
+        return None
+    y = np.asarray(data.y_train if data.folds else data.y_val)
+    blend = greedy_selection([r.oof for r in members], blend_value(metric, y, data.classes, data.folds))
+    chosen = [(r, w) for r, w in zip(members, blend.weights, strict=True) if w > 0]
+    if len(chosen) < 2:
+        return None  # the best family alone: nothing to average
+    sign = 1.0 if metric.greater_is_better else -1.0
+    candidate = EnsembleCandidate(chosen[0][0].candidate.context, [r.candidate for r, _ in chosen],
+                                  [w for _, w in chosen])
+    pipeline = candidate.assemble([r.pipeline for r, _ in chosen])
+    has_val = data.X_val is not None and len(data.X_val) > 0
+    started_scoring = time.perf_counter()
+    val_score = (score(metric, pipeline, data.X_val, data.y_val, classes=data.classes)
+                 if has_val else math.nan)
+    score_seconds = time.perf_counter() - started_scoring
+    cv_mean = cv_std = math.nan
+    if data.folds:
+        cv_mean = sign * blend.value
+        oof = sum(w * r.oof for r, w in chosen)
+        cv_std = float(np.std([_fold_score(metric, y, oof, va, data.classes) for _, va in data.folds]))
+    return CandidateResult(
+        candidate=candidate, pipeline=pipeline, val_score=val_score, score_seconds=score_seconds,
+        train_score=score(metric, pipeline, data.X_train, data.y_train, classes=data.classes),
+        fit_seconds=sum(r.fit_seconds for r, _ in chosen), params=candidate.params(pipeline),
+        cv_mean=cv_mean, cv_std=cv_std, n_trials=ROUNDS, search_seconds=time.perf_counter() - start,
+    )
+
+
+def _fold_score(metric: Metric, y: np.ndarray, oof: np.ndarray, rows: np.ndarray,
+                classes: np.ndarray | None) -> float:
+    sign = 1.0 if metric.greater_is_better else -1.0
+    return sign * blend_value(metric, y[rows], classes, None)(oof[rows])

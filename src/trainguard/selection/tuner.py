@@ -5,7 +5,8 @@ interrupted search resumes). A trial fits the family with the sampled parameters
 of the training rows (or once on train, scored on the validation rows, with ``cv=0``) and
 reports the running mean after each fold, or the validation loss after each epoch for the
 network, so the pruner can stop a poor trial early. The family's own defaults are the first
-trial, so a search never ends below the untuned model on its own CV score.
+trial, so a search never ends below the untuned model on its own CV score; its portfolio of
+configurations known to do well on many datasets comes next, then the sampler's own draws.
 
 The test rows never reach this module: :class:`SearchData` refuses frames that hold any of them.
 """
@@ -27,6 +28,7 @@ from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import Metric
 from trainguard.evaluate.scoring import score
 from trainguard.models.base import Candidate
+from trainguard.models.predictions import predictions
 from trainguard.selection.budget import Budget, BudgetSpent, TrialLimit, next_trial_fits
 from trainguard.selection.engine import Engine, LocalEngine, Report, running_mean
 from trainguard.selection.folds import Folds
@@ -117,14 +119,17 @@ def fit_quietly(candidate: Candidate, X: pd.DataFrame, y: pd.Series, X_val: pd.D
 def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, report: Report | None = None,
                    *, sign: float = 1.0, keep_proba: bool = False,
                    limit: TrialLimit | None = None) -> tuple[list[float], np.ndarray | None]:
-    """Fold scores of ``candidate`` (and out-of-fold probabilities of the positive class).
+    """Fold scores of ``candidate`` and, with ``keep_proba``, its out-of-fold predictions of the
+    training rows (:func:`~trainguard.evaluate.scoring.predictions`: probabilities in the order
+    of ``data.classes``, or values; NaN for rows no fold held out, and None with ``cv=0``).
 
     ``limit`` is checked before each fold after the first and after each epoch of the network:
     :class:`BudgetSpent` ends the trial when its time is up.
     """
     folds = data.folds or [(None, None)]
     scores: list[float] = []
-    oof = np.full(len(data.y_train), np.nan) if keep_proba else None
+    width = () if data.classes is None else (len(data.classes),)
+    oof = np.full((len(data.y_train), *width), np.nan) if keep_proba and data.folds else None
     per_epoch = candidate.reports_epochs and report is not None
     watch_epochs = candidate.reports_epochs and (report is not None or limit is not None)
     for k, (tr, va) in enumerate(folds):
@@ -145,9 +150,7 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
             _end_trial(reporter.verdict)
         scores.append(score(metric, fitted, X_b, y_b, classes=data.classes))
         if oof is not None and va is not None:
-            proba = fitted.predict_proba(X_b)
-            column = list(fitted.classes_).index(data.classes[1])  # type: ignore[index]
-            oof[va] = proba[:, column]
+            oof[va] = predictions(fitted, X_b, data.classes)
         if report is not None and not per_epoch:
             report(k, running_mean(scores, sign))
     return scores, oof
@@ -176,6 +179,9 @@ class FoldObjective:
     pruning: bool = True
     #: The limit of the trial about to start (set by :func:`tune`); None runs without one.
     trial_limit: Callable[[], TrialLimit] | None = None
+    #: The out-of-fold predictions of the best trial run here so far, by its parameters (for the
+    #: ensemble: no refit needed for the family's best configuration).
+    best_oof: tuple[float, dict[str, Any], np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def n_folds(self) -> int:
@@ -185,13 +191,18 @@ class FoldObjective:
         return self.trial_limit() if self.trial_limit is not None else None
 
     def __call__(self, params: dict[str, Any], report: Report) -> list[float]:
-        scores, _ = cross_validate(self.candidate.with_params(params), self.data, self.metric,
-                                   report if self.pruning else None, sign=self.sign, limit=self.limit())
+        scores, oof = cross_validate(self.candidate.with_params(params), self.data, self.metric,
+                                     report if self.pruning else None, sign=self.sign,
+                                     keep_proba=True, limit=self.limit())
+        value = self.sign * float(np.mean(scores))
+        if oof is not None and math.isfinite(value) and (self.best_oof is None or value > self.best_oof[0]):
+            self.best_oof = (value, dict(params), oof)
         return scores
 
     def __getstate__(self) -> dict[str, Any]:
-        # Sent to Ray workers, which run single folds without a limit (the driver keeps the clock).
-        return {**self.__dict__, "trial_limit": None}
+        # Sent to Ray workers, which run single folds without a limit (the driver keeps the clock)
+        # and keep no predictions.
+        return {**self.__dict__, "trial_limit": None, "best_oof": None}
 
     def fold(self, params: dict[str, Any], k: int) -> float:
         data = self.data
@@ -219,6 +230,20 @@ def default_params(candidate: Candidate, space: Space) -> dict[str, Any]:
     return params
 
 
+def first_trials(defaults: dict[str, Any], portfolio: Sequence[Mapping[str, Any]],
+                 space: Space) -> list[dict[str, Any]]:
+    """The trials a fresh study starts with: the family's defaults, then its portfolio (see
+    ``Candidate.portfolio``) in order, each cut to the parameters of ``space`` whose values it
+    contains (a user's ``--space`` may be narrower), the defaults filling the rest; each distinct
+    configuration is tried once."""
+    trials = [dict(defaults)]
+    for entry in portfolio:
+        params = {**defaults, **{k: v for k, v in entry.items() if k in space and contains(space[k], v)}}
+        if params not in trials:
+            trials.append(params)
+    return trials
+
+
 @dataclass
 class Tuned:
     """What a search found for one candidate."""
@@ -233,6 +258,9 @@ class Tuned:
     fastest_trial: float = math.inf
     #: The Optuna study the trials are recorded in.
     study: Any = field(default=None, repr=False, compare=False)
+    #: Out-of-fold predictions of ``params`` on the training rows, when this process ran that
+    #: trial (None with ``cv=0``, after a resume, or on Ray).
+    oof: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 def candidate_space(candidate: Candidate, settings: SearchSettings) -> Space:
@@ -343,7 +371,9 @@ class CandidateStudy:
     def run(self, on_trial: Callable[[int, int | None, float], None] | None = None) -> Tuned:
         self._close_stale_trials()
         if not self.study.get_trials(deepcopy=False) and self.settings.sampler != "grid" and self.space:
-            self.study.enqueue_trial(default_params(self.candidate, self.space))
+            portfolio = self.candidate.portfolio(self.candidate.context.task)
+            for params in first_trials(default_params(self.candidate, self.space), portfolio, self.space):
+                self.study.enqueue_trial(params)
         start = time.perf_counter()
         done = len(self.trials(*self.FINISHED))
         remaining = None if self.n_trials is None else max(0, self.n_trials - done)
@@ -373,11 +403,14 @@ class CandidateStudy:
             raise RuntimeError(f"no trial of {self.candidate.name} finished ({len(failed)} failed)")
         finished = self.trials(*self.FINISHED)
         seconds = sum((t.duration.total_seconds() for t in finished if t.duration is not None), 0.0)
+        kept = self.objective.best_oof
+        oof = kept[2] if kept is not None and kept[1] == dict(best.params) else None
         return Tuned(params=dict(best.params), cv_mean=best.user_attrs["score_mean"],
                      cv_std=best.user_attrs["score_std"], n_trials=len(finished),
                      n_pruned=sum(t.state.name == "PRUNED" for t in finished),
                      seconds=seconds or wall_seconds,
-                     fastest_trial=min(self.complete_seconds(), default=math.inf), study=self.study)
+                     fastest_trial=min(self.complete_seconds(), default=math.inf), study=self.study,
+                     oof=oof)
 
 
 def _best(study: Any) -> Any:
@@ -402,6 +435,7 @@ def tune_threshold(candidate: Candidate, data: SearchData, metric: Metric) -> fl
         return None
     _, oof = cross_validate(candidate, data, metric, keep_proba=True)
     assert oof is not None
+    oof = oof[:, 1]  # the positive class (data.classes[1])
     mask = np.isfinite(oof)
     if not mask.any():
         return None

@@ -1,0 +1,148 @@
+"""The LightGBM candidate: leaf-wise gradient boosting with native categories and missing values."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sklearn.pipeline import Pipeline
+
+from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
+from trainguard.models.base import EarlyStoppedCandidate, register, unwrap
+from trainguard.models.candidates import BOOSTING_MAX_ROUNDS, BOOSTING_PATIENCE
+from trainguard.models.threads import threads_for
+
+# LightGBM 4.6 names the columns of a NumPy fit Column_0.. and reports them as feature_names_in_,
+# so scikit-learn >= 1.6 warns on every predict that the (equally nameless) rows lack names:
+# a false alarm (lightgbm-org/LightGBM#6798, fixed upstream by #7232). Silence that one message.
+warnings.filterwarnings(
+    "ignore", message="X does not have valid feature names, but LGBM", category=UserWarning
+)
+
+
+@register
+class LightGBM(EarlyStoppedCandidate):
+    """LightGBM's scikit-learn estimators on ordinal category codes (split natively) and raw NaN.
+
+    Boosting rounds are chosen by early stopping on an inner hold-out of the training rows it is
+    given (:func:`~trainguard.models.base.inner_split`), never on the rows it is scored on; the
+    refit on train+validation then runs that many rounds. Threads follow ``threads_for``: one on
+    small data, where more only wait on each other.
+    """
+
+    name = "lightgbm"
+    search_rank = 5
+    smote_ready = False  # native categories and missing values: SMOTE cannot interpolate them
+    inner_validation = True
+    description = "LightGBM with native categories and missing values, early-stopped on inner rows"
+
+    @classmethod
+    def search_space(cls, task: str) -> dict[str, Any]:
+        """The ranges FLAML searches for LightGBM (flaml/automl/model.py, LGBMEstimator), narrowed
+        to where its and AutoGluon's portfolios put their configurations; rounds are left to early
+        stopping."""
+        return {
+            "learning_rate": {
+                "type": "float",
+                "low": 0.005,
+                "high": 0.3,
+                "log": True,
+                "grid": [0.01, 0.03, 0.1],
+            },
+            "num_leaves": {"type": "int", "low": 4, "high": 256, "log": True, "grid": [15, 31, 63, 127]},
+            "min_child_samples": {"type": "int", "low": 2, "high": 100, "log": True, "grid": [3, 10, 20, 50]},
+            "colsample_bytree": {"type": "float", "low": 0.4, "high": 1.0, "grid": [0.5, 0.7, 0.9, 1.0]},
+            "reg_lambda": {"type": "float", "low": 0.0, "high": 10.0, "grid": [0.0, 1.0, 10.0]},
+            "extra_trees": {"type": "categorical", "choices": [False, True]},
+        }
+
+    @classmethod
+    def portfolio(cls, task: str) -> list[dict[str, Any]]:
+        """AutoGluon's LightGBM configurations (``autogluon.tabular.configs.zeroshot``, the 2023
+        zero-shot portfolio learned on TabRepo's 200 datasets, Salinas & Erickson 2023): GBMXT,
+        GBM_r131 and GBMLarge, in AutoGluon's names feature_fraction = colsample_bytree and
+        min_data_in_leaf = min_child_samples; cheapest (fewest leaves) first."""
+        return [
+            {"extra_trees": True},  # GBMXT: AutoGluon's defaults with extremely randomised splits
+            {
+                "learning_rate": 0.012,
+                "num_leaves": 53,
+                "min_child_samples": 14,
+                "colsample_bytree": 0.70,
+                "extra_trees": False,
+            },  # GBM_r131
+            {
+                "learning_rate": 0.03,
+                "num_leaves": 128,
+                "min_child_samples": 3,
+                "colsample_bytree": 0.9,
+                "extra_trees": False,
+            },  # GBMLarge
+        ]
+
+    def _model(self, **params: Any) -> Any:
+        import lightgbm as lgb
+
+        defaults: dict[str, Any] = dict(
+            # AutoGluon's LightGBM default step (0.05), which early stopping then lengthens.
+            learning_rate=0.05,
+            n_estimators=BOOSTING_MAX_ROUNDS,
+            num_leaves=31,
+            min_child_samples=20,
+            colsample_bytree=1.0,
+            reg_lambda=0.0,
+            extra_trees=False,
+            random_state=self.context.seed,
+            n_jobs=1,
+            verbose=-1,
+        )
+        defaults.update(params)
+        if self.context.task == "regression":
+            return lgb.LGBMRegressor(**defaults)
+        return lgb.LGBMClassifier(**defaults)
+
+    def build(self) -> Pipeline:
+        preprocess = build_preprocessor(
+            self.context.schema, scale=False, categorical="native", native_missing=True
+        )
+        return Pipeline([("preprocess", preprocess), ("model", self._model())])
+
+    def _prepare_model(self, model: Any, preprocess: Any) -> None:
+        mask = native_categorical_mask(preprocess, self.context.schema)
+        self._categorical = [i for i, is_cat in enumerate(mask) if is_cat]
+
+    def _fit_model(
+        self,
+        model: Any,
+        Xt: Any,
+        y: pd.Series,
+        Xv: Any | None,
+        y_val: pd.Series | None,
+        epoch_callbacks: Sequence[Any] = (),
+    ) -> None:
+        import lightgbm as lgb
+
+        # Boosting rounds are not epochs: the search prunes this family per fold.
+        model.set_params(n_jobs=threads_for(self.context.n_jobs, len(y)))
+        kwargs: dict[str, Any] = {"categorical_feature": self._categorical or "auto"}
+        if Xv is not None and y_val is not None:
+            kwargs.update(
+                eval_set=[(Xv, y_val)], callbacks=[lgb.early_stopping(BOOSTING_PATIENCE, verbose=False)]
+            )
+        model.fit(Xt, y, **kwargs)
+
+    def _freeze_length(self, fresh: Any, selected: Any) -> None:
+        fresh.set_params(n_estimators=rounds(selected))
+
+    def params(self, fitted: Any) -> dict[str, Any]:
+        params = super().params(fitted)
+        params["n_estimators_"] = rounds(unwrap(fitted)[0].named_steps["model"])
+        return params
+
+
+def rounds(model: Any) -> int:
+    """The boosting rounds a fitted LightGBM model uses: the best one when it stopped early."""
+    best = getattr(model, "best_iteration_", None)
+    return int(best) if best else int(model.n_estimators_)
