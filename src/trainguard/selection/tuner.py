@@ -294,7 +294,7 @@ def tune(
                           protect_first=protect_first, final_fits=final_fits).run(on_trial)
 
 
-def trial_count(settings: SearchSettings, space: Space, *, reports_epochs: bool = False) -> int | None:
+def trial_count(settings: SearchSettings, space: Space) -> int | None:
     """How many trials to run: one without a space, the grid's size at most, else as set (or
     TRIALS_PER_PARAMETER per searched parameter when only a budget limits the search)."""
     n_trials = settings.n_trials

@@ -325,12 +325,13 @@ def log_run(run: Run, *, tracking_uri: str | None = None, experiment: str | None
     """
     import time
 
-    for attempt in range(1, LOCKED_TRIES + 1):
-        result = _log_once(run, tracking_uri, experiment, input_example)
-        if result.ok or "database is locked" not in str(result.error) or attempt == LOCKED_TRIES:
-            return result
+    result = _log_once(run, tracking_uri, experiment, input_example)
+    for attempt in range(1, LOCKED_TRIES):
+        if result.ok or "database is locked" not in str(result.error):
+            break
         time.sleep(LOCKED_PAUSE_SECONDS * attempt)
-    raise AssertionError("unreachable")
+        result = _log_once(run, tracking_uri, experiment, input_example)
+    return result
 
 
 def _log_once(run: Run, tracking_uri: str | None, experiment: str | None,
