@@ -16,11 +16,11 @@ import warnings
 
 import pandas as pd
 from datasets import _penguins, _r_dataset, _sklearn
-from trainguard.workflow.training import TrainConfig
 
 from trainguard.diagnose.run import check
 from trainguard.diagnose.split_checks import check_split_labels
 from trainguard.findings import Severity
+from trainguard.workflow.training import TrainConfig
 
 NEW_IDS = (
     "dominant-feature",
