@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainguard.diagnose.lint.rules import RULES, Rule
+from trainguard.lint.rules import RULES, Rule
 
 
 def explain(rule: Rule) -> str:
@@ -48,7 +48,7 @@ def index() -> str:
     rows = "\n".join(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.severity} | {r.message} |" for r in RULES)
     return (
         "# `trainguard lint` rules\n\n"
-        "Generated from `src/trainguard/diagnose/lint/rules.py` by `scripts/gen_lint_docs.py`; "
+        "Generated from `src/trainguard/lint/rules.py` by `scripts/gen_lint_docs.py`; "
         "do not edit by hand.\n\n"
         "| code | name | severity | message |\n| --- | --- | --- | --- |\n" + rows + "\n"
     )

@@ -9,12 +9,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trainguard.diagnose.lint import dataflow, nnchecks
-from trainguard.diagnose.lint.rules import BY_CODE
-from trainguard.diagnose.lint.source import Source, read_source
-from trainguard.diagnose.lint.tree import TreeIndex
 from trainguard.errors import ConfigError
 from trainguard.findings import Severity
+from trainguard.lint import dataflow, nnchecks
+from trainguard.lint.rules import BY_CODE
+from trainguard.lint.source import Source, read_source
+from trainguard.lint.tree import TreeIndex
 
 SUFFIXES = (".py", ".ipynb")
 SKIP_DIRS = {
