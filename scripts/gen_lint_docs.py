@@ -1,4 +1,4 @@
-"""Regenerate docs/lint/ from the rule table (src/trainguard/lint/rules.py).
+"""Regenerate docs/lint/ from the rule registry (src/trainguard/lint/rules/, one module per rule).
 
 Run after changing a rule: ``.venv/bin/python scripts/gen_lint_docs.py``. A test fails when the
 committed pages differ from what this writes (``trainguard lint --docs DIR`` writes the same pages).
