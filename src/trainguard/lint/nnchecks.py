@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cached_property
 
 from trainguard.lint.astutil import const, dotted, keyword, name_of
 from trainguard.lint.dataflow import Hit
@@ -148,6 +149,10 @@ class NNChecks:
             ):
                 env[node.targets[0].id] = node.value
         return env
+
+    def env_at(self, node: ast.AST) -> dict[str, ast.AST]:
+        """The assignments a name at ``node`` can refer to: its own scope's, then the module's."""
+        return self.scope_env(self.scope_of.get(id(node), self.tree))
 
     def _own_nodes(self, scope: ast.AST) -> list[ast.AST]:
         """Nodes of a scope, not those inside nested functions, classes or lambdas."""
@@ -691,18 +696,26 @@ class NNChecks:
         )
 
     # ------------------------------------------------------------ TG421-423
-    def generators(self) -> None:
-        gens = {}
+    @cached_property
+    def generator_functions(self) -> dict[str, tuple[ast.FunctionDef, bool]]:
+        """Functions that yield, by name, each with whether it loops forever (``while True``, ``cycle``)."""
+        found = {}
         for func in self.nodes:
             if not isinstance(func, ast.FunctionDef):
                 continue
-            own = list(self._own_nodes(func))
+            own = self._own_nodes(func)
             if not any(isinstance(n, ast.Yield | ast.YieldFrom) for n in own):
                 continue
             endless = any(isinstance(n, ast.While) and const(n.test) in (True, 1) for n in own) or any(
                 isinstance(n, ast.Call) and name_of(n) in ("cycle", "repeat", "count") for n in own
             )
-            gens[func.name] = endless
+            found[func.name] = (func, endless)
+        return found
+
+    def generators(self) -> None:
+        gens = {name: endless for name, (_, endless) in self.generator_functions.items()}
+        for func, _ in self.generator_functions.values():
+            own = self._own_nodes(func)
             for handler in (n for n in own if isinstance(n, ast.ExceptHandler)):
                 # IndexError / StopIteration are how a sequence or an iterator says "no more data".
                 if handler.type is not None and name_of(handler.type) in ("IndexError", "StopIteration"):

@@ -91,7 +91,8 @@ def test_the_documented_examples_are_flagged_and_clean(rule):
 
 
 def test_every_finding_of_the_shared_analysis_is_claimed_by_exactly_one_rule():
-    # A code an analysis reports that no rule's check picks up would vanish without a trace.
+    # A code an analysis reports that no rule's check picks up would vanish without a trace. (Rules
+    # that read the structure themselves, such as TG407, add findings of their own on top.)
     checked = 0
     for path in sorted(FIXTURES.rglob("flagged_*")):
         tree = ast.parse(read_source(path).text)
@@ -103,6 +104,6 @@ def test_every_finding_of_the_shared_analysis_is_claimed_by_exactly_one_rule():
             for h in hs
         )
         claimed = Counter((h.code, h.line, h.col) for rule in RULES for h in rule.check(analysis))
-        assert claimed == reported, path
+        assert {key: claimed[key] for key in reported} == reported, path  # each once, none lost
         checked += sum(reported.values())
     assert checked > 100
