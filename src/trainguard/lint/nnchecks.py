@@ -70,6 +70,17 @@ def _calls(node: ast.AST, method: str) -> list[ast.Call]:
     ]
 
 
+def _floors_a_division(node: ast.AST) -> bool:
+    """``np.floor(n / bs)`` or ``math.floor(n / bs)``: a division rounded down."""
+    return (
+        isinstance(node, ast.Call)
+        and name_of(node) == "floor"
+        and bool(node.args)
+        and isinstance(node.args[0], ast.BinOp)
+        and isinstance(node.args[0].op, ast.Div)
+    )
+
+
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
@@ -436,6 +447,8 @@ class NNChecks:
             loss = keyword(node, "loss")
             if loss is None or not isinstance(node.func, ast.Attribute):
                 continue
+            if isinstance(loss, ast.Name):  # loss_fn = keras.losses.SparseCategoricalCrossentropy(...)
+                loss = self.assigned_before(loss.id, node) or loss
             model = self.resolve(node.func.value, self.module_env)
             act = self.keras_output(model, node.func.value)
             if act is None:
@@ -453,6 +466,21 @@ class NNChecks:
                     f"the last layer is linear and {lname} expects probabilities (from_logits is False)",
                 )
 
+    def assigned_before(self, name: str, node: ast.AST) -> ast.AST | None:
+        """The value last assigned to ``name`` in the scope of ``node``, above it."""
+        scope = self.scope_of.get(id(node), self.tree)
+        value, line = None, -1
+        for other in self._own_nodes(scope):
+            if (
+                isinstance(other, ast.Assign)
+                and line < other.lineno < node.lineno
+                and len(other.targets) == 1
+                and isinstance(other.targets[0], ast.Name)
+                and other.targets[0].id == name
+            ):
+                value, line = other.value, other.lineno
+        return value
+
     def keras_output(self, model: ast.AST, name_node: ast.AST) -> str | None:
         layers: list[ast.AST] = []
         if (
@@ -462,6 +490,12 @@ class NNChecks:
             and isinstance(model.args[0], ast.List)
         ):
             layers = list(model.args[0].elts)
+        if isinstance(model, ast.Call) and name_of(model) == "Model":  # functional: Model(inputs, outputs)
+            outputs = keyword(model, "outputs") or (model.args[1] if len(model.args) > 1 else None)
+            if isinstance(outputs, ast.Name):
+                outputs = self.assigned_before(outputs.id, model)
+            if isinstance(outputs, ast.Call) and isinstance(outputs.func, ast.Call):
+                layers = [outputs.func]  # Dense(10, activation="softmax")(x): the layer is the callee
         if isinstance(name_node, ast.Name):
             layers += self.added.get(name_node.id, [])
         if not layers:
@@ -744,12 +778,14 @@ class NNChecks:
                     and "+" not in ast.unparse(value.left)
                 ):
                     self.hit("TG421", ret, f"{cls.name}.__len__ rounds down, dropping the last partial batch")
-                elif (
-                    isinstance(value, ast.Call)
-                    and name_of(value) == "int"
+                elif isinstance(value, ast.Call) and (
+                    name_of(value) == "int"
                     and value.args
                     and isinstance(value.args[0], ast.BinOp)
                     and isinstance(value.args[0].op, ast.Div)
+                    or name_of(value) in ("int", "floor")  # int(np.floor(len(ids) / bs)), math.floor(...)
+                    and value.args
+                    and _floors_a_division(value.args[0] if name_of(value) == "int" else value)
                 ):
                     self.hit("TG421", ret, f"{cls.name}.__len__ rounds down, dropping the last partial batch")
         for call in (
