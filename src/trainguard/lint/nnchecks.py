@@ -731,9 +731,9 @@ class NNChecks:
 
     # ------------------------------------------------------------ TG421-423
     @cached_property
-    def generator_functions(self) -> dict[str, tuple[ast.FunctionDef, bool]]:
-        """Functions that yield, by name, each with whether it loops forever (``while True``, ``cycle``)."""
-        found = {}
+    def generator_functions(self) -> list[tuple[ast.FunctionDef, bool]]:
+        """Functions that yield, in order, each with whether it loops forever (``while True``, ``cycle``)."""
+        found = []
         for func in self.nodes:
             if not isinstance(func, ast.FunctionDef):
                 continue
@@ -743,12 +743,17 @@ class NNChecks:
             endless = any(isinstance(n, ast.While) and const(n.test) in (True, 1) for n in own) or any(
                 isinstance(n, ast.Call) and name_of(n) in ("cycle", "repeat", "count") for n in own
             )
-            found[func.name] = (func, endless)
+            found.append((func, endless))
         return found
 
+    @cached_property
+    def endless_by_name(self) -> dict[str, bool]:
+        """Generator function name -> whether it loops forever; the last definition of a name wins."""
+        return {func.name: endless for func, endless in self.generator_functions}
+
     def generators(self) -> None:
-        gens = {name: endless for name, (_, endless) in self.generator_functions.items()}
-        for func, _ in self.generator_functions.values():
+        gens = self.endless_by_name
+        for func, _ in self.generator_functions:
             own = self._own_nodes(func)
             for handler in (n for n in own if isinstance(n, ast.ExceptHandler)):
                 # IndexError / StopIteration are how a sequence or an iterator says "no more data".

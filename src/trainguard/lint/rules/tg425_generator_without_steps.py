@@ -31,10 +31,10 @@ def check(analysis: Analysis) -> list[Hit]:
         source = code.resolve(call.args[0], code.env_at(call))
         if not (isinstance(source, ast.Call) and isinstance(source.func, ast.Name)):
             continue
-        generator = code.generator_functions.get(source.func.id)
-        if generator is None:
+        name = source.func.id
+        endless = code.endless_by_name.get(name)
+        if endless is None:
             continue
-        name, endless = source.func.id, generator[1]
         epochs = code.number(keyword(call, "epochs"))
         if endless:
             detail = f"{name}() loops forever and fit has no steps_per_epoch: the first epoch never ends"
