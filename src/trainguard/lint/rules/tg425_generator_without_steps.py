@@ -20,7 +20,7 @@ def check(analysis: Analysis) -> list[Hit]:
     """``fit``/``fit_generator`` whose data is a call of a generator function of the same file."""
     code = analysis.structure
     hits = []
-    for call in code.calls:
+    for call in code.calls if code.endless_by_name else ():
         if (
             name_of(call) not in ("fit", "fit_generator")
             or not isinstance(call.func, ast.Attribute)
