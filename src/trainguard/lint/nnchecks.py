@@ -3,7 +3,9 @@
 These look at the shape of the code rather than at which rows a value holds: the last layer of a
 model and the loss it is trained with, what a training loop calls, how a batch generator ends. Each
 scope (the module, each function) is read in order with a small map from names to the expression
-last assigned to them, falling back to module-level names.
+last assigned to them, falling back to module-level names. The index built here (calls, classes,
+generator functions, scopes and the resolvers over them) is shared with the rule modules that read
+structure themselves, as ``Analysis.structure`` (trainguard/lint/analysis.py).
 """
 
 from __future__ import annotations
@@ -908,7 +910,3 @@ class NNChecks:
             isinstance(n, ast.Import) and any(a.name == module and not a.asname for a in n.names)
             for n in self.nodes
         )
-
-
-def analyse(tree: ast.Module, index: TreeIndex | None = None) -> list[Hit]:
-    return NNChecks(tree, index).run()
