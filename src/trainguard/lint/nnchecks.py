@@ -673,6 +673,12 @@ class NNChecks:
             return True
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return True  # p + eps
+        if (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Sub)
+            and isinstance(node.left, ast.Constant)
+        ):
+            return self._guarded_value(node.right)  # 1 - p, with p clamped to [eps, 1 - eps]
         if isinstance(node, ast.Call) and name_of(node) in (
             "clamp",
             "clip",
