@@ -1,0 +1,1926 @@
+"""Follow data through a script to find leakage and test-set misuse (TG1xx, TG2xx, TG3xx, TG50x).
+
+Hand-written because no pip-installable library does this: pyright and mypy infer types, not "which
+rows does this array hold"; the published notebook leakage analysis needs Soufflé and a patched
+pyright. The analysis is an abstract interpretation over Python's ``ast`` in one pass, statement by
+statement in execution order (notebook cells joined in order), with a small abstract value per
+variable: which rows it holds (all rows, train, validation or test, and of which data source),
+which leaks it carries, and what kind of object it is (a transformer, a search, a splitter ...).
+Leaks ride along with the data through assignments, aliases, tuple unpacking, ``df[cols] = ...``,
+``.values``/``.to_numpy()``/``np.asarray``, ``pd.concat`` and same-file helper functions (analysed
+at each call with the arguments bound). A leak is reported only when the leaky data reaches a split
+or cross-validation, so preparing data that is never evaluated is not a finding (precision first).
+Branches are both taken in order and loops run once: linear in the size of the code.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from trainguard.lint.astutil import const as _const
+from trainguard.lint.astutil import keyword as _kw
+from trainguard.lint.tree import TreeIndex
+
+FULL, TRAIN, TEST, VAL = "all rows", "train", "test", "validation"
+
+
+@dataclass(frozen=True)
+class Leak:
+    code: str
+    line: int
+    col: int
+    detail: str
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A finding before it is tied to a file: code, position, message detail, related lines."""
+
+    code: str
+    line: int
+    col: int
+    detail: str
+    related: tuple[tuple[int, str], ...] = ()
+
+
+class Position(NamedTuple):
+    """Where something is in the script, 1-based line and 0-based column as in ``ast``."""
+
+    line: int
+    col: int
+
+
+class Fit(NamedTuple):
+    """Which rows a fitted object learnt from, and where it was fit."""
+
+    rows: str | None
+    root: int | None
+    line: int
+    col: int
+
+
+class GroupStat(NamedTuple):
+    """A per-group statistic (mean or frequency encoding): where it is computed, of which table."""
+
+    line: int
+    col: int
+    root: int | None
+
+
+@dataclass(eq=False)
+class Val:
+    """What the analysis knows about a value. Treated as immutable: change it with :func:`replace`."""
+
+    rows: str | None = None
+    root: int | None = None
+    leaks: frozenset[Leak] = frozenset()
+    target: bool = False
+    stat: bool = False
+    selstat: bool = False
+    time_ordered: bool = False
+    test_score: Position | None = None  # a score of the test rows, where it is computed
+    mask: bool = False
+    subset: bool = False
+    source: bool = False
+    indexer: bool = False
+    grouped: bool = False
+    grouped_target: bool = False
+    target_col: bool = False
+    shifted: bool = False
+    kind: str | None = None
+    cls: str | None = None
+    qual: str | None = None
+    const: Any = None
+    items: tuple[Val, ...] | None = None
+    func: Any = None
+    shuffles: bool = False
+    early_stop: bool = False
+    mod: bool = False  # a module or something imported from one
+    time_dir: str | None = None  # a mask on a date column: "after" (date > cut) or "before"
+    partial: bool = False  # some rows, chosen by code the analysis cannot follow (X_fit = X.iloc[rows])
+    elem: Val | None = None  # one element, when iterating gives structured items (KFold.split, enumerate)
+    windowed: bool = False
+    fitted: Fit | None = None
+    pending: frozenset[Leak] = frozenset()
+    draw: bool = False  # row positions drawn at random (np.random.permutation(n), rng.choice(n, k))
+    position: str | None = None  # "head" (X[:k]) or "tail" (X[k:]) of a positional split
+    test_stat: bool = False  # a statistic of the test rows themselves
+    cv_cls: str | None = None  # the splitter a search cross-validates with
+    val_named: bool = False  # the held-out rows of a single split, named as a validation set
+    group_stat: GroupStat | None = None
+    group_key: str | None = None  # the column a grouped value is grouped by
+
+    @property
+    def data(self) -> bool:
+        return self.rows is not None
+
+
+def replace(value: Val, **changes: Any) -> Val:
+    """A changed copy; ``dataclasses.replace`` re-runs ``__init__`` and was most of the run time."""
+    new = object.__new__(Val)
+    new.__dict__ = {**value.__dict__, **changes}
+    return new
+
+
+EMPTY = Val()
+
+# Which scikit-learn / imbalanced-learn class learns from which rows, generated from the installed
+# libraries by scripts/gen_lint_facts.py (the linter never imports them); the sets below add the
+# third-party and old names that no installed library lists.
+FACTS = json.loads((Path(__file__).with_name("sklearn_facts.json")).read_text())
+
+TRANSFORMERS = set(FACTS["transform"]) | {
+    "StandardScaler",
+    "MinMaxScaler",
+    "RobustScaler",
+    "MaxAbsScaler",
+    "QuantileTransformer",
+    "PowerTransformer",
+    "SimpleImputer",
+    "KNNImputer",
+    "IterativeImputer",
+    "PCA",
+    "TruncatedSVD",
+    "KernelPCA",
+    "FastICA",
+    "NMF",
+    "FactorAnalysis",
+    "IncrementalPCA",
+    "KBinsDiscretizer",
+    "SplineTransformer",
+    "TfidfVectorizer",
+    "CountVectorizer",
+    "TfidfTransformer",
+    "ColumnTransformer",
+    "make_column_transformer",
+    "CountEncoder",
+    "BinaryEncoder",
+    "Imputer",  # scikit-learn < 0.22
+    "DataFrameMapper",  # sklearn_pandas: fits each of its transformers
+    "Scaler",
+    "HashingEncoder",
+}
+# Encoders that learn only the list of categories: fitting them on all rows is a policy note (TG106).
+CATEGORY_ENCODERS = set(FACTS["category"]) | {"OneHotEncoder", "OrdinalEncoder", "LabelEncoder"}
+TARGET_ENCODERS = set(FACTS["target_encoder"]) | {
+    "TargetEncoder",
+    "CatBoostEncoder",
+    "WOEEncoder",
+    "LeaveOneOutEncoder",
+    "JamesSteinEncoder",
+    "MEstimateEncoder",
+    "GLMMEncoder",
+}
+SELECTORS = set(FACTS["select"]) | {
+    "SelectKBest",
+    "SelectPercentile",
+    "SelectFpr",
+    "SelectFdr",
+    "SelectFwe",
+    "GenericUnivariateSelect",
+    "RFE",
+    "RFECV",
+    "SelectFromModel",
+    "SequentialFeatureSelector",
+    "BorutaPy",
+    "BorutaShap",
+}
+# What a fitted object of each kind learns from its rows, as the rule its fit on all rows breaks.
+LEARNING_KINDS = {"transform": "TG101", "select": "TG103", "target_encoder": "TG105", "category": "TG106"}
+SCORE_FUNCS = {
+    "mutual_info_classif",
+    "mutual_info_regression",
+    "f_classif",
+    "f_regression",
+    "chi2",
+    "r_regression",
+}
+RESAMPLERS = set(FACTS["resample"]) | {
+    "SMOTE",
+    "ADASYN",
+    "BorderlineSMOTE",
+    "SVMSMOTE",
+    "KMeansSMOTE",
+    "SMOTENC",
+    "SMOTEN",
+    "RandomOverSampler",
+    "RandomUnderSampler",
+    "NearMiss",
+    "TomekLinks",
+    "EditedNearestNeighbours",
+    "RepeatedEditedNearestNeighbours",
+    "AllKNN",
+    "SMOTEENN",
+    "SMOTETomek",
+    "ClusterCentroids",
+    "CondensedNearestNeighbour",
+    "OneSidedSelection",
+    "NeighbourhoodCleaningRule",
+    "InstanceHardnessThreshold",
+}
+SEARCHES = {
+    "GridSearchCV",
+    "RandomizedSearchCV",
+    "HalvingGridSearchCV",
+    "HalvingRandomSearchCV",
+    "BayesSearchCV",
+    "TuneSearchCV",
+    "TuneGridSearchCV",
+}
+SPLITTERS = set(FACTS["splitters"]) | {
+    "KFold",
+    "StratifiedKFold",
+    "GroupKFold",
+    "StratifiedGroupKFold",
+    "RepeatedKFold",
+    "RepeatedStratifiedKFold",
+    "ShuffleSplit",
+    "StratifiedShuffleSplit",
+    "GroupShuffleSplit",
+    "TimeSeriesSplit",
+    "LeaveOneOut",
+    "LeavePGroupsOut",
+    "LeaveOneGroupOut",
+    "PredefinedSplit",
+}
+# Keywords that take a model, not a hyperparameter value: BaggingClassifier(estimator=est).
+MODEL_KEYWORDS = {
+    "estimator",
+    "base_estimator",
+    "estimators",
+    "model",
+    "regressor",
+    "classifier",
+    "final_estimator",
+}
+GROUP_SPLITTER_PREFIXES = ("Group", "StratifiedGroup", "LeaveOneGroup", "LeavePGroups")
+# Columns naming an entity that usually has several rows (visits of a patient, sessions of a user).
+GROUP_COLUMN_RE = re.compile(
+    r"(^|_)(patient|subject|user|participant|person|session|device|household|family|animal|"
+    r"speaker|driver|player)(_?(id|no|num|number|key))?$|(^|_)group(_?id)?$",
+    re.I,
+)
+TIME_SPLITTERS = {
+    "TimeSeriesSplit",
+    "PredefinedSplit",
+    "GroupTimeSeriesSplit",
+    "PurgedKFold",
+    "BlockingTimeSeriesSplit",
+}
+ALWAYS_SHUFFLE = {"ShuffleSplit", "StratifiedShuffleSplit", "RepeatedKFold", "RepeatedStratifiedKFold"}
+CV_FUNCS = {
+    "cross_val_score",
+    "cross_validate",
+    "cross_val_predict",
+    "learning_curve",
+    "validation_curve",
+    "permutation_test_score",
+}
+PIPELINES = {"Pipeline", "make_pipeline"}
+SOURCES = {
+    "read_csv",
+    "read_parquet",
+    "read_excel",
+    "read_json",
+    "read_table",
+    "read_feather",
+    "read_sql",
+    "read_sql_query",
+    "read_pickle",
+    "read_orc",
+    "read_stata",
+    "loadtxt",
+    "genfromtxt",
+    "make_classification",
+    "make_regression",
+    "make_blobs",
+    "make_moons",
+    "make_circles",
+    "make_friedman1",
+    "load_dataset",
+    "DataFrame",
+}
+STATS = {
+    "mean",
+    "std",
+    "min",
+    "max",
+    "median",
+    "quantile",
+    "var",
+    "sum",
+    "mode",
+    "describe",
+    "nanmean",
+    "nanstd",
+    "percentile",
+    "nanmedian",
+    "ptp",
+    "nanmin",
+    "nanmax",
+    "nanpercentile",
+}
+# Per-group statistics that, put back into the rows they came from, encode a feature with all rows.
+GROUP_STATS = (STATS - {"sum"}) | {"count", "size", "nunique", "sum"}
+# Data made in the script is data like any other: np.random.rand(100, 5), torch.randn(64, 3).
+RANDOM_DATA = {
+    "rand",
+    "randn",
+    "random",
+    "random_sample",
+    "normal",
+    "uniform",
+    "randint",
+    "standard_normal",
+    "binomial",
+    "poisson",
+    "exponential",
+    "multivariate_normal",
+    "lognormal",
+    "beta",
+    "gamma",
+    "rand_like",
+    "randn_like",
+}
+# scikit-learn's function forms of its scalers:
+# ``preprocessing.scale(X)`` is ``StandardScaler().fit_transform(X)``.
+MODULE_TRANSFORMS = {
+    "scale",
+    "minmax_scale",
+    "robust_scale",
+    "maxabs_scale",
+    "quantile_transform",
+    "power_transform",
+    "normalize",
+}
+PATSY_STATEFUL = re.compile(r"\b(standardize|center|scale)\s*\(")
+# Reading rows from a database cursor: an unknown source is all rows until it is split.
+SOURCE_METHODS = {"fetchall", "fetchmany", "fetch_df", "fetchdf", "fetch_pandas_all", "toPandas"}
+GROUP_AGGS = STATS | {"transform", "agg", "aggregate", "apply", "count", "size", "nunique"}
+METRIC_RE = re.compile(r"(_score|_error|_loss|_report|^confusion_matrix|_deviance|^r2|_auc)$")
+SUBSET_METHODS = {"head", "tail", "sample", "query", "nlargest", "nsmallest", "take"}
+EVAL_METHODS = {
+    "predict",
+    "predict_proba",
+    "predict_log_proba",
+    "decision_function",
+    "score",
+    "evaluate",
+    "transform",
+}
+FIT_METHODS = {"fit", "fit_transform", "fit_resample", "fit_predict", "partial_fit", "fit_sample"}
+EARLY_STOP_NAMES = {"EarlyStopping", "ModelCheckpoint", "early_stopping", "EarlyStoppingCallback"}
+EVAL_SET_KWARGS = {"eval_set", "validation_data", "valid_sets", "evals", "val", "eval_X", "X_val"}
+RANDOMIZED = {
+    "RandomForestClassifier",
+    "RandomForestRegressor",
+    "ExtraTreesClassifier",
+    "ExtraTreesRegressor",
+    "GradientBoostingClassifier",
+    "GradientBoostingRegressor",
+    "HistGradientBoostingClassifier",
+    "HistGradientBoostingRegressor",
+    "DecisionTreeClassifier",
+    "DecisionTreeRegressor",
+    "SGDClassifier",
+    "SGDRegressor",
+    "MLPClassifier",
+    "MLPRegressor",
+    "KMeans",
+    "MiniBatchKMeans",
+    "BaggingClassifier",
+    "BaggingRegressor",
+    "AdaBoostClassifier",
+    "AdaBoostRegressor",
+    "IsolationForest",
+    "RandomizedSearchCV",
+    "SMOTE",
+    "ADASYN",
+    "BorderlineSMOTE",
+    "RandomOverSampler",
+    "RandomUnderSampler",
+}
+GLOBAL_SEEDS = {"seed_everything", "set_seed", "set_random_seed", "seed_all", "fix_seed", "set_seeds"}
+DATE_RE = re.compile(r"(date|time|timestamp|(^|_)(day|month|year|week|period|ds|dt|hour|ts)(_|$))", re.I)
+TARGET_NAME_RE = re.compile(
+    r"^(y|Y)(_?(all|full|data|raw|true|df|label|labels))?$|^(target|labels?|TARGET|LABEL)$"
+)
+TARGET_CONST_RE = re.compile(
+    r"^(target|TARGET|label|LABEL|target_col|TARGET_COL|target_name|label_col|"
+    r"TARGET_NAME|LABEL_COL|target_column|TARGET_COLUMN|y_col|Y_COL)$"
+)
+# Names that, never assigned in a snippet, stand for the whole data set.
+WHOLE_DATA_NAME_RE = re.compile(
+    r"^(X|x|y|Y|df\w*|data|dataset|features|X_all|X_full|full_df|raw_df|frame|table)$"
+)
+FUTURE_COL_RE = re.compile(r"(next|future|ahead|target|label|lead|fwd|forward|tomorrow|^y$|^y_)", re.I)
+
+
+def role_of(name: str) -> str | None:
+    """Which part of a split a variable's name says it holds: ``X_test``, ``df_val``, ``Xtr``.
+
+    Words are matched at a name-part boundary so that ``latest``, ``contest`` or ``constraint`` are
+    not taken for parts of a split.
+    """
+    low = name.lower()
+    if re.search(r"(^|[^a-z]|x|y|df)(test|holdout)", low) or re.search(r"(^|_|x|y)(te|tst)(_|$|\d)", low):
+        return TEST
+    if re.search(r"(^|_|x|y)(val|valid|validation|dev|vl)(_|$|\d|set|id)", low):
+        return VAL
+    if re.search(r"(^|[^a-z]|x|y|df)train", low) or re.search(r"(^|_|x|y)(tr|trn)(_|$|\d)", low):
+        return TRAIN
+    return None
+
+
+def _last(qual: str | None) -> str:
+    return (qual or "").rsplit(".", 1)[-1]
+
+
+def merge(vals: list[Val] | tuple[Val, ...]) -> Val:
+    """Combine operands: rows of the first data operand, leaks and flags of all."""
+    data = [v for v in vals if v.data]
+    rows = root = None
+    if data:
+        rows, root = data[0].rows, data[0].root
+        kinds = {v.rows for v in data}
+        if TEST in kinds and (FULL in kinds or TRAIN in kinds):
+            rows = FULL  # train and test rows together
+    leaks = frozenset().union(*(v.leaks for v in vals)) if vals else frozenset()
+    score = next((v.test_score for v in vals if v.test_score), None)
+    return Val(
+        rows=rows,
+        root=root,
+        leaks=leaks,
+        test_score=score,
+        time_ordered=any(v.time_ordered for v in data),
+        target=bool(data) and all(v.target for v in data),
+        selstat=any(v.selstat for v in vals),
+        mask=any(v.mask for v in vals),
+    )
+
+
+@dataclass
+class Frame:
+    env: dict[str, Val] = field(default_factory=dict)
+    returns: list[Val] = field(default_factory=list)
+
+
+class DataFlow:
+    def __init__(self, tree: ast.Module, index: TreeIndex | None = None) -> None:
+        self.tree = tree
+        self.index = index or TreeIndex.build(tree)
+        self.hits: dict[tuple[str, int], Hit] = {}
+        self.globals: dict[str, Val] = {}
+        self.frames: list[Frame] = []
+        self.roots = 0
+        self.depth = 0
+        self.called: set[str] = set()
+        self.functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
+        self.loop_depth = 0
+        self.target_names: set[str] = set()
+        self.global_np_seed = False
+        self.memo: dict[tuple, Val] = {}
+        self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
+        self.free: dict[str, Val] = {}
+        self.group_split_columns: set[str] = set()
+        self.repeated: dict[
+            int | None, tuple[str, int]
+        ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
+        self.tuning_scores: list[Position] = []
+        self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
+        self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
+        self.tuning: list[bool] = []  # per enclosing for-loop: does it try hyperparameter values?
+        self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
+        self.presplit_roots: set[int] = set()
+        self._prepass()
+        self._free_names()
+
+    # ---------------------------------------------------------------- set-up
+    def _prepass(self) -> None:
+        for node in self.index.nodes:
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                groups = _kw(node, "groups")
+                if isinstance(groups, ast.Subscript) and isinstance(_const(groups.slice), str):
+                    self.group_split_columns.add(_const(groups.slice))
+                if name in GLOBAL_SEEDS:
+                    self.global_np_seed = True
+                elif (
+                    name == "seed"
+                    and isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Attribute)
+                    and func.value.attr == "random"
+                ):
+                    self.global_np_seed = True
+                # The y argument names the target: train_test_split(X, df["price"]), model.fit(X, df.price)
+                position = {"train_test_split": 1, "fit": 1, "fit_resample": 1}.get(
+                    name, 2 if name in CV_FUNCS else None
+                )
+                if position is not None and len(node.args) > position:
+                    y_arg = node.args[position]
+                    col = _const(y_arg.slice) if isinstance(y_arg, ast.Subscript) else None
+                    if isinstance(col, str):
+                        self.target_names.add(col)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                self._learn_target(node.targets[0], node.value)
+
+    def _free_names(self) -> None:
+        """A snippet that uses ``X_train`` without making it comes after a split we cannot see.
+
+        Its never-assigned parts (``X_train``, ``X_test``) are those parts of one unseen split, and a
+        never-assigned ``X``/``df``/``data`` beside them is the data before that split: all rows.
+        """
+        bound = set(dir(builtins))
+        first_load: dict[str, int] = {}
+        first_store: dict[str, int] = {}
+        for node in self.index.nodes:
+            if isinstance(node, ast.Name):
+                seen = first_load if isinstance(node.ctx, ast.Load) else first_store
+                seen[node.id] = min(seen.get(node.id, node.lineno), node.lineno)
+            elif isinstance(node, ast.arg):
+                bound.add(node.arg)
+            elif isinstance(node, ast.alias):
+                bound.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(node.name)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound.add(node.name)
+        # read before (or on the line where) it is first assigned: ``X_train = scaler.fit_transform(X_train)``
+        free = {n for n, line in first_load.items() if n not in bound and line <= first_store.get(n, line)}
+        parts = {name: role_of(name) for name in free if role_of(name) in (TRAIN, TEST)}
+        if TEST not in parts.values():
+            # no unseen split: a never-assigned ``df`` or ``train`` (a training file read earlier) is data
+            # from an unknown source, all rows until it is split here
+            for name in free:
+                if WHOLE_DATA_NAME_RE.match(name) or role_of(name) == TRAIN:
+                    target = bool(TARGET_NAME_RE.match(name) or re.match(r"y", name, re.I))
+                    self.free[name] = Val(rows=FULL, root=self.new_root(), target=target)
+            return
+        root = self.new_root()
+        self.presplit_roots.add(root)
+        for name, role in parts.items():
+            self.free[name] = Val(rows=role, root=root, target=bool(re.match(r"y", name, re.I)))
+        for name in free - parts.keys():
+            if WHOLE_DATA_NAME_RE.match(name):
+                self.free[name] = Val(rows=FULL, root=root, target=bool(TARGET_NAME_RE.match(name)))
+
+    def _learn_target(self, target: ast.AST, value: ast.AST) -> None:
+        if (
+            isinstance(target, ast.Tuple)
+            and isinstance(value, ast.Tuple)
+            and len(target.elts) == len(value.elts)
+        ):
+            for t, v in zip(target.elts, value.elts, strict=True):
+                self._learn_target(t, v)
+            return
+        names = [
+            t.id
+            for t in (target.elts if isinstance(target, ast.Tuple) else [target])
+            if isinstance(t, ast.Name)
+        ]
+        for name in names:
+            if (
+                TARGET_CONST_RE.match(name)
+                and isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+            ):
+                self.target_names.add(value.value)
+            if TARGET_NAME_RE.match(name) or name.lower().startswith(("y_", "target")) and not role_of(name):
+                col = None
+                if isinstance(value, ast.Subscript):
+                    col = _const(value.slice)
+                elif isinstance(value, ast.Attribute) and value.attr not in ("values", "target"):
+                    col = value.attr
+                elif (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Attribute)
+                    and value.func.attr == "pop"
+                    and value.args
+                ):
+                    col = _const(value.args[0])
+                if col is None:  # y = LabelEncoder().fit_transform(df["label"]): the one column named
+                    cols = {_const(n.slice) for n in ast.walk(value) if isinstance(n, ast.Subscript)}
+                    cols = {c for c in cols if isinstance(c, str)}
+                    col = cols.pop() if len(cols) == 1 else None
+                if isinstance(col, str):
+                    self.target_names.add(col)
+                elif isinstance(col, list) and len(col) == 1 and isinstance(col[0], str):
+                    self.target_names.add(col[0])
+            if (
+                role_of(name) is None
+                and name.lower().startswith(("x", "feat"))
+                and isinstance(value, ast.Call)
+            ):
+                drops = [
+                    n
+                    for n in ast.walk(value)
+                    if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "drop"
+                ]
+                for call in drops[:1]:
+                    arg = call.args[0] if call.args else _kw(call, "columns")
+                    cols = _const(arg) if arg is not None else None
+                    cols = [cols] if isinstance(cols, str) else cols
+                    if isinstance(cols, list | tuple):
+                        self.target_names.update(c for c in cols if isinstance(c, str))
+
+    def hit(
+        self, code: str, line: int, col: int, detail: str, related: tuple[tuple[int, str], ...] = ()
+    ) -> None:
+        self.hits.setdefault((code, line), Hit(code, line, col, detail, related))
+
+    def new_root(self) -> int:
+        self.roots += 1
+        return self.roots
+
+    # ---------------------------------------------------------------- names
+    def lookup(self, name: str) -> Val:
+        for frame in reversed(self.frames):
+            if name in frame.env:
+                return frame.env[name]
+        if name in self.globals:
+            return self.globals[name]
+        if name in self.free:
+            return self.free[name]
+        return Val(qual=name)
+
+    def bind(self, name: str, value: Val) -> None:
+        (self.frames[-1].env if self.frames else self.globals)[name] = value
+
+    # ---------------------------------------------------------------- entry
+    def run(self) -> list[Hit]:
+        self.block(self.tree.body)
+        # Functions that were never called are still checked once, their parameters standing for
+        # the part of the data their names say (``X_test`` is test rows).
+        for name, func in list(self.functions.items()):
+            if name not in self.called:
+                self.call_function(func, [], {}, by_name=True)
+        for line, col, roots in self.stops_on_holdout:
+            scored = sorted(self.scored_roots[r] for r in roots if r in self.scored_roots)
+            if scored:
+                self.hit(
+                    "TG203",
+                    line,
+                    col,
+                    "early stopping watches the held-out rows whose score is then reported "
+                    f"(line {scored[0]})",
+                    ((scored[0], "score"),),
+                )
+        for line, col in self.tuning_scores:
+            self.hit(
+                "TG202",
+                line,
+                col,
+                "the test set scores every round of a loop that refits with a new hyperparameter value "
+                "(choosing the best round by eye is selection on the test set)",
+            )
+        return sorted(self.hits.values(), key=lambda h: (h.line, h.col, h.code))
+
+    def block(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.stmt(stmt)
+
+    def stmt(self, node: ast.stmt) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self.bind(
+                    alias.asname or alias.name.split(".")[0],
+                    Val(qual=alias.name if alias.asname else alias.name.split(".")[0], mod=True),
+                )
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                self.bind(alias.asname or alias.name, Val(qual=f"{node.module}.{alias.name}", mod=True))
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            self.functions.setdefault(node.name, node)
+            self.bind(node.name, Val(func=node, qual=node.name))
+        elif isinstance(node, ast.ClassDef):
+            self.bind(node.name, Val(qual=node.name, cls=node.name, kind="class"))
+        elif isinstance(node, ast.Assign):
+            value = self.expr(node.value)
+            for target in node.targets:
+                self.assign(target, value, node)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            self.assign(node.target, self.expr(node.value), node)
+        elif isinstance(node, ast.AugAssign):
+            value = self.binop(self.expr(node.target), self.expr(node.value), node)
+            self.assign(node.target, value, node)
+        elif isinstance(node, ast.Expr):
+            self.expr(node.value)
+        elif isinstance(node, ast.Return):
+            value = self.expr(node.value) if node.value is not None else EMPTY
+            if self.frames:
+                self.frames[-1].returns.append(value)
+        elif isinstance(node, ast.If | ast.While):
+            self.select_test(node.test, refits=_fits(node.body))
+            self.loop_depth += isinstance(node, ast.While)
+            self.block(node.body)
+            self.loop_depth -= isinstance(node, ast.While)
+            self.block(node.orelse)
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            element = self.element(self.expr(node.iter))
+            self.assign(node.target, element, node)
+            self.loop_depth += 1
+            models = {
+                n.id
+                for n in ast.walk(node.target)
+                if isinstance(n, ast.Name) and self.lookup(n.id).kind == "model"
+            }
+            self.tuning.append(_tuning_loop(node, models))
+            self.block(node.body)
+            self.tuning.pop()
+            self.loop_depth -= 1
+            self.block(node.orelse)
+        elif isinstance(node, ast.With | ast.AsyncWith):
+            for item in node.items:
+                value = self.expr(item.context_expr)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, value, node)
+            self.block(node.body)
+        elif isinstance(node, ast.Try):
+            self.block(node.body)
+            for handler in node.handlers:
+                self.block(handler.body)
+            self.block(node.orelse)
+            self.block(node.finalbody)
+        elif isinstance(node, ast.Assert):
+            self.expr(node.test)
+
+    # ---------------------------------------------------------------- assignment
+    def assign(self, target: ast.AST, value: Val, node: ast.AST) -> None:
+        if isinstance(target, ast.Tuple | ast.List):
+            elts = target.elts
+            items = value.items if value.items and len(value.items) == len(elts) else None
+            split = value.subset and not items
+            for index, elt in enumerate(elts):
+                item = items[index] if items else value
+                if isinstance(elt, ast.Starred):
+                    elt = elt.value
+                self.assign(elt, item, node)
+                if split:  # one split for all the parts
+                    value = replace(value, leaks=frozenset())
+        elif isinstance(target, ast.Name):
+            # "Freshly loaded" only matters for the name it is first given (``test = pd.read_csv(...)``).
+            self.bind(target.id, replace(self.named(target.id, value, node), source=False))
+        elif isinstance(target, ast.Subscript):
+            self.assign_column(target, value, node)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            base = self.lookup(target.value.id)
+            if base.data and value.leaks:
+                self.bind(target.value.id, replace(base, leaks=base.leaks | value.leaks))
+
+    def named(self, name: str, value: Val, node: ast.AST) -> Val:
+        role = role_of(name)
+        if value.source and role in (TEST, VAL):
+            return replace(value, rows=role, root=self.new_root(), source=False)
+        if value.subset and role and value.rows in (FULL, TRAIN):
+            line, col = node.lineno, node.col_offset
+            if value.time_dir and role in (TRAIN, TEST):
+                self.time_parts(value, role, line, col)
+            if value.position == "tail" and role == TRAIN and value.time_ordered:
+                self.hit(
+                    "TG303",
+                    line,
+                    col,
+                    "the training rows are the last rows of time-ordered data "
+                    "(the first ones are the test rows)",
+                )
+            if value.rows == FULL:
+                self.split_point([value], line, col)
+            rows = role if value.rows == FULL or role != TEST else VAL
+            if value.rows == TRAIN and role == TRAIN:
+                rows = TRAIN
+            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
+        elif value.subset and value.position:  # a, b = X[:k], X[k:]: the first rows train, the last test
+            rows = TRAIN if value.position == "head" else TEST
+            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
+        elif value.subset:
+            # ``df = df[df.price < 1000]`` filters the data and stays "all rows"; ``X_fit = X.iloc[rows]``
+            # under a new name is some part of it, which must not count as training on the test rows.
+            value = replace(value, subset=False, partial=_root_name(getattr(node, "value", None)) != name)
+        if value.data and not value.target and TARGET_NAME_RE.match(name):
+            value = replace(value, target=True)
+        if value.rows == TEST and role == VAL:
+            value = replace(value, val_named=True)
+        return value
+
+    def time_parts(self, value: Val, role: str, line: int, col: int) -> None:
+        """Training rows cut after the date and test rows before it: the model learns from the future."""
+        self.cuts[(value.root, role)] = (value.time_dir, line, col)
+        train, test = self.cuts.get((value.root, TRAIN)), self.cuts.get((value.root, TEST))
+        if train and test and train[0] == "after" and test[0] == "before":
+            self.hit(
+                "TG303",
+                train[1],
+                train[2],
+                f"the training rows are the later ones (test rows: line {test[1]})",
+                ((test[1], "test rows"),),
+            )
+
+    def assign_column(self, target: ast.Subscript, value: Val, node: ast.AST) -> None:
+        base_node = target.value
+        if isinstance(base_node, ast.Attribute) and base_node.attr in ("loc", "iloc"):
+            base_node = base_node.value
+        if not isinstance(base_node, ast.Name):
+            return
+        base = self.lookup(base_node.id)
+        key = target.slice
+        if isinstance(key, ast.Tuple) and key.elts:
+            key = key.elts[-1]
+        column = _const(key)
+        column = column if isinstance(column, str) else None
+        leaks = value.leaks
+        if _same_table(value, base) and base.rows == FULL:
+            leaks = leaks | {self.encoding_leak(value)}
+        if column and (column in self.target_names or FUTURE_COL_RE.search(column)):
+            leaks = frozenset(k for k in leaks if k.code not in ("TG302", "TG105"))
+        leaks = frozenset(replace(k, column=column) if k.column is None else k for k in leaks)
+        base = replace(
+            base,
+            leaks=base.leaks | leaks,
+            time_ordered=base.time_ordered or (value.time_ordered and value.data),
+            test_score=base.test_score or value.test_score,
+        )
+        self.bind(base_node.id, base)
+
+    @staticmethod
+    def encoding_leak(value: Val) -> Leak:
+        stat = value.group_stat
+        return Leak(
+            "TG102",
+            stat.line,
+            stat.col,
+            "a feature is encoded with a per-group statistic (mean, count, frequency) of all rows",
+        )
+
+    # ---------------------------------------------------------------- emission
+    def split_point(self, vals: list[Val], line: int, col: int, what: str = "split") -> None:
+        for value in vals:
+            if value.rows != FULL or value.target:  # y = LabelEncoder().fit_transform(y) is not a leak
+                continue
+            for leak in value.leaks:
+                if leak.column is not None and leak.column in self.target_names:
+                    continue
+                self.hit(
+                    leak.code, leak.line, leak.col, f"{leak.detail} ({what} at line {line})", ((line, what),)
+                )
+
+    def time_split(self, vals: list[Val], line: int, col: int, how: str) -> None:
+        if any(v.time_ordered and v.rows in (FULL, TRAIN) for v in vals):
+            self.hit(
+                "TG301",
+                line,
+                col,
+                f"time-ordered data (sorted by time or with lag/window features) is split at random by {how}",
+            )
+
+    def group_split(self, vals: list[Val], line: int, col: int) -> None:
+        """A random split of rows that the code itself groups by an entity (patient, user, subject)."""
+        for value in vals:
+            if value.rows == FULL and value.root in self.repeated and not self.group_split_columns:
+                column, grouped = self.repeated[value.root]
+                self.hit(
+                    "TG304",
+                    line,
+                    col,
+                    f"rows are split at random although several rows share a {column} (grouped at line "
+                    f"{grouped}): the same {column} lands in both train and test",
+                    ((grouped, "groupby"),),
+                )
+                return
+
+    def time_cv(self, vals: list[Val], cls: str | None, shuffles: bool, line: int, col: int) -> None:
+        """Cross-validation of time-ordered rows with folds that are not in time order."""
+        if cls in TIME_SPLITTERS:
+            return
+        if shuffles:
+            self.time_split(vals, line, col, f"cross-validation with {cls}")
+        elif any(v.time_ordered and v.rows in (FULL, TRAIN) for v in vals):
+            self.hit(
+                "TG301",
+                line,
+                col,
+                f"time-ordered data is cross-validated with {cls or 'KFold (the default cv)'}, whose folds "
+                "train on rows later than the rows they score; use TimeSeriesSplit",
+            )
+
+    def select_test(self, node: ast.AST, refits: bool = False) -> None:
+        """A comparison of test scores in a condition is model selection on the test set.
+
+        Against a constant it is a report (``if acc > 0.9: print("good")``), unless the branch trains
+        again: ``if score(y_test, ...) < 0.8: model.fit(...)`` retrains until the test set agrees.
+        """
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Compare):
+                sides = [sub.left, *sub.comparators]
+                vals = [self.expr(s) for s in sides]
+                scored = [v.test_score for v in vals if v.test_score]
+                constants = sum(isinstance(s, ast.Constant) for s in sides)
+                if scored and (constants == 0 or refits):
+                    self.selection(scored[0], sub.lineno)
+
+    def test_score(self, line: int, col: int, root: int | None = None) -> Val:
+        """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
+        self.scored_roots.setdefault(root, line)
+        if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
+            self.tuning_scores.append(Position(line, col))
+        return Val(test_score=Position(line, col))
+
+    def selection(self, score: Position, line: int) -> None:
+        self.hit(
+            "TG202",
+            score.line,
+            score.col,
+            f"a test-set score is used to choose (compared at line {line})",
+            ((line, "selection"),),
+        )
+
+    # ---------------------------------------------------------------- expressions
+    def expr(self, node: ast.AST | None) -> Val:
+        if node is None:
+            return EMPTY
+        if isinstance(node, ast.Name):
+            return self.lookup(node.id)
+        if isinstance(node, ast.Constant):
+            return Val(const=node.value)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        if isinstance(node, ast.Attribute):
+            return self.attribute(self.expr(node.value), node.attr, node)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
+        if isinstance(node, ast.BinOp):
+            return self.binop(self.expr(node.left), self.expr(node.right), node)
+        if isinstance(node, ast.Compare):
+            out = replace(
+                merge([self.expr(node.left), *map(self.expr, node.comparators)]), mask=True, target=False
+            )
+            return replace(out, time_dir=_time_direction(node))
+        if isinstance(node, ast.BoolOp):
+            return merge([self.expr(v) for v in node.values])
+        if isinstance(node, ast.UnaryOp):
+            return self.expr(node.operand)
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            items = tuple(self.expr(e.value if isinstance(e, ast.Starred) else e) for e in node.elts)
+            const = _const(node)
+            score = next((v.test_score for v in items if v.test_score), None)
+            return Val(items=items, const=const, test_score=score)
+        if isinstance(node, ast.Dict):
+            items = tuple(self.expr(v) for v in node.values)
+            score = next((v.test_score for v in items if v.test_score), None)
+            return Val(items=items, test_score=score)
+        if isinstance(node, ast.IfExp):
+            self.select_test(node.test)
+            return merge([self.expr(node.body), self.expr(node.orelse)])
+        if isinstance(node, ast.ListComp | ast.GeneratorExp | ast.SetComp | ast.DictComp):
+            for gen in node.generators:
+                self.assign(gen.target, self.element(self.expr(gen.iter)), node)
+            parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            return merge([self.expr(p) for p in parts])
+        if isinstance(node, ast.JoinedStr | ast.Lambda):
+            return EMPTY
+        if isinstance(node, ast.Starred):
+            return self.expr(node.value)
+        if isinstance(node, ast.NamedExpr):
+            value = self.expr(node.value)
+            self.assign(node.target, value, node)
+            return value
+        return EMPTY
+
+    @staticmethod
+    def element(iterable: Val) -> Val:
+        if iterable.elem is not None:
+            return iterable.elem
+        if iterable.items:
+            element = merge(iterable.items)
+            return replace(element, kind="model") if all(v.kind for v in iterable.items) else element
+        return iterable
+
+    def binop(self, left: Val, right: Val, node: ast.AST) -> Val:
+        out = merge([left, right])
+        for data, stat in ((left, right), (right, left)):
+            if data.rows == FULL and not data.target and stat.stat:
+                leak = Leak(
+                    "TG102",
+                    node.lineno,
+                    node.col_offset,
+                    "the data is transformed with a statistic computed over all rows",
+                )
+                out = replace(out, leaks=out.leaks | {leak})
+        for data, stat in ((left, right), (right, left)):
+            if data.rows == TEST and not data.target and stat.test_stat:
+                self.hit(
+                    "TG206",
+                    node.lineno,
+                    node.col_offset,
+                    "the test rows are transformed with a statistic of the test rows",
+                )
+        if left.stat and right.stat and not out.data:
+            out = replace(out, stat=True)
+        if left.test_stat and right.test_stat and not out.data:
+            out = replace(out, test_stat=True)
+        return out
+
+    def attribute(self, base: Val, attr: str, node: ast.AST) -> Val:
+        if base.mod:
+            return Val(qual=f"{base.qual}.{attr}", mod=True)
+        if base.data:
+            if attr in ("iloc", "loc", "iat", "at"):
+                return replace(base, indexer=True)
+            if attr in ("columns", "shape", "dtypes", "size", "ndim"):
+                return EMPTY
+            if attr in ("values", "T", "index", "str", "dt", "cat", "array", "data"):
+                return base
+            column = self.column(base, attr)
+            return column
+        if attr in ("best_estimator_", "best_params_", "best_score_", "cv_results_"):
+            return replace(base, qual=None)
+        if base.test_score or base.selstat:
+            return replace(base, qual=None, const=None)
+        return Val(kind=base.kind, cls=base.cls)
+
+    def column(self, base: Val, name: str | None) -> Val:
+        leaks = frozenset(k for k in base.leaks if k.column is None or k.column == name)
+        is_target = name is not None and name in self.target_names
+        out = replace(
+            base,
+            leaks=leaks,
+            target=is_target or base.target,
+            target_col=is_target,
+            subset=False,
+            indexer=False,
+            grouped=False,
+            items=None,
+        )
+        if base.grouped and is_target:
+            out = replace(out, grouped_target=True)
+        elif base.grouped:
+            out = replace(out, grouped=True)
+        return out
+
+    def subscript(self, node: ast.Subscript) -> Val:
+        base = self.expr(node.value)
+        key_node = node.slice
+        if base.items is not None and isinstance(key_node, ast.Constant) and isinstance(key_node.value, int):
+            try:
+                return base.items[key_node.value]
+            except IndexError:
+                return EMPTY
+        if not base.data:
+            key = self.expr(key_node)
+            if base.draw:  # perm[:k], perm[k:]
+                return replace(base, qual=None)
+            return replace(base, qual=None) if base.test_score or base.selstat else merge([base, key])
+        if base.indexer:
+            rows_key = key_node.elts[0] if isinstance(key_node, ast.Tuple) and key_node.elts else key_node
+            if isinstance(rows_key, ast.Slice) and rows_key.lower is None and rows_key.upper is None:
+                cols = (
+                    key_node.elts[1] if isinstance(key_node, ast.Tuple) and len(key_node.elts) > 1 else None
+                )
+                name = _const(cols) if cols is not None else None
+                return self.column(base, name if isinstance(name, str) else None)
+            if isinstance(rows_key, ast.Slice):
+                return self.positional(base, rows_key, node)
+            key = self.expr(rows_key)
+            if key.draw:
+                return replace(base, subset=True, indexer=False)
+            if key.items is None and not key.data and not key.mask and isinstance(rows_key, ast.Constant):
+                return replace(base, indexer=False)  # a single row label
+            if key.data and key.rows in (TRAIN, TEST, VAL) and not key.mask:
+                return self.take_part(base, key, node)
+            return replace(
+                merge([base, key]) if key.selstat else base,
+                subset=True,
+                indexer=False,
+                rows=base.rows,
+                root=base.root,
+                time_dir=key.time_dir,
+            )
+        if isinstance(key_node, ast.Slice):
+            return self.positional(base, key_node, node)
+        if isinstance(key_node, ast.Tuple) and key_node.elts and isinstance(key_node.elts[0], ast.Slice):
+            first = key_node.elts[0]
+            if first.lower is None and first.upper is None:
+                return self.column(base, None)
+            return self.positional(base, first, node)
+        const = _const(key_node)
+        if const is None and isinstance(key_node, ast.Name):
+            const = self.lookup(key_node.id).const
+        if isinstance(const, str):
+            return self.column(base, const)
+        if isinstance(const, list) and all(isinstance(c, str) for c in const):
+            leaks = frozenset(k for k in base.leaks if k.column is None or k.column in const)
+            targets = bool(const) and all(c in self.target_names for c in const)
+            return replace(
+                base,
+                leaks=leaks,
+                target=targets,
+                subset=False,
+                grouped=False,
+                grouped_target=base.grouped and targets,
+            )
+        key = self.expr(key_node)
+        if key.draw:  # X[train_idx] with train_idx drawn at random: a part of the rows
+            return replace(base, subset=True)
+        if key.selstat:
+            leak = Leak(
+                "TG103",
+                node.lineno,
+                node.col_offset,
+                "columns are chosen by their relation to the target measured on all rows",
+            )
+            return replace(base, leaks=base.leaks | {leak} if base.rows == FULL else base.leaks)
+        if key.data and key.rows in (TRAIN, TEST, VAL) and not key.mask:
+            return self.take_part(base, key, node)
+        if key.mask:
+            return replace(base, subset=True, time_dir=key.time_dir)
+        return self.column(base, None)
+
+    def positional(self, base: Val, key: ast.Slice, node: ast.AST) -> Val:
+        """``X[:k]`` and ``X[k:]`` of the same rows with the same bound are a positional split."""
+        out = replace(base, subset=True, indexer=False)
+        # X[0:k] is X[:k] and X[k:len(X)] is X[k:]
+        lower = None if _const(key.lower) == 0 else key.lower
+        upper = (
+            None if isinstance(key.upper, ast.Call) and _last(_dotted(key.upper.func)) == "len" else key.upper
+        )
+        if key.step is not None or (lower is None) == (upper is None) or base.rows != FULL:
+            return out
+        head = upper is not None
+        bound = ast.unparse(upper if head else lower).replace(" ", "").lstrip("-")
+        mark = (base.root, bound)
+        other = self.slices.get((mark, not head))
+        self.slices.setdefault((mark, head), node.lineno)
+        if other is None:
+            return out
+        self.split_point([base], node.lineno, node.col_offset, "positional split")
+        return replace(out, position="head" if head else "tail")
+
+    def take_part(self, base: Val, key: Val, node: ast.AST) -> Val:
+        """``X[train_idx]``, ``df.loc[test.index]``: indexing all rows by one part's indices splits them."""
+        if base.rows == FULL:
+            self.split_point([base], node.lineno, node.col_offset)
+            rows = key.rows
+        else:
+            rows = base.rows if base.rows != TRAIN or key.rows == TRAIN else VAL
+        return replace(base, rows=rows, subset=False, indexer=False, leaks=frozenset(), partial=False)
+
+    # ---------------------------------------------------------------- calls
+    def call(self, node: ast.Call) -> Val:
+        func = node.func
+        args = [self.expr(a.value if isinstance(a, ast.Starred) else a) for a in node.args]
+        kwargs = {k.arg: self.expr(k.value) for k in node.keywords if k.arg}
+        if isinstance(func, ast.Attribute):
+            receiver = self.expr(func.value)
+            if receiver.mod:
+                return self.function(f"{receiver.qual}.{func.attr}", node, args, kwargs)
+            return self.method(receiver, func.attr, node, args, kwargs)
+        callee = self.expr(func)
+        if callee.func is not None:
+            self.called.add(callee.func.name)
+            return self.call_function(callee.func, args, kwargs)
+        if callee.kind == "class":
+            return Val(kind="model", cls=callee.cls)
+        if callee.qual is not None:
+            return self.function(callee.qual, node, args, kwargs)
+        return merge(args)
+
+    @staticmethod
+    def _signature(value: Val) -> tuple:
+        return (
+            value.rows,
+            value.root,
+            value.leaks,
+            value.target,
+            value.kind,
+            value.test_score,
+            value.time_ordered,
+            value.stat,
+            value.selstat,
+            value.fitted,
+            value.pending,
+            value.func is not None,
+        )
+
+    def call_function(
+        self,
+        func: ast.FunctionDef | ast.AsyncFunctionDef,
+        args: list[Val],
+        kwargs: dict[str, Val],
+        by_name: bool = False,
+    ) -> Val:
+        if self.depth > 4:
+            return merge(args)
+        # A helper called again with the same kind of arguments gives the same result: analyse it once,
+        # which keeps helpers that call helpers linear instead of exponential.
+        key = (
+            id(func),
+            by_name,
+            tuple(map(self._signature, args)),
+            tuple(sorted((k, self._signature(v)) for k, v in kwargs.items())),
+        )
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = merge(args)  # recursion guard while the body is analysed
+        result = self._call_function(func, args, kwargs, by_name)
+        self.memo[key] = result
+        return result
+
+    def _call_function(
+        self,
+        func: ast.FunctionDef | ast.AsyncFunctionDef,
+        args: list[Val],
+        kwargs: dict[str, Val],
+        by_name: bool,
+    ) -> Val:
+        frame = Frame()
+        params = [*func.args.posonlyargs, *func.args.args]
+        for index, param in enumerate(params):
+            if index < len(args):
+                value = args[index]
+            elif param.arg in kwargs:
+                value = kwargs[param.arg]
+            elif by_name and role_of(param.arg):
+                value = Val(rows=role_of(param.arg))
+            else:
+                value = EMPTY
+            frame.env[param.arg] = value
+        for param in func.args.kwonlyargs:
+            frame.env[param.arg] = kwargs.get(param.arg, EMPTY)
+        self.frames.append(frame)
+        self.depth += 1
+        try:
+            self.block(func.body)
+        finally:
+            self.depth -= 1
+            self.frames.pop()
+        if not frame.returns:
+            return EMPTY
+        if len(frame.returns) == 1:
+            return frame.returns[0]
+        last = frame.returns[-1]
+        return last if last.items else merge(frame.returns)
+
+    def function(self, qual: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        name = _last(qual)
+        line, col = node.lineno, node.col_offset
+        data_args = [a for a in [*args, kwargs.get("data", EMPTY)] if a.data]  # pd.DataFrame(data=X)
+        if name in ("train_test_split",):
+            shuffle = _const(_kw(node, "shuffle")) if _kw(node, "shuffle") is not None else True
+            self.split_point(args, line, col)
+            if shuffle is not False:
+                self.group_split(args, line, col)
+            if shuffle is not False:
+                self.time_split(args, line, col, "train_test_split")
+                if _kw(node, "random_state") is None and not self.global_np_seed:
+                    self.hit("TG501", line, col, "train_test_split without random_state")
+            items: list[Val] = []
+            for arg in args:
+                first, second = (TRAIN, VAL) if arg.rows == TRAIN else (TRAIN, TEST)
+                clean = replace(arg, leaks=frozenset(), subset=False)
+                items += [replace(clean, rows=first), replace(clean, rows=second)]
+            return Val(items=tuple(items))
+        if name in CV_FUNCS:
+            data = args[1:] + [kwargs[k] for k in ("X", "y") if k in kwargs]
+            self.split_point(data, line, col, "cross-validation")
+            if any(d.rows == TEST and not d.val_named for d in data[:1]):
+                self.hit(
+                    "TG202",
+                    line,
+                    col,
+                    f"{name} runs on the test rows: the test set is used to train and to choose",
+                )
+            cv = kwargs.get("cv", EMPTY)
+            self.time_cv(data, cv.cls, cv.shuffles, line, col)
+            return EMPTY
+        is_dataset = (
+            name.startswith(("load_", "fetch_"))
+            and "datasets" in qual
+            or name in ("load", "loads")
+            and qual.split(".")[0] in ("numpy", "np", "torch", "joblib", "pickle", "dill", "cloudpickle")
+            or name in RANDOM_DATA
+            and qual.split(".")[0] in ("numpy", "np", "torch")
+            or name in ("array", "asarray", "tensor", "Tensor")
+            and not data_args
+            and bool(node.args)
+            and isinstance(node.args[0], ast.List | ast.Tuple)
+        )
+        if (name in SOURCES or is_dataset) and (name != "DataFrame" or not data_args):
+            ordered = _kw(node, "parse_dates") is not None and _kw(node, "index_col") is not None
+            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered)
+        if METRIC_RE.search(name) or name in ("accuracy_score", "classification_report"):
+            tested = [a for a in [*args, *kwargs.values()] if a.rows == TEST]
+            if tested:
+                return self.test_score(line, col, tested[0].root)
+            return EMPTY
+        if name in ("choice", "permutation") and "random" in qual:
+            return Val(draw=True)
+        if name in ("setdiff1d", "setxor1d") and any(a.draw for a in args):
+            return Val(draw=True)
+        if name == "shuffle" and "random" in qual and node.args and isinstance(node.args[0], ast.Name):
+            self.bind(node.args[0].id, replace(args[0], draw=True))  # np.random.shuffle(idx) in place
+            return EMPTY
+        if name in MODULE_TRANSFORMS and "preprocessing" in qual and args and args[0].rows == FULL:
+            axis = _const(_kw(node, "axis"))
+            if name != "normalize" or axis == 0:  # normalize works row by row unless axis=0
+                leak = Leak("TG101", line, col, f"preprocessing.{name} computes its statistics over all rows")
+                return replace(args[0], leaks=args[0].leaks | {leak}, subset=False)
+        if name in ("dmatrix", "dmatrices") and len(args) > 1 and args[1].rows == FULL:
+            formula = _const(node.args[0]) if node.args else None
+            data = replace(args[1], subset=False)
+            if isinstance(formula, str) and PATSY_STATEFUL.search(formula):
+                leak = Leak("TG101", line, col, "the patsy formula standardizes or centers with all rows")
+                data = replace(data, leaks=data.leaks | {leak})
+            return Val(items=(data, data)) if name == "dmatrices" else data
+        if name == "qcut" and args and args[0].rows == FULL and not args[0].target:
+            leak = Leak("TG102", line, col, "pd.qcut bins the data by quantiles of all rows")
+            return replace(args[0], leaks=args[0].leaks | {leak})
+        if name in SCORE_FUNCS and args and args[0].rows == FULL:
+            return Val(selstat=True)
+        if qual.startswith(("numpy.", "np.")) and name in STATS:
+            axis = _const(_kw(node, "axis")) if _kw(node, "axis") is not None else None
+            if args and args[0].rows == FULL and not args[0].target and axis != 1:
+                return Val(stat=True)
+            if args and args[0].rows == TEST and not args[0].target and axis != 1:
+                return Val(test_stat=True)
+            return EMPTY
+        if name in ("concat", "concatenate", "vstack", "hstack", "row_stack", "append"):
+            parts = list(args[0].items) if args and args[0].items else args
+            out = merge(parts)
+            if (
+                out.rows == FULL
+                and _duplicates_rows(node)
+                and _const(_kw(node, "axis")) not in (1, "columns")
+            ):
+                leak = Leak("TG205", line, col, "rows are concatenated with copies of themselves")
+                out = replace(out, leaks=out.leaks | {leak})
+            if out.rows == FULL and any(p.rows == TEST for p in parts):
+                out = replace(out, root=next((p.root for p in parts if p.rows == TEST), out.root))
+            return out
+        if name in ("max", "min", "sorted", "argmax", "argmin", "nanargmax", "nanargmin"):
+            scored = [a.test_score for a in args if a.test_score]
+            if scored:
+                self.selection(scored[0], line)
+            return merge(args)
+        if name == "enumerate" and args:
+            return Val(elem=Val(items=(EMPTY, self.element(args[0]))))
+        if name == "zip":
+            return Val(elem=Val(items=tuple(self.element(a) for a in args)))
+        if name in ("next", "iter", "list") and args and args[0].elem is not None:
+            return args[0].elem if name == "next" else args[0]
+        if name in ("int", "float", "round") and args and args[0].test_score:
+            return Val(test_score=args[0].test_score)
+        if name in ("len", "print", "int", "float", "str", "round", "range", "display", "isinstance"):
+            return EMPTY
+        if name in ("Series", "DataFrame", "array", "asarray", "Tensor", "tensor") and data_args:
+            return self.default(data_args, {})
+        if kwargs.keys() & EVAL_SET_KWARGS:  # xgb.train(..., evals=...), lgb.train(..., valid_sets=...)
+            self.early_stopping(EMPTY, node, kwargs)
+        return self.construct(name, node, args, kwargs) or self.default(args, kwargs)
+
+    def default(self, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        # Positional data decides the rows: lgb.Dataset(X_test, y_test, reference=dtrain) holds test rows.
+        out = merge(args) if any(a.data for a in args) else merge([*args, *kwargs.values()])
+        return replace(out, mask=False)
+
+    def construct(self, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val | None:
+        line, col = node.lineno, node.col_offset
+        seeded = _kw(node, "random_state") is not None or _kw(node, "seed") is not None
+        if name in RANDOMIZED and not seeded and not self.global_np_seed:
+            self.hit("TG502", line, col, f"{name} without random_state")
+        if name in SPLITTERS:
+            shuffle = name in ALWAYS_SHUFFLE or _const(_kw(node, "shuffle")) is True
+            if shuffle and not seeded and not self.global_np_seed:
+                self.hit("TG501", line, col, f"{name} shuffles without random_state")
+            # scikit-learn < 0.18 (sklearn.cross_validation): the labels or the row count go to the
+            # constructor, and the splitter itself is iterated: for train, test in StratifiedKFold(y, 4)
+            old = [a for a in [*args, kwargs.get("y", EMPTY), kwargs.get("labels", EMPTY)] if a.data]
+            elem = None
+            if old or "n_folds" in kwargs or "n_iter" in kwargs:
+                root = old[0].root if old else None
+                elem = Val(items=(Val(rows=TRAIN, root=root), Val(rows=TEST, root=root)))
+            return Val(kind="splitter", cls=name, shuffles=shuffle, elem=elem)
+        if name in CATEGORY_ENCODERS:
+            return Val(kind="category", cls=name)
+        if name in TRANSFORMERS:
+            return Val(kind="transform", cls=name)
+        if name in TARGET_ENCODERS:
+            return Val(kind="target_encoder", cls=name)
+        if name in SELECTORS:
+            return Val(kind="select", cls=name)
+        if name in RESAMPLERS:
+            return Val(kind="resample", cls=name)
+        if name in SEARCHES:
+            cv = kwargs.get("cv", EMPTY)
+            return Val(kind="search", cls=name, cv_cls=cv.cls, shuffles=cv.shuffles)
+        if name in PIPELINES:
+            steps = args[0].items if name == "Pipeline" and args and args[0].items else tuple(args)
+            last = steps[-1] if steps else EMPTY
+            if last.items:
+                last = last.items[-1]
+            kind = "transform" if last.kind in LEARNING_KINDS else "model"
+            return Val(kind=kind, cls=name)
+        if name in EARLY_STOP_NAMES:
+            return Val(cls=name, early_stop=True)
+        if name[:1].isupper() and not any(a.data or a.test_score for a in [*args, *kwargs.values()]):
+            stop = any(k in kwargs for k in ("early_stopping_rounds", "n_iter_no_change")) or bool(
+                _const(_kw(node, "early_stopping"))
+            )
+            return Val(kind="model", cls=name, early_stop=stop)
+        return None
+
+    # ---------------------------------------------------------------- methods
+    def method(self, recv: Val, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        line, col = node.lineno, node.col_offset
+        if name in FIT_METHODS and not recv.data:
+            return self.fit(recv, name, node, args, kwargs)
+        if name in EVAL_METHODS and not recv.data:
+            return self.evaluate(recv, name, node, args)
+        if name == "split" and recv.kind == "splitter":
+            self.split_point(args, line, col, "cross-validation split")
+            if not (recv.cls or "").startswith(GROUP_SPLITTER_PREFIXES) and "groups" not in kwargs:
+                self.group_split(args, line, col)
+            if recv.shuffles:
+                self.time_split(args, line, col, f"{recv.cls}")
+            root = next((a.root for a in args if a.data), None)
+            return Val(elem=Val(items=(Val(rows=TRAIN, root=root), Val(rows=TEST, root=root))))
+        if (
+            name == "append"
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+        ):
+            if args and args[0].test_score and not recv.test_score:
+                self.bind(node.func.value.id, replace(recv, test_score=args[0].test_score))
+            if not recv.data and args and args[0].data and node.args and _sliding_window(node.args[0]):
+                # windows.append(series[i - w:i]): overlapping windows of ordered rows
+                window = replace(args[0], time_ordered=True, subset=False, indexer=False)
+                self.bind(node.func.value.id, replace(window, test_score=recv.test_score))
+            return EMPTY
+        if name == "optimize" and args and args[0].func is not None:
+            result = self.call_function(args[0].func, [], {}, by_name=True)
+            self.called.add(args[0].func.name)
+            if result.test_score:
+                self.selection(result.test_score, line)
+            return EMPTY
+        if name in ("idxmax", "idxmin", "argmax", "argmin", "nlargest", "sort_values") and recv.test_score:
+            self.selection(recv.test_score, line)
+            return recv
+        if name in ("item", "tolist", "numpy", "mean", "cpu") and recv.test_score:
+            return Val(test_score=recv.test_score)
+        if not recv.data and name in ("choice", "permutation"):
+            return Val(draw=True)  # rng.permutation(n)
+        if not recv.data and name in SOURCE_METHODS:
+            return Val(rows=FULL, root=self.new_root(), source=True)
+        if not recv.data:
+            out = self.default(args, kwargs)
+            if recv.selstat or recv.test_score:
+                out = replace(out, selstat=recv.selstat or out.selstat, test_score=recv.test_score)
+            return out
+        return self.data_method(recv, name, node, args, kwargs)
+
+    def fit(self, recv: Val, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        line, col = node.lineno, node.col_offset
+        X = args[0] if args else kwargs.get("X", EMPTY)
+        y = args[1] if len(args) > 1 else kwargs.get("y", EMPTY)
+        kind = recv.kind
+        fitted_rows = "part" if X.partial else X.rows
+        out_recv = replace(recv, fitted=Fit(fitted_rows, X.root, line, col), pending=frozenset())
+        result: Val = out_recv
+        full = X.rows == FULL and not X.target
+        if (
+            (kind in LEARNING_KINDS or kind == "resample")
+            and X.rows == TEST
+            and not X.target
+            and not X.partial
+        ):
+            self.hit(
+                "TG206",
+                line,
+                col,
+                f"{recv.cls or 'a transformer'} is fit on the test rows (it should only transform them "
+                "with what it learned from the training rows)",
+            )
+        if kind in LEARNING_KINDS and full:
+            if kind == "category":
+                leak = Leak("TG106", line, col, f"{recv.cls} learns the list of categories from all rows")
+            elif kind == "select":
+                leak = Leak("TG103", line, col, f"{recv.cls or 'a feature selector'} is fit on all rows")
+            elif kind == "target_encoder" or (recv.cls == "TargetEncoder" and y.data):
+                leak = Leak("TG105", line, col, f"{recv.cls} encodes categories with the target of all rows")
+            else:
+                leak = Leak("TG101", line, col, f"{recv.cls or 'a transformer'} is fit on all rows")
+            if X.root in self.presplit_roots:  # the split came before this snippet
+                self.hit(leak.code, leak.line, leak.col, f"{leak.detail}, after the data was split")
+            if name == "fit":
+                out_recv = replace(out_recv, pending=frozenset({leak}))
+                result = out_recv
+            else:
+                result = replace(X, leaks=X.leaks | {leak}, subset=False)
+        elif kind in LEARNING_KINDS and name != "fit":
+            result = replace(X, subset=False)
+        elif kind == "resample" and name in ("fit_resample", "fit_sample"):
+            if X.rows == FULL:
+                leak = Leak("TG104", line, col, f"{recv.cls} resamples all rows")
+                X, y = replace(X, leaks=X.leaks | {leak}), replace(y, leaks=y.leaks | {leak})
+            result = Val(items=(X, y))
+        elif kind == "search" and X.rows in (FULL, TRAIN):
+            if X.rows == FULL:
+                self.split_point([X, y], line, col, "the search's cross-validation")
+            self.time_cv([X], recv.cv_cls, recv.shuffles, line, col)
+        elif name == "fit_transform":
+            result = replace(X, subset=False)
+        if "validation_split" in kwargs:  # Keras keeps the last rows apart for validation: a split
+            self.split_point([X, y], line, col, "the validation_split of fit")
+        self.early_stopping(recv, node, kwargs)
+        if isinstance(node.func, ast.Attribute):
+            base = node.func.value
+            while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute):
+                base = base.func.value
+            if isinstance(base, ast.Name) and isinstance(node.func.value, ast.Name):
+                self.bind(base.id, out_recv)
+        return result
+
+    def early_stopping(self, recv: Val, node: ast.Call, kwargs: dict[str, Val]) -> None:
+        watched = [v for k, v in kwargs.items() if k in EVAL_SET_KWARGS]
+        if not watched:
+            return
+
+        def rows(v: Val) -> set[str | None]:
+            found = {v.rows}
+            for item in v.items or ():
+                found |= rows(item)
+            return found
+
+        if not any(TEST in rows(v) for v in watched):
+            return
+
+        def parts(v: Val) -> list[Val]:
+            return [v] if not v.items else [p for item in v.items for p in parts(item)]
+
+        held = [p for v in watched for p in parts(v) if p.rows == TEST]
+        callbacks = kwargs.get("callbacks", EMPTY)
+        stop = (
+            recv.early_stop
+            or "early_stopping_rounds" in kwargs
+            or callbacks.early_stop
+            or any(i.early_stop for i in callbacks.items or ())
+        )
+        if stop and all(p.val_named for p in held):
+            # the only held-out rows, named as validation: a validation set unless they are also scored
+            self.stops_on_holdout.append((node.lineno, node.col_offset, {p.root for p in held}))
+        elif stop:
+            self.hit(
+                "TG203",
+                node.lineno,
+                node.col_offset,
+                "early stopping watches the test set (passed as the evaluation set)",
+            )
+
+    def evaluate(self, recv: Val, name: str, node: ast.Call, args: list[Val]) -> Val:
+        line, col = node.lineno, node.col_offset
+        X = args[0] if args else EMPTY
+        if (
+            recv.fitted
+            and X.rows == TEST
+            and recv.fitted.rows == FULL
+            and recv.fitted.root is not None
+            and recv.fitted.root == X.root
+        ):
+            fit_line, fit_col = recv.fitted.line, recv.fitted.col
+            if recv.kind in LEARNING_KINDS:
+                code = LEARNING_KINDS[recv.kind]
+                self.hit(
+                    code,
+                    fit_line,
+                    fit_col,
+                    f"{recv.cls or 'a transformer'} is fit on rows that include the "
+                    f"test rows it transforms at line {line}",
+                    ((line, "evaluation"),),
+                )
+            elif recv.kind == "search":
+                self.hit(
+                    "TG204",
+                    fit_line,
+                    fit_col,
+                    f"the search is fit on all rows, then scored on test rows (line {line})",
+                    ((line, "evaluation"),),
+                )
+            else:
+                self.hit(
+                    "TG201",
+                    fit_line,
+                    fit_col,
+                    f"the model is fit on all rows, including the test rows "
+                    f"it is evaluated on at line {line}",
+                    ((line, "evaluation"),),
+                )
+        if name in ("score", "evaluate"):
+            return self.test_score(line, col, X.root) if X.rows == TEST else EMPTY
+        if name == "transform":
+            if X.rows == FULL and recv.pending:
+                return replace(X, leaks=X.leaks | recv.pending, subset=False)
+            return replace(X, subset=False)
+        return Val(rows=X.rows, root=X.root) if X.data else EMPTY
+
+    def data_method(
+        self, recv: Val, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
+    ) -> Val:
+        line, col = node.lineno, node.col_offset
+        axis = _const(_kw(node, "axis")) if _kw(node, "axis") is not None else None
+        inplace = _const(_kw(node, "inplace")) is True
+        out = replace(recv, subset=False, indexer=False, mask=False)
+        if recv.grouped_target and name in GROUP_AGGS:
+            if not recv.shifted and not _mentions_shift(node) and recv.rows == FULL:
+                leak = Leak("TG105", line, col, "a per-group statistic of the target over all rows")
+                out = replace(
+                    out, leaks=out.leaks | {leak}, grouped_target=False, target=False, target_col=False
+                )
+            else:
+                out = replace(out, grouped_target=False, target=False)
+        elif (recv.grouped or recv.windowed) and name in GROUP_AGGS:
+            out = replace(out, grouped=False, windowed=False)
+            how = _const(node.args[0]) if node.args and name in ("transform", "agg", "aggregate") else name
+            if (
+                recv.grouped
+                and not recv.windowed
+                and recv.rows == FULL
+                and isinstance(how, str)
+                and how in GROUP_STATS
+                and recv.group_key not in self.group_split_columns  # within-group under a group split
+            ):
+                out = replace(out, group_stat=GroupStat(line, col, recv.root))  # mean or frequency encoding
+        elif name == "value_counts" and recv.rows == FULL and not recv.target and not recv.grouped:
+            return Val(group_stat=GroupStat(line, col, recv.root))
+        elif name in STATS and name != "sum" or (name == "sum" and recv.rows == FULL and axis != 1):
+            if recv.rows == FULL and not recv.target and axis not in (1, "columns"):
+                return Val(stat=True)
+            if recv.rows == TEST and not recv.target and axis not in (1, "columns"):
+                return Val(test_stat=True)
+            return EMPTY
+        elif name in ("fillna", "clip", "replace", "where", "mask") and any(
+            a.stat for a in [*args, *kwargs.values()]
+        ):
+            if recv.rows == FULL and not recv.target:
+                leak = Leak(
+                    "TG102", line, col, f"missing values are filled ({name}) with a statistic of all rows"
+                )
+                out = replace(out, leaks=out.leaks | {leak})
+        elif (
+            name in ("fillna", "clip", "replace", "where", "mask")
+            and recv.rows == TEST
+            and any(a.test_stat for a in [*args, *kwargs.values()])
+        ):
+            self.hit(
+                "TG206", line, col, f"the test rows are filled ({name}) with a statistic of the test rows"
+            )
+        elif name in ("bfill", "backfill") or (
+            name == "fillna" and _const(_kw(node, "method")) in ("bfill", "backfill")
+        ):
+            if recv.time_ordered:
+                out = replace(
+                    out,
+                    leaks=out.leaks
+                    | {Leak("TG302", line, col, "a backward fill copies later values into earlier rows")},
+                )
+        elif name == "groupby":
+            key = _const(node.args[0]) if node.args else _const(_kw(node, "by"))
+            if isinstance(key, str) and GROUP_COLUMN_RE.search(key) and recv.rows == FULL:
+                self.repeated.setdefault(recv.root, (key, line))
+            out = replace(out, grouped=True, group_key=key if isinstance(key, str) else None)
+        elif name in ("rolling", "expanding", "ewm"):
+            out = replace(out, time_ordered=True, windowed=True)
+            if _const(_kw(node, "center")) is True:
+                out = replace(
+                    out, leaks=out.leaks | {Leak("TG302", line, col, "a centered window uses later rows")}
+                )
+            if (
+                recv.target_col
+                and not recv.shifted
+                and recv.rows == FULL
+                and _const(_kw(node, "center")) is not True
+            ):
+                leak = Leak("TG105", line, col, "a window over the target includes the current row's target")
+                out = replace(out, leaks=out.leaks | {leak}, target=False, target_col=False)
+            out = replace(out, grouped_target=False)
+        elif name in ("shift", "diff", "pct_change"):
+            periods = _const(node.args[0]) if node.args else _const(_kw(node, "periods"))
+            periods = 1 if periods is None else periods
+            out = replace(
+                out,
+                time_ordered=True,
+                grouped=False,
+                shifted=recv.shifted or (isinstance(periods, int) and periods > 0),
+            )
+            if isinstance(periods, int) and periods < 0:
+                out = replace(
+                    out,
+                    leaks=out.leaks
+                    | {Leak("TG302", line, col, f"{name}({periods}) moves later values into earlier rows")},
+                )
+            if recv.grouped_target:
+                out = replace(out, grouped_target=False, target_col=True)
+        elif name in ("sort_values", "sort_index", "set_index"):
+            key = node.args[0] if node.args else _kw(node, "by") or _kw(node, "keys")
+            value = _const(key) if key is not None else None
+            names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+            if name == "sort_index" or any(isinstance(n, str) and DATE_RE.search(n) for n in names):
+                out = replace(out, time_ordered=True)
+        elif name in ("corr", "corrwith"):
+            if recv.rows == FULL:
+                return Val(selstat=True)
+        elif name in SUBSET_METHODS:
+            out = replace(out, subset=True)
+            if name == "sample" and recv.time_ordered:
+                self.time_split([recv], line, col, "DataFrame.sample")
+        elif name == "drop":
+            cols = _kw(node, "columns")
+            if cols is None and node.args and (axis in (1, "columns")):
+                cols = node.args[0]
+            values = _const(cols) if cols is not None else None
+            values = [values] if isinstance(values, str) else values
+            if isinstance(values, list | tuple):
+                out = replace(
+                    out, leaks=frozenset(k for k in out.leaks if k.column not in values), target=False
+                )
+            index = [*args, kwargs.get("index", EMPTY)]
+            if any(a.rows in (TEST, VAL) for a in index):
+                out = replace(out, rows=TRAIN, subset=False)
+        elif name == "pop":
+            column = _const(node.args[0]) if node.args else None
+            return self.column(recv, column if isinstance(column, str) else None)
+        elif name in ("isin", "between", "isna", "isnull", "notna", "notnull", "duplicated"):
+            return replace(out, mask=True)
+        elif (
+            name in ("apply", "transform", "agg")
+            and node.args
+            and isinstance(node.args[0], ast.Lambda)
+            and node.args[0].args.args
+            and axis not in (1, "columns")
+        ):
+            lam = node.args[0]
+            frame = Frame(env={lam.args.args[0].arg: replace(recv, subset=False, grouped=False)})
+            self.frames.append(frame)
+            try:
+                body = self.expr(lam.body)
+            finally:
+                self.frames.pop()
+            out = replace(out, leaks=out.leaks | body.leaks)
+        elif (
+            name in ("apply", "transform", "agg", "pipe")
+            and args
+            and args[0].func is not None
+            and axis not in (1, "columns")
+        ):  # df.apply(normalise) with a function defined in the file: what it learns, per column
+            self.called.add(args[0].func.name)
+            result = self.call_function(args[0].func, [replace(recv, subset=False, grouped=False)], {})
+            out = replace(out, leaks=out.leaks | result.leaks)
+        elif name == "map" and recv.rows == FULL and any(_same_table(a, recv) for a in args):
+            leak = self.encoding_leak(next(a for a in args if _same_table(a, recv)))
+            out = replace(out, leaks=out.leaks | {leak})
+        elif name in ("merge", "join", "map", "combine_first", "assign", "apply", "transform", "agg"):
+            out = replace(out, leaks=out.leaks.union(*(a.leaks for a in [*args, *kwargs.values()])))
+        if inplace and isinstance(node.func, ast.Attribute):
+            self._inplace(node.func.value, out)
+        if (
+            name == "sample"
+            and role_is_split(node)
+            and _kw(node, "random_state") is None
+            and not self.global_np_seed
+        ):
+            self.hit("TG501", line, col, "DataFrame.sample without random_state")
+        return out
+
+    def _inplace(self, target: ast.AST, value: Val) -> None:
+        if isinstance(target, ast.Name):
+            self.bind(target.id, value)
+        elif isinstance(target, ast.Subscript | ast.Attribute):
+            base = target.value
+            column = _const(target.slice) if isinstance(target, ast.Subscript) else target.attr
+            if isinstance(base, ast.Name):
+                frame = self.lookup(base.id)
+                new = frozenset(
+                    replace(k, column=column if isinstance(column, str) else None)
+                    for k in value.leaks - frame.leaks
+                )
+                self.bind(base.id, replace(frame, leaks=frame.leaks | new))
+
+
+def _time_direction(node: ast.Compare) -> str | None:
+    """'after' for ``df.date > cut`` (or ``cut < df.date``), 'before' for the opposite, else None."""
+    if len(node.ops) != 1:
+        return None
+
+    def is_date(side: ast.AST) -> bool:
+        name = _const(side.slice) if isinstance(side, ast.Subscript) else getattr(side, "attr", None)
+        return isinstance(name, str) and bool(DATE_RE.search(name))
+
+    op = node.ops[0]
+    later = isinstance(op, ast.Gt | ast.GtE)
+    if not isinstance(op, ast.Gt | ast.GtE | ast.Lt | ast.LtE):
+        return None
+    if is_date(node.left):
+        return "after" if later else "before"
+    if is_date(node.comparators[0]):
+        return "before" if later else "after"
+    return None
+
+
+def _same_table(value: Val, frame: Val) -> bool:
+    """A per-group statistic of a frame put back into that frame: mean or frequency encoding.
+
+    Aggregating another table (a customer's transactions into the customers table) uses each entity's
+    own rows and is not a leak.
+    """
+    return value.group_stat is not None and frame.root is not None and value.group_stat.root == frame.root
+
+
+def _duplicates_rows(call: ast.Call) -> bool:
+    """``pd.concat([df, df.sample(frac=.3)])``, ``np.vstack([X, X[y == 1]])``, ``pd.concat([df] * 3)``."""
+    if not call.args:
+        return False
+    arg = call.args[0]
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mult):
+        return True
+    if not isinstance(arg, ast.List | ast.Tuple):
+        return False
+    whole = [e.id for e in arg.elts if isinstance(e, ast.Name)]
+    roots = [_root_name(e) for e in arg.elts]
+    return any(roots.count(name) > 1 for name in whole)
+
+
+def _fits(body: list[ast.stmt]) -> bool:
+    """Does a block train a model (a ``fit``-like call anywhere in it)?"""
+    return any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in FIT_METHODS
+        for stmt in body
+        for n in ast.walk(stmt)
+    )
+
+
+def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> bool:
+    """``for k in ks: Model(k).fit(...)``: the loop variable is a hyperparameter value the body fits with.
+
+    A loop over models (``for est in [SVC(), Tree()]``, ``Bagging(estimator=est)``, a pipeline step)
+    that reports each one's test score is a report, not tuning: names bound to models (``models``),
+    model keywords and pipeline step lists do not count.
+    """
+    names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} - models
+    configured = fits = False
+    for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        callee = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if callee in FIT_METHODS:
+            fits = True
+        if callee[:1].isupper() or callee == "set_params":
+            values = [
+                *(a for a in node.args if not isinstance(a, ast.List | ast.Tuple)),
+                *(k.value for k in node.keywords if k.arg not in MODEL_KEYWORDS),
+            ]
+            configured = configured or any(
+                isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
+            )
+    return configured and fits
+
+
+def _sliding_window(node: ast.AST) -> bool:
+    """``x[i - w:i]`` or ``x[i:i + w, 0]``: a slice whose both ends move with the same variable."""
+    if not isinstance(node, ast.Subscript):
+        return False
+    key = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+    if not isinstance(key, ast.Slice) or key.lower is None or key.upper is None:
+        return False
+    lower = {n.id for n in ast.walk(key.lower) if isinstance(n, ast.Name)}
+    upper = {n.id for n in ast.walk(key.upper) if isinstance(n, ast.Name)}
+    return bool(lower & upper)
+
+
+def _dotted(node: ast.AST) -> str:
+    return ast.unparse(node) if isinstance(node, ast.Name | ast.Attribute) else ""
+
+
+def _root_name(node: ast.AST | None) -> str | None:
+    """The variable an expression starts from: ``df`` for ``df.loc[mask, cols].copy()``."""
+    while isinstance(node, ast.Subscript | ast.Attribute | ast.Call):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _mentions_shift(node: ast.Call) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr == "shift" for n in ast.walk(node))
+
+
+def role_is_split(node: ast.Call) -> bool:
+    """``df.sample(frac=...)`` is a split; ``df.sample(5)`` to look at rows is not."""
+    return _kw(node, "frac") is not None
+
+
+def analyse(tree: ast.Module, index: TreeIndex | None = None) -> list[Hit]:
+    return DataFlow(tree, index).run()
