@@ -33,7 +33,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from trainguard.diagnose.lint import RULES, lint_paths
+from trainguard.lint import RULES, lint_paths
 
 CORPUS = Path(__file__).resolve().parent / "lint_corpus"
 LABEL = re.compile(r"#\s*leak:\s*([A-Z0-9,\s]+)")

@@ -26,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from trainguard.diagnose.lint import BY_CODE, lint_paths
+from trainguard.lint import BY_CODE, lint_paths
 
 REAL = Path(__file__).resolve().parent / "lint_corpus" / "real"
 LEAKAGE = ("TG1", "TG2", "TG3")

@@ -1,14 +1,14 @@
 """How fast is `trainguard lint`? A 1,000-line notebook and a folder of several hundred files.
 
 The inputs are synthetic but made of realistic code: the scripts and notebooks of the lint corpus
-(benchmarks/lint_corpus/) and the rule fixtures (tests/diagnose/lint/fixtures/), drawn at random
+(benchmarks/lint_corpus/) and the rule fixtures (tests/lint/fixtures/), drawn at random
 with a fixed seed. The notebook is code cells of those files joined until it has at least --lines
 lines (with markdown cells between them); the folder holds --files files, each a random corpus file
 or a random mix of two, a quarter of them as notebooks, in nested subfolders.
 
 For each input the script times, median of --repeats runs in this process:
 
-* ``lint``: ``trainguard.diagnose.lint.lint_paths`` (read, parse, both analyses, suppressions);
+* ``lint``: ``trainguard.lint.lint_paths`` (read, parse, both analyses, suppressions);
 * ``parse``: reading the same files and ``ast.parse`` of the same source text, the floor that any
   AST-based linter pays, so ``lint / parse`` is the cost of the analysis itself;
 
@@ -31,12 +31,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from trainguard.diagnose.lint import lint_paths
-from trainguard.diagnose.lint.engine import iter_files
-from trainguard.diagnose.lint.source import read_source
+from trainguard.lint import lint_paths
+from trainguard.lint.engine import iter_files
+from trainguard.lint.source import read_source
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [ROOT / "benchmarks" / "lint_corpus", ROOT / "tests" / "diagnose" / "lint" / "fixtures"]
+SOURCES = [ROOT / "benchmarks" / "lint_corpus", ROOT / "tests" / "lint" / "fixtures"]
 
 
 def corpus_code() -> list[str]:

@@ -1,4 +1,4 @@
-"""Regenerate docs/lint/ from the rule table (src/trainguard/diagnose/lint/rules.py).
+"""Regenerate docs/lint/ from the rule registry (src/trainguard/lint/rules/, one module per rule).
 
 Run after changing a rule: ``.venv/bin/python scripts/gen_lint_docs.py``. A test fails when the
 committed pages differ from what this writes (``trainguard lint --docs DIR`` writes the same pages).
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from trainguard.atomic import write_text_atomically
-from trainguard.diagnose.lint.docs import pages
+from trainguard.lint.docs import pages
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "lint"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parents[1] / "src" / "trainguard" / "diagnose" / "lint" / "sklearn_facts.json"
+OUT = Path(__file__).resolve().parents[1] / "src" / "trainguard" / "lint" / "sklearn_facts.json"
 
 # Transformers that learn nothing from the rows they are fit on (or only their number of columns):
 # fitting them before a split is harmless.

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from trainguard.cli.app import cli
 
-FIXTURES = Path(__file__).resolve().parents[1] / "diagnose" / "lint" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "lint" / "fixtures"
 
 # The parts of the official SARIF 2.1.0 schema (oasis-tcs/sarif-spec, Schemata/sarif-schema-2.1.0.json)
 # that a code-scanning upload depends on: required members, types, enums and the closed objects where a

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import click
 
-from trainguard.diagnose.lint import BY_CODE, at_or_above, lint_paths
-from trainguard.diagnose.lint.docs import explain, pages
-from trainguard.diagnose.lint.engine import iter_files
-from trainguard.diagnose.lint.output import to_json, to_sarif, to_text
 from trainguard.errors import ConfigError
+from trainguard.lint import BY_CODE, at_or_above, lint_paths
+from trainguard.lint.docs import explain, pages
+from trainguard.lint.engine import iter_files
+from trainguard.lint.output import to_json, to_sarif, to_text
 
 #: Exit status when findings at or above ``--fail-on`` were found.
 EXIT_FINDINGS = 1

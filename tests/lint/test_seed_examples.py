@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from trainguard.diagnose.lint import Source, lint_source
+from trainguard.lint import Source, lint_source
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"
 FENCE = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)```", re.S)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from trainguard.diagnose.lint import BY_CODE, RULES, lint_paths
+from trainguard.lint import BY_CODE, RULES, lint_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9,\s]+)")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from trainguard.diagnose.lint import dataflow
+from trainguard.lint import dataflow
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _generator():
@@ -50,7 +50,7 @@ def test_every_public_fitting_transformer_is_known():
 
 def test_lint_start_up_imports_neither_sklearn_nor_pandas():
     code = (
-        "import sys; from trainguard.diagnose.lint import lint_paths; "
+        "import sys; from trainguard.lint import lint_paths; "
         "print(sorted(m for m in ('sklearn', 'pandas', 'numpy', 'torch') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ast
 import re
 
-from trainguard.diagnose.lint.dataflow import Hit
-from trainguard.diagnose.lint.tree import TreeIndex
+from trainguard.lint.dataflow import Hit
+from trainguard.lint.tree import TreeIndex
 
 LOGIT_LOSSES = {"BCEWithLogitsLoss": "sigmoid", "CrossEntropyLoss": "softmax"}
 PROB_LOSSES = {"BCELoss": "sigmoid", "NLLLoss": "log_softmax"}

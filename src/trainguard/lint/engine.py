@@ -1,4 +1,4 @@
-"""Lint files: read, parse, run the analyses, apply suppressions and rule selection."""
+"""Lint files: read, parse, run the shared analysis once, let each selected rule check it, suppress."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trainguard.diagnose.lint import dataflow, nnchecks
-from trainguard.diagnose.lint.rules import BY_CODE
-from trainguard.diagnose.lint.source import Source, read_source
-from trainguard.diagnose.lint.tree import TreeIndex
 from trainguard.errors import ConfigError
 from trainguard.findings import Severity
+from trainguard.lint.analysis import analyse
+from trainguard.lint.rules import BY_CODE, RULES
+from trainguard.lint.source import Source, read_source
+from trainguard.lint.tree import TreeIndex
 
 SUFFIXES = (".py", ".ipynb")
 SKIP_DIRS = {
@@ -115,7 +115,10 @@ def lint_source(
         ]
     try:
         index = TreeIndex.build(tree)
-        hits = dataflow.analyse(tree, index) + nnchecks.analyse(tree, index)
+        analysis = analyse(tree, index)
+        hits = [
+            hit for rule in RULES if _wanted(rule.code, selected, ignored) for hit in rule.check(analysis)
+        ]
     except RecursionError:
         return [
             LintFinding(
@@ -142,7 +145,7 @@ def lint_source(
     lines = source.text.splitlines()
     findings: dict[tuple[str, int, int], LintFinding] = {}
     for hit in hits:
-        if not _wanted(hit.code, selected, ignored) or _suppressed(lines, hit.line, hit.code):
+        if _suppressed(lines, hit.line, hit.code):
             continue
         cell, line = source.locate(hit.line)
         related = []

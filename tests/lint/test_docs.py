@@ -6,10 +6,10 @@ from pathlib import Path
 
 import yaml
 
-from trainguard.diagnose.lint import RULES
-from trainguard.diagnose.lint.docs import pages
+from trainguard.lint import RULES
+from trainguard.lint.docs import pages
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_committed_pages_match_the_rule_data():

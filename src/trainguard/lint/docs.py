@@ -1,8 +1,9 @@
-"""Markdown pages for the rules, rendered from :data:`RULES` (``scripts/gen_lint_docs.py``)."""
+"""Markdown pages for the rules, rendered from the registry :data:`RULES` (``scripts/gen_lint_docs.py``)."""
 
 from __future__ import annotations
 
-from trainguard.diagnose.lint.rules import RULES, Rule
+from trainguard.lint.rule import EXAMPLE_SETUP
+from trainguard.lint.rules import RULES, Rule
 
 
 def explain(rule: Rule) -> str:
@@ -40,7 +41,8 @@ def page(rule: Rule) -> str:
         f"## Flagged\n\n```python\n{rule.example.rstrip()}\n```\n\n"
         f"## Clean\n\n```python\n{rule.clean_example.rstrip()}\n```\n\n"
         f"Silence one line with `# trainguard: ignore[{rule.code}]`; skip the rule with "
-        f"`trainguard lint --ignore {rule.code}`.\n"
+        f"`trainguard lint --ignore {rule.code}`. The rule and its check: "
+        f"[`{rule.module}.py`](../../src/trainguard/lint/rules/{rule.module}.py).\n"
     )
 
 
@@ -48,8 +50,9 @@ def index() -> str:
     rows = "\n".join(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.severity} | {r.message} |" for r in RULES)
     return (
         "# `trainguard lint` rules\n\n"
-        "Generated from `src/trainguard/diagnose/lint/rules.py` by `scripts/gen_lint_docs.py`; "
-        "do not edit by hand.\n\n"
+        "Generated from the rule modules in `src/trainguard/lint/rules/` by `scripts/gen_lint_docs.py`; "
+        "do not edit by hand. Every example is checked by the test suite as written after this setup:\n\n"
+        f"```python\n{EXAMPLE_SETUP}```\n\n"
         "| code | name | severity | message |\n| --- | --- | --- | --- |\n" + rows + "\n"
     )
 

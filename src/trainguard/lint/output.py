@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from trainguard.diagnose.lint.engine import LintFinding
-from trainguard.diagnose.lint.rules import RULES
 from trainguard.findings import Severity
+from trainguard.lint.engine import LintFinding
+from trainguard.lint.rules import RULES
 from trainguard.version import __version__
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

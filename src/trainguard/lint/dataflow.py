@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trainguard.diagnose.lint.tree import TreeIndex
+from trainguard.lint.tree import TreeIndex
 
 FULL, TRAIN, TEST, VAL = "all rows", "train", "test", "validation"
 
