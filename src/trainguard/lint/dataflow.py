@@ -21,7 +21,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from trainguard.lint.tree import TreeIndex
 
@@ -48,6 +48,30 @@ class Hit:
     related: tuple[tuple[int, str], ...] = ()
 
 
+class Position(NamedTuple):
+    """Where something is in the script, 1-based line and 0-based column as in ``ast``."""
+
+    line: int
+    col: int
+
+
+class Fit(NamedTuple):
+    """Which rows a fitted object learnt from, and where it was fit."""
+
+    rows: str | None
+    root: int | None
+    line: int
+    col: int
+
+
+class GroupStat(NamedTuple):
+    """A per-group statistic (mean or frequency encoding): where it is computed, of which table."""
+
+    line: int
+    col: int
+    root: int | None
+
+
 @dataclass(eq=False)
 class Val:
     """What the analysis knows about a value. Treated as immutable: change it with :func:`replace`."""
@@ -59,7 +83,7 @@ class Val:
     stat: bool = False
     selstat: bool = False
     time_ordered: bool = False
-    test_score: tuple[int, int] | None = None
+    test_score: Position | None = None  # a score of the test rows, where it is computed
     mask: bool = False
     subset: bool = False
     source: bool = False
@@ -81,14 +105,14 @@ class Val:
     partial: bool = False  # some rows, chosen by code the analysis cannot follow (X_fit = X.iloc[rows])
     elem: Val | None = None  # one element, when iterating gives structured items (KFold.split, enumerate)
     windowed: bool = False
-    fitted: tuple[str | None, int | None, int, int] | None = None  # rows, root, line, col
+    fitted: Fit | None = None
     pending: frozenset[Leak] = frozenset()
     draw: bool = False  # row positions drawn at random (np.random.permutation(n), rng.choice(n, k))
     position: str | None = None  # "head" (X[:k]) or "tail" (X[k:]) of a positional split
     test_stat: bool = False  # a statistic of the test rows themselves
     cv_cls: str | None = None  # the splitter a search cross-validates with
     val_named: bool = False  # the held-out rows of a single split, named as a validation set
-    group_stat: tuple[int, int, int | None] | None = None  # line, col, root of a per-group statistic
+    group_stat: GroupStat | None = None
     group_key: str | None = None  # the column a grouped value is grouped by
 
     @property
@@ -481,7 +505,7 @@ class DataFlow:
         self.repeated: dict[
             int | None, tuple[str, int]
         ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
-        self.tuning_scores: list[tuple[int, int]] = []
+        self.tuning_scores: list[Position] = []
         self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
         self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
         self.tuning: list[bool] = []  # per enclosing for-loop: does it try hyperparameter values?
@@ -839,11 +863,11 @@ class DataFlow:
 
     @staticmethod
     def encoding_leak(value: Val) -> Leak:
-        line, col, _ = value.group_stat
+        stat = value.group_stat
         return Leak(
             "TG102",
-            line,
-            col,
+            stat.line,
+            stat.col,
             "a feature is encoded with a per-group statistic (mean, count, frequency) of all rows",
         )
 
@@ -917,14 +941,14 @@ class DataFlow:
         """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
         self.scored_roots.setdefault(root, line)
         if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
-            self.tuning_scores.append((line, col))
-        return Val(test_score=(line, col))
+            self.tuning_scores.append(Position(line, col))
+        return Val(test_score=Position(line, col))
 
-    def selection(self, score: tuple[int, int], line: int) -> None:
+    def selection(self, score: Position, line: int) -> None:
         self.hit(
             "TG202",
-            score[0],
-            score[1],
+            score.line,
+            score.col,
             f"a test-set score is used to choose (compared at line {line})",
             ((line, "selection"),),
         )
@@ -1478,7 +1502,7 @@ class DataFlow:
         y = args[1] if len(args) > 1 else kwargs.get("y", EMPTY)
         kind = recv.kind
         fitted_rows = "part" if X.partial else X.rows
-        out_recv = replace(recv, fitted=(fitted_rows, X.root, line, col), pending=frozenset())
+        out_recv = replace(recv, fitted=Fit(fitted_rows, X.root, line, col), pending=frozenset())
         result: Val = out_recv
         full = X.rows == FULL and not X.target
         if (
@@ -1576,11 +1600,11 @@ class DataFlow:
         if (
             recv.fitted
             and X.rows == TEST
-            and recv.fitted[0] == FULL
-            and recv.fitted[1] is not None
-            and recv.fitted[1] == X.root
+            and recv.fitted.rows == FULL
+            and recv.fitted.root is not None
+            and recv.fitted.root == X.root
         ):
-            fit_line, fit_col = recv.fitted[2], recv.fitted[3]
+            fit_line, fit_col = recv.fitted.line, recv.fitted.col
             if recv.kind in LEARNING_KINDS:
                 code = LEARNING_KINDS[recv.kind]
                 self.hit(
@@ -1642,9 +1666,9 @@ class DataFlow:
                 and how in GROUP_STATS
                 and recv.group_key not in self.group_split_columns  # within-group under a group split
             ):
-                out = replace(out, group_stat=(line, col, recv.root))  # mean or frequency encoding
+                out = replace(out, group_stat=GroupStat(line, col, recv.root))  # mean or frequency encoding
         elif name == "value_counts" and recv.rows == FULL and not recv.target and not recv.grouped:
-            return Val(group_stat=(line, col, recv.root))
+            return Val(group_stat=GroupStat(line, col, recv.root))
         elif name in STATS and name != "sum" or (name == "sum" and recv.rows == FULL and axis != 1):
             if recv.rows == FULL and not recv.target and axis not in (1, "columns"):
                 return Val(stat=True)
@@ -1825,7 +1849,7 @@ def _same_table(value: Val, frame: Val) -> bool:
     Aggregating another table (a customer's transactions into the customers table) uses each entity's
     own rows and is not a leak.
     """
-    return value.group_stat is not None and frame.root is not None and value.group_stat[2] == frame.root
+    return value.group_stat is not None and frame.root is not None and value.group_stat.root == frame.root
 
 
 def _duplicates_rows(call: ast.Call) -> bool:
