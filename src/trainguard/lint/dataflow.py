@@ -26,6 +26,8 @@ from typing import Any, NamedTuple
 from trainguard.lint.tree import TreeIndex
 
 FULL, TRAIN, TEST, VAL = "all rows", "train", "test", "validation"
+# What the rounds of a loop try, when they fit and are scored on the test set (TG202).
+HYPERPARAMETERS, MODELS = "hyperparameters", "models"
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Val:
     val_named: bool = False  # the held-out rows of a single split, named as a validation set
     group_stat: GroupStat | None = None
     group_key: str | None = None  # the column a grouped value is grouped by
+    date_index: bool = False  # a frame indexed by dates: sorting its index puts the rows in time order
 
     @property
     def data(self) -> bool:
@@ -505,10 +508,10 @@ class DataFlow:
         self.repeated: dict[
             int | None, tuple[str, int]
         ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
-        self.tuning_scores: list[Position] = []
+        self.tuning_scores: list[tuple[Position, str]] = []
         self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
         self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
-        self.tuning: list[bool] = []  # per enclosing for-loop: does it try hyperparameter values?
+        self.tuning: list[str | None] = []  # per enclosing for-loop: what it tries (HYPERPARAMETERS, MODELS)
         self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
         self.presplit_roots: set[int] = set()
         self._prepass()
@@ -685,12 +688,15 @@ class DataFlow:
                     f"(line {scored[0]})",
                     ((scored[0], "score"),),
                 )
-        for line, col in self.tuning_scores:
+        for (line, col), loop in self.tuning_scores:
+            tried = (
+                "with a new hyperparameter value" if loop == HYPERPARAMETERS else "another candidate model"
+            )
             self.hit(
                 "TG202",
                 line,
                 col,
-                "the test set scores every round of a loop that refits with a new hyperparameter value "
+                f"the test set scores every round of a loop that fits {tried} "
                 "(choosing the best round by eye is selection on the test set)",
             )
         return sorted(self.hits.values(), key=lambda h: (h.line, h.col, h.code))
@@ -784,6 +790,9 @@ class DataFlow:
             self.assign_column(target, value, node)
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             base = self.lookup(target.value.id)
+            if base.data and target.attr == "index" and _makes_dates(getattr(node, "value", None)):
+                base = replace(base, date_index=True)  # df.index = pd.to_datetime(df["Date"])
+                self.bind(target.value.id, base)
             if base.data and value.leaks:
                 self.bind(target.value.id, replace(base, leaks=base.leaks | value.leaks))
 
@@ -941,7 +950,7 @@ class DataFlow:
         """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
         self.scored_roots.setdefault(root, line)
         if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
-            self.tuning_scores.append(Position(line, col))
+            self.tuning_scores.append((Position(line, col), self.tuning[-1]))
         return Val(test_score=Position(line, col))
 
     def selection(self, score: Position, line: int) -> None:
@@ -1010,6 +1019,16 @@ class DataFlow:
         if iterable.elem is not None:
             return iterable.elem
         if iterable.items:
+            width = len(iterable.items[0].items or ())
+            if width and all(v.items and len(v.items) == width for v in iterable.items):
+                # for name, model in [("lr", LogisticRegression()), ("tree", Tree())]: one element per
+                # position of the pairs
+                return Val(
+                    items=tuple(
+                        DataFlow.element(Val(items=column))
+                        for column in zip(*(v.items for v in iterable.items), strict=True)
+                    )
+                )
             element = merge(iterable.items)
             return replace(element, kind="model") if all(v.kind for v in iterable.items) else element
         return iterable
@@ -1265,6 +1284,11 @@ class DataFlow:
             frame.env[param.arg] = value
         for param in func.args.kwonlyargs:
             frame.env[param.arg] = kwargs.get(param.arg, EMPTY)
+        if func.args.vararg is not None:  # def sweep(*data): X_train, X_test, ... = data
+            frame.env[func.args.vararg.arg] = Val(items=tuple(args[len(params) :]))
+        if func.args.kwarg is not None:
+            named = {p.arg for p in [*params, *func.args.kwonlyargs]}
+            frame.env[func.args.kwarg.arg] = Val(items=tuple(v for k, v in kwargs.items() if k not in named))
         self.frames.append(frame)
         self.depth += 1
         try:
@@ -1324,8 +1348,17 @@ class DataFlow:
             and isinstance(node.args[0], ast.List | ast.Tuple)
         )
         if (name in SOURCES or is_dataset) and (name != "DataFrame" or not data_args):
-            ordered = _kw(node, "parse_dates") is not None and _kw(node, "index_col") is not None
-            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered)
+            index_col = _kw(node, "index_col")
+            dated = index_col is not None and (
+                _kw(node, "parse_dates") is not None
+                or isinstance(_const(index_col), str)
+                and bool(DATE_RE.search(_const(index_col)))
+            )
+            ordered = _kw(node, "parse_dates") is not None and index_col is not None
+            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered, date_index=dated)
+        if _is_price_history(qual, name):
+            # yf.download, pandas_datareader's DataReader: daily rows in date order, indexed by date
+            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=True, date_index=True)
         if METRIC_RE.search(name) or name in ("accuracy_score", "classification_report"):
             tested = [a for a in [*args, *kwargs.values()] if a.rows == TEST]
             if tested:
@@ -1469,11 +1502,18 @@ class DataFlow:
         ):
             if args and args[0].test_score and not recv.test_score:
                 self.bind(node.func.value.id, replace(recv, test_score=args[0].test_score))
-            if not recv.data and args and args[0].data and node.args and _sliding_window(node.args[0]):
+            if not recv.data and args and args[0].data and node.args:
+                # corpus.append(cleaned_review) in a loop over the rows: the list holds those rows;
                 # windows.append(series[i - w:i]): overlapping windows of ordered rows
-                window = replace(args[0], time_ordered=True, subset=False, indexer=False)
-                self.bind(node.func.value.id, replace(window, test_score=recv.test_score))
+                rows = replace(args[0], subset=False, indexer=False, test_score=recv.test_score)
+                if _sliding_window(node.args[0]):
+                    rows = replace(rows, time_ordered=True)
+                self.bind(node.func.value.id, rows)
             return EMPTY
+        if name in ("items", "values") and not recv.data and recv.items and not args:
+            # for name, model in models.items(): the dict's values are the candidates
+            value = self.element(Val(items=recv.items))
+            return Val(elem=Val(items=(EMPTY, value)) if name == "items" else value)
         if name == "optimize" and args and args[0].func is not None:
             result = self.call_function(args[0].func, [], {}, by_name=True)
             self.called.add(args[0].func.name)
@@ -1487,6 +1527,8 @@ class DataFlow:
             return Val(test_score=recv.test_score)
         if not recv.data and name in ("choice", "permutation"):
             return Val(draw=True)  # rng.permutation(n)
+        if not recv.data and name == "history" and recv.cls == "Ticker":  # yf.Ticker("AAPL").history()
+            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=True, date_index=True)
         if not recv.data and name in SOURCE_METHODS:
             return Val(rows=FULL, root=self.new_root(), source=True)
         if not recv.data:
@@ -1741,8 +1783,13 @@ class DataFlow:
             key = node.args[0] if node.args else _kw(node, "by") or _kw(node, "keys")
             value = _const(key) if key is not None else None
             names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-            if name == "sort_index" or any(isinstance(n, str) and DATE_RE.search(n) for n in names):
+            dates = any(isinstance(n, str) and DATE_RE.search(n) for n in names)
+            # sort_index orders by time only when the index holds dates (train.sort_index() on row ids
+            # just restores the file order)
+            if dates or name == "sort_index" and recv.date_index:
                 out = replace(out, time_ordered=True)
+            if name == "set_index":
+                out = replace(out, date_index=dates)
         elif name in ("corr", "corrwith"):
             if recv.rows == FULL:
                 return Val(selstat=True)
@@ -1843,6 +1890,26 @@ def _time_direction(node: ast.Compare) -> str | None:
     return None
 
 
+def _is_price_history(qual: str, name: str) -> bool:
+    """Market-data downloads return one row per trading day, oldest first, indexed by date."""
+    package = qual.split(".")[0]
+    return (
+        name == "download"
+        and package in ("yfinance", "yf")
+        or name in ("DataReader", "get_data_yahoo", "get_data_stooq")
+        and ("datareader" in qual.lower() or package in ("web", "pdr"))
+    )
+
+
+def _makes_dates(node: ast.AST | None) -> bool:
+    """``pd.to_datetime(...)``, ``pd.DatetimeIndex(...)``, ``pd.date_range(...)``."""
+    return isinstance(node, ast.Call) and _last(_dotted(node.func)) in (
+        "to_datetime",
+        "DatetimeIndex",
+        "date_range",
+    )
+
+
 def _same_table(value: Val, frame: Val) -> bool:
     """A per-group statistic of a frame put back into that frame: mean or frequency encoding.
 
@@ -1875,12 +1942,14 @@ def _fits(body: list[ast.stmt]) -> bool:
     )
 
 
-def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> bool:
-    """``for k in ks: Model(k).fit(...)``: the loop variable is a hyperparameter value the body fits with.
+def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> str | None:
+    """What a loop tries: ``HYPERPARAMETERS`` for ``for k in ks: Model(k).fit(...)`` (the loop variable
+    configures the model the body fits), ``MODELS`` for ``for name, model in models: model.fit(...)``
+    (each round fits another candidate; scoring each on the test set and reporting the scores side by
+    side is choosing among them on the test set), else None.
 
-    A loop over models (``for est in [SVC(), Tree()]``, ``Bagging(estimator=est)``, a pipeline step)
-    that reports each one's test score is a report, not tuning: names bound to models (``models``),
-    model keywords and pipeline step lists do not count.
+    Names bound to models (``models``), model keywords (``Bagging(estimator=est)``) and pipeline step
+    lists are candidates, not hyperparameter values.
     """
     names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} - models
     configured = fits = False
@@ -1899,7 +1968,9 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> bool:
             configured = configured or any(
                 isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
             )
-    return configured and fits
+    if fits and configured:
+        return HYPERPARAMETERS
+    return MODELS if fits and models else None
 
 
 def _sliding_window(node: ast.AST) -> bool:
