@@ -117,6 +117,7 @@ class Val:
     group_stat: GroupStat | None = None
     group_key: str | None = None  # the column a grouped value is grouped by
     date_index: bool = False  # a frame indexed by dates: sorting its index puts the rows in time order
+    sampled: bool = False  # a random draw of rows: df.sample(frac=...)
 
     @property
     def data(self) -> bool:
@@ -514,6 +515,7 @@ class DataFlow:
         self.tuning: list[str | None] = []  # per enclosing for-loop: what it tries (HYPERPARAMETERS, MODELS)
         self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
         self.presplit_roots: set[int] = set()
+        self.draws: dict[tuple[int | None, str], int] = {}  # (root, train/test) -> line of a df.sample draw
         self._prepass()
         self._free_names()
 
@@ -802,6 +804,8 @@ class DataFlow:
             return replace(value, rows=role, root=self.new_root(), source=False)
         if value.subset and role and value.rows in (FULL, TRAIN):
             line, col = node.lineno, node.col_offset
+            if value.sampled and value.rows == FULL and role in (TRAIN, TEST):
+                self.independent_draws(value.root, role, line, col)
             if value.time_dir and role in (TRAIN, TEST):
                 self.time_parts(value, role, line, col)
             if value.position == "tail" and role == TRAIN and value.time_ordered:
@@ -817,19 +821,36 @@ class DataFlow:
             rows = role if value.rows == FULL or role != TEST else VAL
             if value.rows == TRAIN and role == TRAIN:
                 rows = TRAIN
-            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
+            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None, sampled=False)
         elif value.subset and value.position:  # a, b = X[:k], X[k:]: the first rows train, the last test
             rows = TRAIN if value.position == "head" else TEST
             value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
         elif value.subset:
             # ``df = df[df.price < 1000]`` filters the data and stays "all rows"; ``X_fit = X.iloc[rows]``
             # under a new name is some part of it, which must not count as training on the test rows.
-            value = replace(value, subset=False, partial=_root_name(getattr(node, "value", None)) != name)
+            value = replace(
+                value, subset=False, sampled=False, partial=_root_name(getattr(node, "value", None)) != name
+            )
         if value.data and not value.target and TARGET_NAME_RE.match(name):
             value = replace(value, target=True)
         if value.rows == TEST and role == VAL:
             value = replace(value, val_named=True)
         return value
+
+    def independent_draws(self, root: int | None, role: str, line: int, col: int) -> None:
+        """``train = df.sample(frac=.8)`` and ``test = df.sample(frac=.2)``: two draws share rows."""
+        self.draws.setdefault((root, role), line)
+        other = self.draws.get((root, TEST if role == TRAIN else TRAIN))
+        if other is not None:
+            self.hit(
+                "TG201",
+                line,
+                col,
+                f"the training and test rows are two independent random draws of the same rows (the other "
+                f"draw: line {other}), so some rows are in both; take the test rows with "
+                "df.drop(train.index)",
+                ((other, "other draw"),),
+            )
 
     def time_parts(self, value: Val, role: str, line: int, col: int) -> None:
         """Training rows cut after the date and test rows before it: the model learns from the future."""
@@ -1794,7 +1815,7 @@ class DataFlow:
             if recv.rows == FULL:
                 return Val(selstat=True)
         elif name in SUBSET_METHODS:
-            out = replace(out, subset=True)
+            out = replace(out, subset=True, sampled=name == "sample" and role_is_split(node))
             if name == "sample" and recv.time_ordered:
                 self.time_split([recv], line, col, "DataFrame.sample")
         elif name == "drop":
@@ -1810,6 +1831,8 @@ class DataFlow:
             index = [*args, kwargs.get("index", EMPTY)]
             if any(a.rows in (TEST, VAL) for a in index):
                 out = replace(out, rows=TRAIN, subset=False)
+            elif recv.rows == FULL and any(a.rows == TRAIN and a.root == recv.root for a in index):
+                out = replace(out, rows=TEST, subset=False)  # test = df.drop(train.index): the rest
         elif name == "pop":
             column = _const(node.args[0]) if node.args else None
             return self.column(recv, column if isinstance(column, str) else None)
