@@ -1343,6 +1343,15 @@ class DataFlow:
                 clean = replace(arg, leaks=frozenset(), subset=False)
                 items += [replace(clean, rows=first), replace(clean, rows=second)]
             return Val(items=tuple(items))
+        if name == "random_split" and "torch" in qual and args and args[0].data:
+            # torch.utils.data.random_split(ds, [800, 200]): a random split of the dataset's rows, the
+            # last part held out (train/test, or train/validation/test)
+            self.split_point(args[:1], line, col, "random_split")
+            self.time_split(args[:1], line, col, "random_split")
+            lengths = args[1].items if len(args) > 1 and args[1].items else (EMPTY, EMPTY)
+            parts = [TRAIN, *([VAL] * (len(lengths) - 2)), TEST] if len(lengths) > 1 else [TRAIN]
+            clean = replace(args[0], leaks=frozenset(), subset=False)
+            return Val(items=tuple(replace(clean, rows=part) for part in parts))
         if name in CV_FUNCS:
             data = args[1:] + [kwargs[k] for k in ("X", "y") if k in kwargs]
             self.split_point(data, line, col, "cross-validation")
