@@ -692,13 +692,13 @@ class DataFlow:
                 )
         for (line, col), loop in self.tuning_scores:
             tried = (
-                "with a new hyperparameter value" if loop == HYPERPARAMETERS else "another candidate model"
+                "fits with a new hyperparameter value" if loop == HYPERPARAMETERS else "takes another model"
             )
             self.hit(
                 "TG202",
                 line,
                 col,
-                f"the test set scores every round of a loop that fits {tried} "
+                f"the test set scores every round of a loop that {tried} "
                 "(choosing the best round by eye is selection on the test set)",
             )
         return sorted(self.hits.values(), key=lambda h: (h.line, h.col, h.code))
@@ -1401,6 +1401,11 @@ class DataFlow:
         if name == "shuffle" and "random" in qual and node.args and isinstance(node.args[0], ast.Name):
             self.bind(node.args[0].id, replace(args[0], draw=True))  # np.random.shuffle(idx) in place
             return EMPTY
+        if name == "zscore" and "stats" in qual and args and args[0].rows == FULL and not args[0].target:
+            axis = _const(_kw(node, "axis"))
+            if axis in (None, 0):  # per column (axis=1 standardizes each row by itself)
+                leak = Leak("TG101", line, col, "stats.zscore standardizes with the mean and std of all rows")
+                return replace(args[0], leaks=args[0].leaks | {leak}, subset=False)
         if name in MODULE_TRANSFORMS and "preprocessing" in qual and args and args[0].rows == FULL:
             axis = _const(_kw(node, "axis"))
             if name != "normalize" or axis == 0:  # normalize works row by row unless axis=0
@@ -1976,9 +1981,9 @@ def _fits(body: list[ast.stmt]) -> bool:
 
 def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> str | None:
     """What a loop tries: ``HYPERPARAMETERS`` for ``for k in ks: Model(k).fit(...)`` (the loop variable
-    configures the model the body fits), ``MODELS`` for ``for name, model in models: model.fit(...)``
-    (each round fits another candidate; scoring each on the test set and reporting the scores side by
-    side is choosing among them on the test set), else None.
+    configures the model the body fits), ``MODELS`` for ``for name, model in models: ...`` (each round
+    takes another candidate, fitted in the loop or before it; scoring each on the test set and reporting
+    the scores side by side is choosing among them on the test set), else None.
 
     Names bound to models (``models``), model keywords (``Bagging(estimator=est)``) and pipeline step
     lists are candidates, not hyperparameter values.
@@ -2002,7 +2007,7 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> str | None:
             )
     if fits and configured:
         return HYPERPARAMETERS
-    return MODELS if fits and models else None
+    return MODELS if models else None
 
 
 def _sliding_window(node: ast.AST) -> bool:
