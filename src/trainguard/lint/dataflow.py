@@ -516,6 +516,7 @@ class DataFlow:
         self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
         self.presplit_roots: set[int] = set()
         self.draws: dict[tuple[int | None, str], int] = {}  # (root, train/test) -> line of a df.sample draw
+        self.dataset_roots: dict[str, int] = {}  # one root per packaged dataset: its train and test parts
         self._prepass()
         self._free_names()
 
@@ -739,6 +740,8 @@ class DataFlow:
                 self.frames[-1].returns.append(value)
         elif isinstance(node, ast.If | ast.While):
             self.select_test(node.test, refits=_fits(node.body))
+            if _keeps_model(node.body):
+                self.checkpoint_on_test(node.test)
             self.loop_depth += isinstance(node, ast.While)
             self.block(node.body)
             self.loop_depth -= isinstance(node, ast.While)
@@ -966,6 +969,29 @@ class DataFlow:
                 constants = sum(isinstance(s, ast.Constant) for s in sides)
                 if scored and (constants == 0 or refits):
                     self.selection(scored[0], sub.lineno)
+
+    def checkpoint_on_test(self, test: ast.AST) -> None:
+        """``if acc > best_acc: torch.save(model.state_dict(), ...)`` with ``acc`` counted on test rows.
+
+        A hand-written loop that keeps the best epoch's weights by a number computed from the test
+        rows (``correct += (model(xb).argmax(1) == yb).sum()`` over the test loader) chooses the epoch
+        on the test set, as early stopping on it does.
+        """
+        for sub in ast.walk(test):
+            if not isinstance(sub, ast.Compare):
+                continue
+            sides = [sub.left, *sub.comparators]
+            if any(isinstance(side, ast.Constant) for side in sides):
+                continue
+            held = [v for v in map(self.expr, sides) if v.rows == TEST and not v.mask]
+            if held and not all(v.val_named for v in held):
+                self.hit(
+                    "TG203",
+                    sub.lineno,
+                    sub.col_offset,
+                    "the weights kept as the best are chosen by a number computed on the test rows",
+                )
+                return
 
     def test_score(self, line: int, col: int, root: int | None = None) -> Val:
         """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
@@ -1349,7 +1375,8 @@ class DataFlow:
             self.split_point(args[:1], line, col, "random_split")
             self.time_split(args[:1], line, col, "random_split")
             lengths = args[1].items if len(args) > 1 and args[1].items else (EMPTY, EMPTY)
-            parts = [TRAIN, *([VAL] * (len(lengths) - 2)), TEST] if len(lengths) > 1 else [TRAIN]
+            held_out = VAL if args[0].rows == TRAIN else TEST  # a split of the training rows validates
+            parts = [TRAIN, *([VAL] * (len(lengths) - 2)), held_out] if len(lengths) > 1 else [TRAIN]
             clean = replace(args[0], leaks=frozenset(), subset=False)
             return Val(items=tuple(replace(clean, rows=part) for part in parts))
         if name in CV_FUNCS:
@@ -1365,6 +1392,10 @@ class DataFlow:
             cv = kwargs.get("cv", EMPTY)
             self.time_cv(data, cv.cls, cv.shuffles, line, col)
             return EMPTY
+        part = _packaged_part(qual, node)
+        if part is not None:  # datasets.MNIST(root, train=False), load_dataset("imdb", split="test")
+            root = self.dataset_roots.setdefault(name, self.new_root())
+            return Val(rows=part, root=root, source=part == FULL)
         is_dataset = (
             name.startswith(("load_", "fetch_"))
             and "datasets" in qual
@@ -1976,6 +2007,41 @@ def _fits(body: list[ast.stmt]) -> bool:
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in FIT_METHODS
         for stmt in body
         for n in ast.walk(stmt)
+    )
+
+
+def _packaged_part(qual: str, node: ast.Call) -> str | None:
+    """Which part of a packaged dataset a loader call returns: ``train=False`` or ``split="test"``."""
+    if not any(p in qual for p in ("torchvision", "datasets", "torchtext", "torchaudio")):
+        return None
+    train = _kw(node, "train")
+    if train is not None and isinstance(_const(train), bool):
+        return TRAIN if _const(train) else TEST
+    split = _const(_kw(node, "split")) if _kw(node, "split") is not None else None
+    if isinstance(split, str):
+        low = split.lower()
+        if low.startswith("test"):
+            return TEST
+        if low.startswith(("val", "valid", "dev")):
+            return VAL
+        if low.startswith("train"):
+            return TRAIN
+    return None
+
+
+def _keeps_model(body: list[ast.stmt]) -> bool:
+    """Does a block save or copy a model's weights (``torch.save``, ``state_dict()``, ``deepcopy``)?"""
+    keep = {
+        "save",
+        "state_dict",
+        "deepcopy",
+        "save_weights",
+        "save_model",
+        "save_pretrained",
+        "save_checkpoint",
+    }
+    return any(
+        isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in ast.walk(stmt)
     )
 
 
