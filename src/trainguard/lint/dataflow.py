@@ -262,6 +262,8 @@ MODEL_KEYWORDS = {
     "classifier",
     "final_estimator",
 }
+# Keywords that change how a model runs, not what it learns: a loop over seeds averages, it does not tune.
+RUN_KEYWORDS = {"random_state", "seed", "random_seed", "n_jobs", "verbose", "verbosity", "thread_count"}
 GROUP_SPLITTER_PREFIXES = ("Group", "StratifiedGroup", "LeaveOneGroup", "LeavePGroups")
 # Columns naming an entity that usually has several rows (visits of a patient, sessions of a user).
 GROUP_COLUMN_RE = re.compile(
@@ -2066,7 +2068,7 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> str | None:
         if callee[:1].isupper() or callee == "set_params":
             values = [
                 *(a for a in node.args if not isinstance(a, ast.List | ast.Tuple)),
-                *(k.value for k in node.keywords if k.arg not in MODEL_KEYWORDS),
+                *(k.value for k in node.keywords if k.arg not in MODEL_KEYWORDS | RUN_KEYWORDS),
             ]
             configured = configured or any(
                 isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
