@@ -1028,9 +1028,14 @@ class DataFlow:
         if isinstance(node, ast.BinOp):
             return self.binop(self.expr(node.left), self.expr(node.right), node)
         if isinstance(node, ast.Compare):
-            out = replace(
-                merge([self.expr(node.left), *map(self.expr, node.comparators)]), mask=True, target=False
-            )
+            sides = [self.expr(node.left), *map(self.expr, node.comparators)]
+            out = replace(merge(sides), mask=True, target=False)
+            if any(v.rows == FULL and not v.target for v in sides) and any(v.stat for v in sides):
+                # np.where(df.income > df.income.mean(), 1, 0): a feature cut at a statistic of all rows
+                leak = Leak(
+                    "TG102", node.lineno, node.col_offset, "a feature is cut at a statistic of all rows"
+                )
+                out = replace(out, leaks=out.leaks | {leak})
             return replace(out, time_dir=_time_direction(node))
         if isinstance(node, ast.BoolOp):
             return merge([self.expr(v) for v in node.values])
@@ -1767,6 +1772,9 @@ class DataFlow:
                 out = replace(out, grouped_target=False, target=False)
         elif (recv.grouped or recv.windowed) and name in GROUP_AGGS:
             out = replace(out, grouped=False, windowed=False)
+            if node.args and isinstance(node.args[0], ast.Lambda) and node.args[0].args.args:
+                # groupby(store)[x].transform(lambda g: (g - g.mean()) / g.std()): per-group statistics
+                out = replace(out, leaks=out.leaks | self.lambda_body(node.args[0], recv).leaks)
             how = _const(node.args[0]) if node.args and name in ("transform", "agg", "aggregate") else name
             if (
                 recv.grouped
@@ -1886,20 +1894,13 @@ class DataFlow:
         elif name in ("isin", "between", "isna", "isnull", "notna", "notnull", "duplicated"):
             return replace(out, mask=True)
         elif (
-            name in ("apply", "transform", "agg")
+            name in ("apply", "transform", "agg", "map")
             and node.args
             and isinstance(node.args[0], ast.Lambda)
             and node.args[0].args.args
             and axis not in (1, "columns")
-        ):
-            lam = node.args[0]
-            frame = Frame(env={lam.args.args[0].arg: replace(recv, subset=False, grouped=False)})
-            self.frames.append(frame)
-            try:
-                body = self.expr(lam.body)
-            finally:
-                self.frames.pop()
-            out = replace(out, leaks=out.leaks | body.leaks)
+        ):  # df[cols].apply(lambda c: (c - c.min()) / ...), s.map(lambda v: v / mx): what the body learns
+            out = replace(out, leaks=out.leaks | self.lambda_body(node.args[0], recv).leaks)
         elif (
             name in ("apply", "transform", "agg", "pipe")
             and args
@@ -1924,6 +1925,15 @@ class DataFlow:
         ):
             self.hit("TG501", line, col, "DataFrame.sample without random_state")
         return out
+
+    def lambda_body(self, lam: ast.Lambda, recv: Val) -> Val:
+        """The value of a lambda's body with its first parameter standing for the rows it is given."""
+        bound = replace(recv, subset=False, grouped=False, windowed=False)
+        self.frames.append(Frame(env={lam.args.args[0].arg: bound}))
+        try:
+            return self.expr(lam.body)
+        finally:
+            self.frames.pop()
 
     def _inplace(self, target: ast.AST, value: Val) -> None:
         if isinstance(target, ast.Name):
