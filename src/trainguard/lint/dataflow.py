@@ -262,6 +262,8 @@ MODEL_KEYWORDS = {
     "classifier",
     "final_estimator",
 }
+# What a fitted model says about each feature's relation to the target.
+IMPORTANCES = {"feature_importances_", "coef_"}
 # Keywords that change how a model runs, not what it learns: a loop over seeds averages, it does not tune.
 RUN_KEYWORDS = {"random_state", "seed", "random_seed", "n_jobs", "verbose", "verbosity", "thread_count"}
 GROUP_SPLITTER_PREFIXES = ("Group", "StratifiedGroup", "LeaveOneGroup", "LeavePGroups")
@@ -1126,6 +1128,10 @@ class DataFlow:
             return column
         if attr in ("best_estimator_", "best_params_", "best_score_", "cv_results_"):
             return replace(base, qual=None)
+        if attr in IMPORTANCES and base.kind == "model" and base.fitted and base.fitted.rows == FULL:
+            # rf.fit(X, y) on all rows, then X.columns[rf.feature_importances_ > t]: columns chosen by
+            # their relation to the target measured on all rows
+            return Val(selstat=True)
         if base.test_score or base.selstat:
             return replace(base, qual=None, const=None)
         return Val(kind=base.kind, cls=base.cls)
@@ -1546,7 +1552,9 @@ class DataFlow:
             return Val(kind=kind, cls=name)
         if name in EARLY_STOP_NAMES:
             return Val(cls=name, early_stop=True)
-        if name[:1].isupper() and not any(a.data or a.test_score for a in [*args, *kwargs.values()]):
+        if name[:1].isupper() and not any(
+            a.data or a.test_score or a.selstat for a in [*args, *kwargs.values()]
+        ):
             stop = any(k in kwargs for k in ("early_stopping_rounds", "n_iter_no_change")) or bool(
                 _const(_kw(node, "early_stopping"))
             )
