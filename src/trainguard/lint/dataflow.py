@@ -887,6 +887,11 @@ class DataFlow:
         leaks = value.leaks
         if _same_table(value, base) and base.rows == FULL:
             leaks = leaks | {self.encoding_leak(value)}
+        if value.stat and not value.data and base.rows == FULL and not base.target:
+            # df.loc[df.Age.isnull(), "Age"] = df.Age.mean(): a statistic of all rows written into them
+            leaks = leaks | {
+                Leak("TG102", node.lineno, node.col_offset, "values are set to a statistic of all rows")
+            }
         if column and (column in self.target_names or FUTURE_COL_RE.search(column)):
             leaks = frozenset(k for k in leaks if k.code not in ("TG302", "TG105"))
         leaks = frozenset(replace(k, column=column) if k.column is None else k for k in leaks)
@@ -1802,8 +1807,8 @@ class DataFlow:
                 return Val(test_stat=True)
             return EMPTY
         elif name in ("fillna", "clip", "replace", "where", "mask") and any(
-            a.stat for a in [*args, *kwargs.values()]
-        ):
+            a.stat or _same_table(a, recv) for a in [*args, *kwargs.values()]
+        ):  # fillna(df[c].median()), fillna(df.groupby(k)[c].transform("median"))
             if recv.rows == FULL and not recv.target:
                 leak = Leak(
                     "TG102", line, col, f"missing values are filled ({name}) with a statistic of all rows"
