@@ -1137,7 +1137,7 @@ class DataFlow:
             # rf.fit(X, y) on all rows, then X.columns[rf.feature_importances_ > t]: columns chosen by
             # their relation to the target measured on all rows
             return Val(selstat=True)
-        if base.test_score or base.selstat:
+        if base.test_score or base.selstat or base.stat or base.test_stat:  # df[c].mode().iloc[0]
             return replace(base, qual=None, const=None)
         return Val(kind=base.kind, cls=base.cls)
 
@@ -1170,7 +1170,7 @@ class DataFlow:
                 return EMPTY
         if not base.data:
             key = self.expr(key_node)
-            if base.draw:  # perm[:k], perm[k:]
+            if base.draw or base.stat or base.test_stat:  # perm[:k]; df[c].mode()[0] is still a statistic
                 return replace(base, qual=None)
             return replace(base, qual=None) if base.test_score or base.selstat else merge([base, key])
         if base.indexer:
@@ -1621,6 +1621,8 @@ class DataFlow:
             out = self.default(args, kwargs)
             if recv.selstat or recv.test_score:
                 out = replace(out, selstat=recv.selstat or out.selstat, test_score=recv.test_score)
+            if (recv.stat or recv.test_stat) and not out.data:  # df[c].mean().round(2)
+                out = replace(out, stat=recv.stat, test_stat=recv.test_stat)
             return out
         return self.data_method(recv, name, node, args, kwargs)
 
