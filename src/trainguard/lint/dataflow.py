@@ -168,6 +168,10 @@ TRANSFORMERS = set(FACTS["transform"]) | {
     "DataFrameMapper",  # sklearn_pandas: fits each of its transformers
     "Scaler",
     "HashingEncoder",
+    "Tokenizer",  # keras.preprocessing.text: fit_on_texts learns the vocabulary
+    "TextVectorization",  # Keras layers learn from the rows given to adapt()
+    "Normalization",
+    "Discretization",
 }
 # Encoders that learn only the list of categories: fitting them on all rows is a policy note (TG106).
 CATEGORY_ENCODERS = set(FACTS["category"]) | {"OneHotEncoder", "OrdinalEncoder", "LabelEncoder"}
@@ -380,8 +384,20 @@ EVAL_METHODS = {
     "score",
     "evaluate",
     "transform",
+    "texts_to_sequences",
+    "texts_to_matrix",
 }
-FIT_METHODS = {"fit", "fit_transform", "fit_resample", "fit_predict", "partial_fit", "fit_sample"}
+# Fits that learn in place and return nothing useful, like ``fit`` (Keras ``adapt``, ``fit_on_texts``).
+IN_PLACE_FITS = {"fit", "adapt", "fit_on_texts"}
+TRANSFORM_METHODS = {"transform", "texts_to_sequences", "texts_to_matrix"}
+FIT_METHODS = {
+    "fit",
+    "fit_transform",
+    "fit_resample",
+    "fit_predict",
+    "partial_fit",
+    "fit_sample",
+} | IN_PLACE_FITS
 EARLY_STOP_NAMES = {"EarlyStopping", "ModelCheckpoint", "early_stopping", "EarlyStoppingCallback"}
 EVAL_SET_KWARGS = {"eval_set", "validation_data", "valid_sets", "evals", "val", "eval_X", "X_val"}
 RANDOMIZED = {
@@ -1659,7 +1675,7 @@ class DataFlow:
                 leak = Leak("TG101", line, col, f"{recv.cls or 'a transformer'} is fit on all rows")
             if X.root in self.presplit_roots:  # the split came before this snippet
                 self.hit(leak.code, leak.line, leak.col, f"{leak.detail}, after the data was split")
-            if name == "fit":
+            if name in IN_PLACE_FITS:
                 out_recv = replace(out_recv, pending=frozenset({leak}))
                 result = out_recv
             else:
@@ -1764,7 +1780,7 @@ class DataFlow:
                 )
         if name in ("score", "evaluate"):
             return self.test_score(line, col, X.root) if X.rows == TEST else EMPTY
-        if name == "transform":
+        if name in TRANSFORM_METHODS:
             if X.rows == FULL and recv.pending:
                 return replace(X, leaks=X.leaks | recv.pending, subset=False)
             return replace(X, subset=False)
