@@ -12,8 +12,9 @@ import ast
 from collections import defaultdict
 from dataclasses import dataclass
 
-from trainguard.lint import dataflow, nnchecks
+from trainguard.lint import dataflow
 from trainguard.lint.dataflow import Hit
+from trainguard.lint.nnchecks import NNChecks
 from trainguard.lint.tree import TreeIndex
 
 __all__ = ["Analysis", "Hit", "analyse"]
@@ -32,6 +33,9 @@ class Analysis:
 
     dataflow: dict[str, list[Hit]]
     nnchecks: dict[str, list[Hit]]
+    # The structure the training-code checks index once (calls, classes, generator functions, scopes)
+    # with its resolvers, for rules whose check reads the structure itself.
+    structure: NNChecks
 
     def from_dataflow(self, code: str) -> list[Hit]:
         return self.dataflow.get(code, [])
@@ -45,4 +49,5 @@ class Analysis:
 
 def analyse(tree: ast.Module, index: TreeIndex | None = None) -> Analysis:
     index = index or TreeIndex.build(tree)
-    return Analysis(_by_code(dataflow.analyse(tree, index)), _by_code(nnchecks.analyse(tree, index)))
+    structure = NNChecks(tree, index)
+    return Analysis(_by_code(dataflow.analyse(tree, index)), _by_code(structure.run()), structure)

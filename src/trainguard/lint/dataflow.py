@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from trainguard.lint.astutil import const as _const
+from trainguard.lint.astutil import keyword as _kw
 from trainguard.lint.tree import TreeIndex
 
 FULL, TRAIN, TEST, VAL = "all rows", "train", "test", "validation"
@@ -458,20 +460,6 @@ def role_of(name: str) -> str | None:
         return VAL
     if re.search(r"(^|[^a-z]|x|y|df)train", low) or re.search(r"(^|_|x|y)(tr|trn)(_|$|\d)", low):
         return TRAIN
-    return None
-
-
-def _const(node: ast.AST) -> Any:
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return None
-
-
-def _kw(call: ast.Call, name: str) -> ast.AST | None:
-    for keyword in call.keywords:
-        if keyword.arg == name:
-            return keyword.value
     return None
 
 

@@ -3,14 +3,18 @@
 These look at the shape of the code rather than at which rows a value holds: the last layer of a
 model and the loss it is trained with, what a training loop calls, how a batch generator ends. Each
 scope (the module, each function) is read in order with a small map from names to the expression
-last assigned to them, falling back to module-level names.
+last assigned to them, falling back to module-level names. The index built here (calls, classes,
+generator functions, scopes and the resolvers over them) is shared with the rule modules that read
+structure themselves, as ``Analysis.structure`` (trainguard/lint/analysis.py).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from functools import cached_property
 
+from trainguard.lint.astutil import const, dotted, keyword, name_of
 from trainguard.lint.dataflow import Hit
 from trainguard.lint.tree import TreeIndex
 
@@ -60,28 +64,6 @@ ARRAY_MAKERS = {
 }
 
 
-def _name(node: ast.AST) -> str:
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Name):
-        return node.id
-    return ""
-
-
-def dotted(node: ast.AST) -> str:
-    """``np.random.seed`` for a Name/Attribute chain, '' otherwise (cheaper than ``ast.unparse``)."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return "." + ".".join(reversed(parts)) if parts else ""
-
-
 def _calls(node: ast.AST, method: str) -> list[ast.Call]:
     return [
         n
@@ -90,15 +72,15 @@ def _calls(node: ast.AST, method: str) -> list[ast.Call]:
     ]
 
 
-def _const(node: ast.AST | None):
-    try:
-        return ast.literal_eval(node) if node is not None else None
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-        return None
-
-
-def _kw(call: ast.Call, name: str) -> ast.AST | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
+def _floors_a_division(node: ast.AST) -> bool:
+    """``np.floor(n / bs)`` or ``math.floor(n / bs)``: a division rounded down."""
+    return (
+        isinstance(node, ast.Call)
+        and name_of(node) == "floor"
+        and bool(node.args)
+        and isinstance(node.args[0], ast.BinOp)
+        and isinstance(node.args[0].op, ast.Div)
+    )
 
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -132,11 +114,11 @@ class NNChecks:
                 and isinstance(stmt.targets[0], ast.Name)
             ):
                 self.module_env.setdefault(stmt.targets[0].id, stmt.value)
-        self.has_dropout = any(DROPOUT_BN.match(_name(n)) for n in self.calls)
+        self.has_dropout = any(DROPOUT_BN.match(name_of(n)) for n in self.calls)
         self.added: dict[str, list[ast.AST]] = {}
         for call in self.calls:
             if (
-                _name(call) == "add"
+                name_of(call) == "add"
                 and isinstance(call.func, ast.Attribute)
                 and isinstance(call.func.value, ast.Name)
                 and call.args
@@ -181,6 +163,10 @@ class NNChecks:
                 env[node.targets[0].id] = node.value
         return env
 
+    def env_at(self, node: ast.AST) -> dict[str, ast.AST]:
+        """The assignments a name at ``node`` can refer to: its own scope's, then the module's."""
+        return self.scope_env(self.scope_of.get(id(node), self.tree))
+
     def _own_nodes(self, scope: ast.AST) -> list[ast.AST]:
         """Nodes of a scope, not those inside nested functions, classes or lambdas."""
         return self.owned.get(id(scope), [])
@@ -196,7 +182,7 @@ class NNChecks:
             return None
         node = self.resolve(node, env)
         if isinstance(node, ast.Call):
-            fname = _name(node)
+            fname = name_of(node)
             if fname in ACTIVATIONS:
                 return ACTIVATIONS[fname]
             if fname in ("squeeze", "view", "reshape", "flatten", "unsqueeze", "float", "to"):
@@ -211,10 +197,10 @@ class NNChecks:
 
     def module_output(self, model: ast.AST, env: dict[str, ast.AST], depth: int) -> str | None:
         if isinstance(model, ast.Call):
-            cname = _name(model)
+            cname = name_of(model)
             if cname == "Sequential" and model.args:
                 last = model.args[-1]
-                lname = _name(last)
+                lname = name_of(last)
                 if lname in ACTIVATIONS:
                     return ACTIVATIONS[lname]
                 if lname in LAYERS_LINEAR:
@@ -256,7 +242,7 @@ class NNChecks:
             value = local[value.id]
         if not isinstance(value, ast.Call):
             return None
-        fname = _name(value)
+        fname = name_of(value)
         if fname in ACTIVATIONS and not (
             isinstance(value.func, ast.Attribute)
             and isinstance(value.func.value, ast.Name)
@@ -267,7 +253,7 @@ class NNChecks:
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self":
             layer = attrs.get(func.attr)
             if layer is not None:
-                lname = _name(layer)
+                lname = name_of(layer)
                 if lname in ACTIVATIONS:
                     return ACTIVATIONS[lname]
                 if lname in LAYERS_LINEAR:
@@ -282,7 +268,7 @@ class NNChecks:
                 continue
             loss = self.resolve(node.func, env) if isinstance(node.func, ast.Name) else node.func
             if isinstance(loss, ast.Call):
-                lname = _name(loss)
+                lname = name_of(loss)
             elif isinstance(loss, ast.Attribute) and loss.attr in (
                 "binary_cross_entropy_with_logits",
                 "cross_entropy",
@@ -336,7 +322,9 @@ class NNChecks:
             if not isinstance(node, ast.Call) or len(node.args) < 2:
                 continue
             loss = self.resolve(node.func, env) if isinstance(node.func, ast.Name) else node.func
-            lname = _name(loss) if isinstance(loss, ast.Call) else FUNCTIONAL_REGRESSION.get(_name(loss), "")
+            lname = (
+                name_of(loss) if isinstance(loss, ast.Call) else FUNCTIONAL_REGRESSION.get(name_of(loss), "")
+            )
             if isinstance(loss, ast.Attribute) and not isinstance(loss, ast.Call):
                 lname = FUNCTIONAL_REGRESSION.get(loss.attr, "")
             if lname not in REGRESSION_LOSSES:
@@ -360,18 +348,19 @@ class NNChecks:
     def module_width(self, model: ast.AST, depth: int) -> int | None:
         if not isinstance(model, ast.Call) or depth > 6:
             return None
-        name = _name(model)
+        name = name_of(model)
         if isinstance(model.func, ast.Attribute) and name in ("to", "cuda", "double", "float"):
             return self.module_width(self.resolve(model.func.value, self.module_env), depth + 1)
         if name in LAYERS_LINEAR:
-            width = model.args[1] if len(model.args) > 1 else _kw(model, "out_features")
-            value = _const(width)
+            width = model.args[1] if len(model.args) > 1 else keyword(model, "out_features")
+            value = const(width)
             return value if isinstance(value, int) else None
         if name == "Sequential":
             for layer in reversed(model.args):
-                if _name(layer) in LAYERS_LINEAR or _name(layer) == "Sequential":
+                if name_of(layer) in LAYERS_LINEAR or name_of(layer) == "Sequential":
                     return self.module_width(layer, depth + 1)
-                if not (_name(layer) in ACTIVATIONS or _name(layer).startswith(("Dropout", "ReLU", "Tanh"))):
+                kind = name_of(layer)
+                if not (kind in ACTIVATIONS or kind.startswith(("Dropout", "ReLU", "Tanh"))):
                     return None
             return None
         cls = self.classes.get(name)
@@ -407,12 +396,12 @@ class NNChecks:
 
     def loader_column_1d(self, node: ast.AST, position: int, env: dict[str, ast.AST]) -> bool:
         loader = self.resolve(node, env)
-        if not (isinstance(loader, ast.Call) and _name(loader) == "DataLoader" and loader.args):
+        if not (isinstance(loader, ast.Call) and name_of(loader) == "DataLoader" and loader.args):
             return False
         dataset = self.resolve(loader.args[0], env)
         if not (
             isinstance(dataset, ast.Call)
-            and _name(dataset) == "TensorDataset"
+            and name_of(dataset) == "TensorDataset"
             and len(dataset.args) > position
         ):
             return False
@@ -426,14 +415,14 @@ class NNChecks:
         if isinstance(node, ast.Subscript):
             if isinstance(node.slice, ast.Tuple):  # y[:, None]
                 return False
-            column = _const(node.slice)
+            column = const(node.slice)
             return isinstance(column, str)
         if isinstance(node, ast.Attribute):
             if node.attr in ("values",):
                 return self.tensor_1d(node.value, env, depth + 1)
             return False
         if isinstance(node, ast.Call):
-            name = _name(node)
+            name = name_of(node)
             if name in RESHAPES:
                 return False
             if isinstance(node.func, ast.Attribute) and name in (
@@ -455,17 +444,19 @@ class NNChecks:
 
     def keras_losses(self) -> None:
         for node in self.calls:
-            if _name(node) != "compile":
+            if name_of(node) != "compile":
                 continue
-            loss = _kw(node, "loss")
+            loss = keyword(node, "loss")
             if loss is None or not isinstance(node.func, ast.Attribute):
                 continue
+            if isinstance(loss, ast.Name):  # loss_fn = keras.losses.SparseCategoricalCrossentropy(...)
+                loss = self.assigned_before(loss.id, node) or loss
             model = self.resolve(node.func.value, self.module_env)
             act = self.keras_output(model, node.func.value)
             if act is None:
                 continue
-            lname = _const(loss) if isinstance(loss, ast.Constant) else _name(loss)
-            from_logits = _const(_kw(loss, "from_logits")) is True if isinstance(loss, ast.Call) else False
+            lname = const(loss) if isinstance(loss, ast.Constant) else name_of(loss)
+            from_logits = const(keyword(loss, "from_logits")) is True if isinstance(loss, ast.Call) else False
             if lname not in KERAS_PROB_LOSSES:
                 continue
             if from_logits and act in ("sigmoid", "softmax"):
@@ -477,15 +468,36 @@ class NNChecks:
                     f"the last layer is linear and {lname} expects probabilities (from_logits is False)",
                 )
 
+    def assigned_before(self, name: str, node: ast.AST) -> ast.AST | None:
+        """The value last assigned to ``name`` in the scope of ``node``, above it."""
+        scope = self.scope_of.get(id(node), self.tree)
+        value, line = None, -1
+        for other in self._own_nodes(scope):
+            if (
+                isinstance(other, ast.Assign)
+                and line < other.lineno < node.lineno
+                and len(other.targets) == 1
+                and isinstance(other.targets[0], ast.Name)
+                and other.targets[0].id == name
+            ):
+                value, line = other.value, other.lineno
+        return value
+
     def keras_output(self, model: ast.AST, name_node: ast.AST) -> str | None:
         layers: list[ast.AST] = []
         if (
             isinstance(model, ast.Call)
-            and _name(model) == "Sequential"
+            and name_of(model) == "Sequential"
             and model.args
             and isinstance(model.args[0], ast.List)
         ):
             layers = list(model.args[0].elts)
+        if isinstance(model, ast.Call) and name_of(model) == "Model":  # functional: Model(inputs, outputs)
+            outputs = keyword(model, "outputs") or (model.args[1] if len(model.args) > 1 else None)
+            if isinstance(outputs, ast.Name):
+                outputs = self.assigned_before(outputs.id, model)
+            if isinstance(outputs, ast.Call) and isinstance(outputs.func, ast.Call):
+                layers = [outputs.func]  # Dense(10, activation="softmax")(x): the layer is the callee
         if isinstance(name_node, ast.Name):
             layers += self.added.get(name_node.id, [])
         if not layers:
@@ -493,16 +505,16 @@ class NNChecks:
         last = layers[-1]
         if not isinstance(last, ast.Call):
             return None
-        lname = _name(last)
+        lname = name_of(last)
         if lname == "Activation" and last.args:
-            act = _const(last.args[0])
+            act = const(last.args[0])
             return {"sigmoid": "sigmoid", "softmax": "softmax"}.get(act) if isinstance(act, str) else None
         if lname != "Dense":
             return None
-        act_node = _kw(last, "activation") or (last.args[1] if len(last.args) > 1 else None)
+        act_node = keyword(last, "activation") or (last.args[1] if len(last.args) > 1 else None)
         if act_node is None:
             return "logits"
-        act = _const(act_node) if isinstance(act_node, ast.Constant) else _name(act_node)
+        act = const(act_node) if isinstance(act_node, ast.Constant) else name_of(act_node)
         if act in (None, "linear"):
             return "logits" if act == "linear" or act_node is None else None
         return {"sigmoid": "sigmoid", "softmax": "softmax"}.get(act, "other")
@@ -557,7 +569,7 @@ class NNChecks:
         for n in nodes:
             if not isinstance(n, ast.With | ast.AsyncWith):
                 continue
-            if not any(_name(i.context_expr) in ("no_grad", "inference_mode") for i in n.items):
+            if not any(name_of(i.context_expr) in ("no_grad", "inference_mode") for i in n.items):
                 continue
             for call in (c for c in ast.walk(n) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)):
                 model = call.func.id
@@ -599,11 +611,11 @@ class NNChecks:
                     self.resolve(n.value.func, env) if isinstance(n.value.func, ast.Name) else n.value.func
                 )
                 if (
-                    _name(callee).endswith(("Loss", "loss", "criterion"))
-                    or _name(n.value).endswith(("Loss", "loss", "criterion"))
-                    or "loss" in _name(n.value).lower()
+                    name_of(callee).endswith(("Loss", "loss", "criterion"))
+                    or name_of(n.value).endswith(("Loss", "loss", "criterion"))
+                    or "loss" in name_of(n.value).lower()
                 ):
-                    if _name(n.value) not in ("item", "detach", "tolist"):
+                    if name_of(n.value) not in ("item", "detach", "tolist"):
                         losses.add(n.targets[0].id)
         if not losses:
             return
@@ -611,7 +623,7 @@ class NNChecks:
             id(x)
             for w in own
             if isinstance(w, ast.With)
-            and any(_name(i.context_expr) in ("no_grad", "inference_mode") for i in w.items)
+            and any(name_of(i.context_expr) in ("no_grad", "inference_mode") for i in w.items)
             for x in ast.walk(w)
         }
         for n in own:
@@ -627,7 +639,7 @@ class NNChecks:
                     self.hit("TG413", n, f"{', '.join(sorted(used & losses))} is added as a tensor")
             elif (
                 isinstance(n, ast.Call)
-                and _name(n) == "append"
+                and name_of(n) == "append"
                 and n.args
                 and isinstance(n.args[0], ast.Name)
                 and n.args[0].id in losses
@@ -661,7 +673,13 @@ class NNChecks:
             return True
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return True  # p + eps
-        if isinstance(node, ast.Call) and _name(node) in (
+        if (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Sub)
+            and isinstance(node.left, ast.Constant)
+        ):
+            return self._guarded_value(node.right)  # 1 - p, with p clamped to [eps, 1 - eps]
+        if isinstance(node, ast.Call) and name_of(node) in (
             "clamp",
             "clip",
             "clamp_min",
@@ -679,7 +697,7 @@ class NNChecks:
                     isinstance(t, ast.Name) and t.id == node.id for t in other.targets
                 ):
                     if any(
-                        isinstance(c, ast.Call) and _name(c) in ("clamp", "clip", "clamp_min", "maximum")
+                        isinstance(c, ast.Call) and name_of(c) in ("clamp", "clip", "clamp_min", "maximum")
                         for c in ast.walk(other.value)
                     ):
                         return True
@@ -720,28 +738,41 @@ class NNChecks:
         )
 
     # ------------------------------------------------------------ TG421-423
-    def generators(self) -> None:
-        gens = {}
+    @cached_property
+    def generator_functions(self) -> list[tuple[ast.FunctionDef, bool]]:
+        """Functions that yield, in order, each with whether it loops forever (``while True``, ``cycle``)."""
+        found = []
         for func in self.nodes:
             if not isinstance(func, ast.FunctionDef):
                 continue
-            own = list(self._own_nodes(func))
+            own = self._own_nodes(func)
             if not any(isinstance(n, ast.Yield | ast.YieldFrom) for n in own):
                 continue
-            endless = any(isinstance(n, ast.While) and _const(n.test) in (True, 1) for n in own) or any(
-                isinstance(n, ast.Call) and _name(n) in ("cycle", "repeat", "count") for n in own
+            endless = any(isinstance(n, ast.While) and const(n.test) in (True, 1) for n in own) or any(
+                isinstance(n, ast.Call) and name_of(n) in ("cycle", "repeat", "count") for n in own
             )
-            gens[func.name] = endless
+            found.append((func, endless))
+        return found
+
+    @cached_property
+    def endless_by_name(self) -> dict[str, bool]:
+        """Generator function name -> whether it loops forever; the last definition of a name wins."""
+        return {func.name: endless for func, endless in self.generator_functions}
+
+    def generators(self) -> None:
+        gens = self.endless_by_name
+        for func, _ in self.generator_functions:
+            own = self._own_nodes(func)
             for handler in (n for n in own if isinstance(n, ast.ExceptHandler)):
                 # IndexError / StopIteration are how a sequence or an iterator says "no more data".
-                if handler.type is not None and _name(handler.type) in ("IndexError", "StopIteration"):
+                if handler.type is not None and name_of(handler.type) in ("IndexError", "StopIteration"):
                     continue
                 if any(isinstance(s, ast.Break | ast.Return) for s in ast.walk(handler)):
                     self.hit(
                         "TG422", handler, f"generator {func.name}() ends quietly when an exception is caught"
                     )
         for cls in self.classes.values():
-            bases = {_name(b) for b in cls.bases}
+            bases = {name_of(b) for b in cls.bases}
             if not bases & {"Sequence", "PyDataset"}:
                 continue
             length = next(
@@ -760,21 +791,23 @@ class NNChecks:
                     and "+" not in ast.unparse(value.left)
                 ):
                     self.hit("TG421", ret, f"{cls.name}.__len__ rounds down, dropping the last partial batch")
-                elif (
-                    isinstance(value, ast.Call)
-                    and _name(value) == "int"
+                elif isinstance(value, ast.Call) and (
+                    name_of(value) == "int"
                     and value.args
                     and isinstance(value.args[0], ast.BinOp)
                     and isinstance(value.args[0].op, ast.Div)
+                    or name_of(value) in ("int", "floor")  # int(np.floor(len(ids) / bs)), math.floor(...)
+                    and value.args
+                    and _floors_a_division(value.args[0] if name_of(value) == "int" else value)
                 ):
                     self.hit("TG421", ret, f"{cls.name}.__len__ rounds down, dropping the last partial batch")
         for call in (
             n
             for n in self.calls
-            if _name(n) in ("fit", "fit_generator") and _kw(n, "steps_per_epoch") is not None
+            if name_of(n) in ("fit", "fit_generator") and keyword(n, "steps_per_epoch") is not None
         ):
             self.steps_arithmetic(call)
-            epochs = _const(_kw(call, "epochs"))
+            epochs = const(keyword(call, "epochs"))
             if epochs == 1 or not call.args:
                 continue
             source = self.resolve(call.args[0], self.module_env)
@@ -792,15 +825,15 @@ class NNChecks:
     # ------------------------------------------------------------ TG424
     def steps_arithmetic(self, call: ast.Call) -> None:
         """``steps_per_epoch`` against the rows and batch size, when all three are numbers in the code."""
-        steps = self.number(_kw(call, "steps_per_epoch"))
+        steps = self.number(keyword(call, "steps_per_epoch"))
         if not call.args or not isinstance(steps, int):
             return
         source = self.resolve(call.args[0], self.module_env)
         parts = [*source.args, *(k.value for k in source.keywords)] if isinstance(source, ast.Call) else []
         rows = next((r for r in (self.rows_of(p) for p in parts) if r), None)
-        batch = self.number(_kw(call, "batch_size"))
+        batch = self.number(keyword(call, "batch_size"))
         if batch is None and isinstance(source, ast.Call):
-            named = _kw(source, "batch_size")
+            named = keyword(source, "batch_size")
             numbers = [self.number(p) for p in source.args if not self.rows_of(p)]
             batch = self.number(named) if named is not None else next((n for n in numbers if n), None)
         if not rows or not isinstance(batch, int) or batch <= 0:
@@ -815,16 +848,17 @@ class NNChecks:
             )
 
     def number(self, node: ast.AST | None) -> int | None:
-        value = _const(self.resolve(node, self.module_env)) if node is not None else None
+        value = const(self.resolve(node, self.module_env)) if node is not None else None
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def rows_of(self, node: ast.AST) -> int | None:
         """Rows of an array made in the code: ``np.random.rand(100, 10)``, ``np.zeros((100, 3))``."""
         node = self.resolve(node, self.module_env)
-        if not isinstance(node, ast.Call) or _name(node) not in ARRAY_MAKERS or not node.args:
+        if not isinstance(node, ast.Call) or name_of(node) not in ARRAY_MAKERS or not node.args:
             return None
-        shape = node.args[0] if _name(node) not in ("randint", "normal", "uniform") else _kw(node, "size")
-        first = _const(self.resolve(shape, self.module_env)) if shape is not None else None
+        sized = name_of(node) in ("randint", "normal", "uniform")
+        shape = keyword(node, "size") if sized else node.args[0]
+        first = const(self.resolve(shape, self.module_env)) if shape is not None else None
         if isinstance(shape, ast.Tuple | ast.List) and shape.elts:
             first = self.number(shape.elts[0])
         if isinstance(first, tuple | list) and first:
@@ -849,7 +883,7 @@ class NNChecks:
         if backward is not None and builds and not seeded(r"manual_seed$"):
             self.hit("TG503", backward, "PyTorch trains without torch.manual_seed")
         compiled = next(
-            (c for c in first if text[id(c)].endswith(".compile") and _kw(c, "loss") is not None), None
+            (c for c in first if text[id(c)].endswith(".compile") and keyword(c, "loss") is not None), None
         )
         if compiled is not None and not seeded(r"random\.set_seed$", r"set_random_seed$"):
             self.hit("TG503", compiled, "a Keras model is trained without keras.utils.set_random_seed")
@@ -882,7 +916,3 @@ class NNChecks:
             isinstance(n, ast.Import) and any(a.name == module and not a.asname for a in n.names)
             for n in self.nodes
         )
-
-
-def analyse(tree: ast.Module, index: TreeIndex | None = None) -> list[Hit]:
-    return NNChecks(tree, index).run()

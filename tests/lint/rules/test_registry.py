@@ -20,6 +20,52 @@ RULES_DIR = Path(__file__).resolve().parents[3] / "src" / "trainguard" / "lint" 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
+# Codes are stable: users write them in --select/--ignore and `# trainguard: ignore[...]`. A code keeps
+# its name and is never removed or given to another mistake; new rules add lines here.
+STABLE_CODES = {
+    "TG000": "syntax-error",
+    "TG101": "preprocessing-before-split",
+    "TG102": "statistics-before-split",
+    "TG103": "feature-selection-before-split",
+    "TG104": "resampling-before-split",
+    "TG105": "target-derived-feature",
+    "TG106": "categories-learned-before-split",
+    "TG201": "train-test-overlap",
+    "TG202": "test-set-used-for-selection",
+    "TG203": "early-stopping-on-test",
+    "TG204": "search-on-all-rows",
+    "TG205": "duplicated-rows-before-split",
+    "TG206": "statistics-from-test-set",
+    "TG301": "random-split-of-time-series",
+    "TG302": "future-looking-feature",
+    "TG303": "train-after-test",
+    "TG304": "group-split-ignored",
+    "TG401": "activation-before-logit-loss",
+    "TG402": "logits-into-probability-loss",
+    "TG403": "float-class-targets",
+    "TG404": "unguarded-log-in-loss",
+    "TG405": "float16-without-loss-scaling",
+    "TG406": "broadcast-in-regression-loss",
+    "TG407": "skorch-output-criterion-mismatch",
+    "TG411": "missing-zero-grad",
+    "TG412": "evaluation-in-train-mode",
+    "TG413": "loss-accumulated-as-tensor",
+    "TG421": "sequence-length-drops-rows",
+    "TG422": "generator-swallows-exception",
+    "TG423": "finite-generator-with-steps",
+    "TG424": "steps-per-epoch-mismatch",
+    "TG425": "generator-without-steps",
+    "TG426": "iterable-dataset-not-sharded",
+    "TG501": "unseeded-split",
+    "TG502": "unseeded-estimator",
+    "TG503": "unseeded-framework",
+}
+
+
+def test_codes_are_stable():
+    assert {code: rule.name for code, rule in BY_CODE.items() if code in STABLE_CODES} == STABLE_CODES
+
+
 def test_every_rule_module_is_registered_once_in_code_order():
     modules = sorted(p.stem for p in RULES_DIR.glob("tg*.py"))
     assert sorted(rule.module for rule in RULES) == modules
@@ -91,7 +137,8 @@ def test_the_documented_examples_are_flagged_and_clean(rule):
 
 
 def test_every_finding_of_the_shared_analysis_is_claimed_by_exactly_one_rule():
-    # A code an analysis reports that no rule's check picks up would vanish without a trace.
+    # A code an analysis reports that no rule's check picks up would vanish without a trace. (Rules
+    # that read the structure themselves, such as TG407, add findings of their own on top.)
     checked = 0
     for path in sorted(FIXTURES.rglob("flagged_*")):
         tree = ast.parse(read_source(path).text)
@@ -103,6 +150,6 @@ def test_every_finding_of_the_shared_analysis_is_claimed_by_exactly_one_rule():
             for h in hs
         )
         claimed = Counter((h.code, h.line, h.col) for rule in RULES for h in rule.check(analysis))
-        assert claimed == reported, path
+        assert {key: claimed[key] for key in reported} == reported, path  # each once, none lost
         checked += sum(reported.values())
     assert checked > 100

@@ -30,7 +30,8 @@ RULE = Rule(
     example="def bce_loss(p, y):\n    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()\n",
     clean_example=(
         "def bce_loss(p, y, eps=1e-7):\n"
-        "    return -(y * torch.log(p + eps) + (1 - y) * torch.log(1 - p + eps)).mean()\n"
+        "    p = p.clamp(eps, 1 - eps)\n"
+        "    return -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()\n"
     ),
     pitfall=10,
     check=check,
