@@ -11,7 +11,7 @@ severity; info findings (TG106, categories learned before the split) are a polic
 count. F2 weighs recall twice as much as precision, as the issue's comparison does.
 
 Usage: ``PYTHONPATH=src .venv/bin/python benchmarks/lint_real_corpus.py [--part PART] [--json]``
-(PART: dev or heldout, heldout2 ... heldout5).
+(PART: dev or heldout, heldout2 ... heldout6, as named in labels.csv).
 Run it against another checkout of the source (e.g. the base commit, extracted with ``git archive``)
 by pointing PYTHONPATH at that checkout's ``src``.
 """
@@ -30,7 +30,8 @@ from trainguard.lint import BY_CODE, lint_paths
 
 REAL = Path(__file__).resolve().parent / "lint_corpus" / "real"
 LEAKAGE = ("TG1", "TG2", "TG3")
-PARTS = ["dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"]
+# Parts in the order labels.csv first names them, so a new held-out part needs no edit here.
+PARTS = list(dict.fromkeys(row["part"] for row in csv.DictReader((REAL / "labels.csv").open())))
 
 
 def leak_codes(path: Path) -> set[str]:

@@ -28,6 +28,8 @@ from trainguard.lint.astutil import keyword as _kw
 from trainguard.lint.tree import TreeIndex
 
 FULL, TRAIN, TEST, VAL = "all rows", "train", "test", "validation"
+# What the rounds of a loop try, when they fit and are scored on the test set (TG202).
+HYPERPARAMETERS, MODELS = "hyperparameters", "models"
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ class Val:
     val_named: bool = False  # the held-out rows of a single split, named as a validation set
     group_stat: GroupStat | None = None
     group_key: str | None = None  # the column a grouped value is grouped by
+    date_index: bool = False  # a frame indexed by dates: sorting its index puts the rows in time order
+    sampled: bool = False  # a random draw of rows: df.sample(frac=...)
 
     @property
     def data(self) -> bool:
@@ -166,6 +170,10 @@ TRANSFORMERS = set(FACTS["transform"]) | {
     "DataFrameMapper",  # sklearn_pandas: fits each of its transformers
     "Scaler",
     "HashingEncoder",
+    "Tokenizer",  # keras.preprocessing.text: fit_on_texts learns the vocabulary
+    "TextVectorization",  # Keras layers learn from the rows given to adapt()
+    "Normalization",
+    "Discretization",
 }
 # Encoders that learn only the list of categories: fitting them on all rows is a policy note (TG106).
 CATEGORY_ENCODERS = set(FACTS["category"]) | {"OneHotEncoder", "OrdinalEncoder", "LabelEncoder"}
@@ -260,6 +268,10 @@ MODEL_KEYWORDS = {
     "classifier",
     "final_estimator",
 }
+# What a fitted model says about each feature's relation to the target.
+IMPORTANCES = {"feature_importances_", "coef_"}
+# Keywords that change how a model runs, not what it learns: a loop over seeds averages, it does not tune.
+RUN_KEYWORDS = {"random_state", "seed", "random_seed", "n_jobs", "verbose", "verbosity", "thread_count"}
 GROUP_SPLITTER_PREFIXES = ("Group", "StratifiedGroup", "LeaveOneGroup", "LeavePGroups")
 # Columns naming an entity that usually has several rows (visits of a patient, sessions of a user).
 GROUP_COLUMN_RE = re.compile(
@@ -374,8 +386,20 @@ EVAL_METHODS = {
     "score",
     "evaluate",
     "transform",
+    "texts_to_sequences",
+    "texts_to_matrix",
 }
-FIT_METHODS = {"fit", "fit_transform", "fit_resample", "fit_predict", "partial_fit", "fit_sample"}
+# Fits that learn in place and return nothing useful, like ``fit`` (Keras ``adapt``, ``fit_on_texts``).
+IN_PLACE_FITS = {"fit", "adapt", "fit_on_texts"}
+TRANSFORM_METHODS = {"transform", "texts_to_sequences", "texts_to_matrix"}
+FIT_METHODS = {
+    "fit",
+    "fit_transform",
+    "fit_resample",
+    "fit_predict",
+    "partial_fit",
+    "fit_sample",
+} | IN_PLACE_FITS
 EARLY_STOP_NAMES = {"EarlyStopping", "ModelCheckpoint", "early_stopping", "EarlyStoppingCallback"}
 EVAL_SET_KWARGS = {"eval_set", "validation_data", "valid_sets", "evals", "val", "eval_X", "X_val"}
 RANDOMIZED = {
@@ -493,12 +517,14 @@ class DataFlow:
         self.repeated: dict[
             int | None, tuple[str, int]
         ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
-        self.tuning_scores: list[Position] = []
+        self.tuning_scores: list[tuple[Position, str]] = []
         self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
         self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
-        self.tuning: list[bool] = []  # per enclosing for-loop: does it try hyperparameter values?
+        self.tuning: list[str | None] = []  # per enclosing for-loop: what it tries (HYPERPARAMETERS, MODELS)
         self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
         self.presplit_roots: set[int] = set()
+        self.draws: dict[tuple[int | None, str], int] = {}  # (root, train/test) -> line of a df.sample draw
+        self.dataset_roots: dict[str, int] = {}  # one root per packaged dataset: its train and test parts
         self._prepass()
         self._free_names()
 
@@ -673,12 +699,15 @@ class DataFlow:
                     f"(line {scored[0]})",
                     ((scored[0], "score"),),
                 )
-        for line, col in self.tuning_scores:
+        for (line, col), loop in self.tuning_scores:
+            tried = (
+                "fits with a new hyperparameter value" if loop == HYPERPARAMETERS else "takes another model"
+            )
             self.hit(
                 "TG202",
                 line,
                 col,
-                "the test set scores every round of a loop that refits with a new hyperparameter value "
+                f"the test set scores every round of a loop that {tried} "
                 "(choosing the best round by eye is selection on the test set)",
             )
         return sorted(self.hits.values(), key=lambda h: (h.line, h.col, h.code))
@@ -719,6 +748,8 @@ class DataFlow:
                 self.frames[-1].returns.append(value)
         elif isinstance(node, ast.If | ast.While):
             self.select_test(node.test, refits=_fits(node.body))
+            if _keeps_model(node.body):
+                self.checkpoint_on_test(node.test)
             self.loop_depth += isinstance(node, ast.While)
             self.block(node.body)
             self.loop_depth -= isinstance(node, ast.While)
@@ -772,6 +803,9 @@ class DataFlow:
             self.assign_column(target, value, node)
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             base = self.lookup(target.value.id)
+            if base.data and target.attr == "index" and _makes_dates(getattr(node, "value", None)):
+                base = replace(base, date_index=True)  # df.index = pd.to_datetime(df["Date"])
+                self.bind(target.value.id, base)
             if base.data and value.leaks:
                 self.bind(target.value.id, replace(base, leaks=base.leaks | value.leaks))
 
@@ -781,6 +815,8 @@ class DataFlow:
             return replace(value, rows=role, root=self.new_root(), source=False)
         if value.subset and role and value.rows in (FULL, TRAIN):
             line, col = node.lineno, node.col_offset
+            if value.sampled and value.rows == FULL and role in (TRAIN, TEST):
+                self.independent_draws(value.root, role, line, col)
             if value.time_dir and role in (TRAIN, TEST):
                 self.time_parts(value, role, line, col)
             if value.position == "tail" and role == TRAIN and value.time_ordered:
@@ -796,19 +832,36 @@ class DataFlow:
             rows = role if value.rows == FULL or role != TEST else VAL
             if value.rows == TRAIN and role == TRAIN:
                 rows = TRAIN
-            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
+            value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None, sampled=False)
         elif value.subset and value.position:  # a, b = X[:k], X[k:]: the first rows train, the last test
             rows = TRAIN if value.position == "head" else TEST
             value = replace(value, rows=rows, subset=False, leaks=frozenset(), position=None)
         elif value.subset:
             # ``df = df[df.price < 1000]`` filters the data and stays "all rows"; ``X_fit = X.iloc[rows]``
             # under a new name is some part of it, which must not count as training on the test rows.
-            value = replace(value, subset=False, partial=_root_name(getattr(node, "value", None)) != name)
+            value = replace(
+                value, subset=False, sampled=False, partial=_root_name(getattr(node, "value", None)) != name
+            )
         if value.data and not value.target and TARGET_NAME_RE.match(name):
             value = replace(value, target=True)
         if value.rows == TEST and role == VAL:
             value = replace(value, val_named=True)
         return value
+
+    def independent_draws(self, root: int | None, role: str, line: int, col: int) -> None:
+        """``train = df.sample(frac=.8)`` and ``test = df.sample(frac=.2)``: two draws share rows."""
+        self.draws.setdefault((root, role), line)
+        other = self.draws.get((root, TEST if role == TRAIN else TRAIN))
+        if other is not None:
+            self.hit(
+                "TG201",
+                line,
+                col,
+                f"the training and test rows are two independent random draws of the same rows (the other "
+                f"draw: line {other}), so some rows are in both; take the test rows with "
+                "df.drop(train.index)",
+                ((other, "other draw"),),
+            )
 
     def time_parts(self, value: Val, role: str, line: int, col: int) -> None:
         """Training rows cut after the date and test rows before it: the model learns from the future."""
@@ -838,6 +891,11 @@ class DataFlow:
         leaks = value.leaks
         if _same_table(value, base) and base.rows == FULL:
             leaks = leaks | {self.encoding_leak(value)}
+        if value.stat and not value.data and base.rows == FULL and not base.target:
+            # df.loc[df.Age.isnull(), "Age"] = df.Age.mean(): a statistic of all rows written into them
+            leaks = leaks | {
+                Leak("TG102", node.lineno, node.col_offset, "values are set to a statistic of all rows")
+            }
         if column and (column in self.target_names or FUTURE_COL_RE.search(column)):
             leaks = frozenset(k for k in leaks if k.code not in ("TG302", "TG105"))
         leaks = frozenset(replace(k, column=column) if k.column is None else k for k in leaks)
@@ -925,11 +983,34 @@ class DataFlow:
                 if scored and (constants == 0 or refits):
                     self.selection(scored[0], sub.lineno)
 
+    def checkpoint_on_test(self, test: ast.AST) -> None:
+        """``if acc > best_acc: torch.save(model.state_dict(), ...)`` with ``acc`` counted on test rows.
+
+        A hand-written loop that keeps the best epoch's weights by a number computed from the test
+        rows (``correct += (model(xb).argmax(1) == yb).sum()`` over the test loader) chooses the epoch
+        on the test set, as early stopping on it does.
+        """
+        for sub in ast.walk(test):
+            if not isinstance(sub, ast.Compare):
+                continue
+            sides = [sub.left, *sub.comparators]
+            if any(isinstance(side, ast.Constant) for side in sides):
+                continue
+            held = [v for v in map(self.expr, sides) if v.rows == TEST and not v.mask]
+            if held and not all(v.val_named for v in held):
+                self.hit(
+                    "TG203",
+                    sub.lineno,
+                    sub.col_offset,
+                    "the weights kept as the best are chosen by a number computed on the test rows",
+                )
+                return
+
     def test_score(self, line: int, col: int, root: int | None = None) -> Val:
         """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
         self.scored_roots.setdefault(root, line)
         if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
-            self.tuning_scores.append(Position(line, col))
+            self.tuning_scores.append((Position(line, col), self.tuning[-1]))
         return Val(test_score=Position(line, col))
 
     def selection(self, score: Position, line: int) -> None:
@@ -958,9 +1039,14 @@ class DataFlow:
         if isinstance(node, ast.BinOp):
             return self.binop(self.expr(node.left), self.expr(node.right), node)
         if isinstance(node, ast.Compare):
-            out = replace(
-                merge([self.expr(node.left), *map(self.expr, node.comparators)]), mask=True, target=False
-            )
+            sides = [self.expr(node.left), *map(self.expr, node.comparators)]
+            out = replace(merge(sides), mask=True, target=False)
+            if any(v.rows == FULL and not v.target for v in sides) and any(v.stat for v in sides):
+                # np.where(df.income > df.income.mean(), 1, 0): a feature cut at a statistic of all rows
+                leak = Leak(
+                    "TG102", node.lineno, node.col_offset, "a feature is cut at a statistic of all rows"
+                )
+                out = replace(out, leaks=out.leaks | {leak})
             return replace(out, time_dir=_time_direction(node))
         if isinstance(node, ast.BoolOp):
             return merge([self.expr(v) for v in node.values])
@@ -998,6 +1084,16 @@ class DataFlow:
         if iterable.elem is not None:
             return iterable.elem
         if iterable.items:
+            width = len(iterable.items[0].items or ())
+            if width and all(v.items and len(v.items) == width for v in iterable.items):
+                # for name, model in [("lr", LogisticRegression()), ("tree", Tree())]: one element per
+                # position of the pairs
+                return Val(
+                    items=tuple(
+                        DataFlow.element(Val(items=column))
+                        for column in zip(*(v.items for v in iterable.items), strict=True)
+                    )
+                )
             element = merge(iterable.items)
             return replace(element, kind="model") if all(v.kind for v in iterable.items) else element
         return iterable
@@ -1041,7 +1137,11 @@ class DataFlow:
             return column
         if attr in ("best_estimator_", "best_params_", "best_score_", "cv_results_"):
             return replace(base, qual=None)
-        if base.test_score or base.selstat:
+        if attr in IMPORTANCES and base.kind == "model" and base.fitted and base.fitted.rows == FULL:
+            # rf.fit(X, y) on all rows, then X.columns[rf.feature_importances_ > t]: columns chosen by
+            # their relation to the target measured on all rows
+            return Val(selstat=True)
+        if base.test_score or base.selstat or base.stat or base.test_stat:  # df[c].mode().iloc[0]
             return replace(base, qual=None, const=None)
         return Val(kind=base.kind, cls=base.cls)
 
@@ -1074,7 +1174,7 @@ class DataFlow:
                 return EMPTY
         if not base.data:
             key = self.expr(key_node)
-            if base.draw:  # perm[:k], perm[k:]
+            if base.draw or base.stat or base.test_stat:  # perm[:k]; df[c].mode()[0] is still a statistic
                 return replace(base, qual=None)
             return replace(base, qual=None) if base.test_score or base.selstat else merge([base, key])
         if base.indexer:
@@ -1253,6 +1353,11 @@ class DataFlow:
             frame.env[param.arg] = value
         for param in func.args.kwonlyargs:
             frame.env[param.arg] = kwargs.get(param.arg, EMPTY)
+        if func.args.vararg is not None:  # def sweep(*data): X_train, X_test, ... = data
+            frame.env[func.args.vararg.arg] = Val(items=tuple(args[len(params) :]))
+        if func.args.kwarg is not None:
+            named = {p.arg for p in [*params, *func.args.kwonlyargs]}
+            frame.env[func.args.kwarg.arg] = Val(items=tuple(v for k, v in kwargs.items() if k not in named))
         self.frames.append(frame)
         self.depth += 1
         try:
@@ -1286,6 +1391,16 @@ class DataFlow:
                 clean = replace(arg, leaks=frozenset(), subset=False)
                 items += [replace(clean, rows=first), replace(clean, rows=second)]
             return Val(items=tuple(items))
+        if name == "random_split" and "torch" in qual and args and args[0].data:
+            # torch.utils.data.random_split(ds, [800, 200]): a random split of the dataset's rows, the
+            # last part held out (train/test, or train/validation/test)
+            self.split_point(args[:1], line, col, "random_split")
+            self.time_split(args[:1], line, col, "random_split")
+            lengths = args[1].items if len(args) > 1 and args[1].items else (EMPTY, EMPTY)
+            held_out = VAL if args[0].rows == TRAIN else TEST  # a split of the training rows validates
+            parts = [TRAIN, *([VAL] * (len(lengths) - 2)), held_out] if len(lengths) > 1 else [TRAIN]
+            clean = replace(args[0], leaks=frozenset(), subset=False)
+            return Val(items=tuple(replace(clean, rows=part) for part in parts))
         if name in CV_FUNCS:
             data = args[1:] + [kwargs[k] for k in ("X", "y") if k in kwargs]
             self.split_point(data, line, col, "cross-validation")
@@ -1299,6 +1414,10 @@ class DataFlow:
             cv = kwargs.get("cv", EMPTY)
             self.time_cv(data, cv.cls, cv.shuffles, line, col)
             return EMPTY
+        part = _packaged_part(qual, node)
+        if part is not None:  # datasets.MNIST(root, train=False), load_dataset("imdb", split="test")
+            root = self.dataset_roots.setdefault(name, self.new_root())
+            return Val(rows=part, root=root, source=part == FULL)
         is_dataset = (
             name.startswith(("load_", "fetch_"))
             and "datasets" in qual
@@ -1312,8 +1431,17 @@ class DataFlow:
             and isinstance(node.args[0], ast.List | ast.Tuple)
         )
         if (name in SOURCES or is_dataset) and (name != "DataFrame" or not data_args):
-            ordered = _kw(node, "parse_dates") is not None and _kw(node, "index_col") is not None
-            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered)
+            index_col = _kw(node, "index_col")
+            dated = index_col is not None and (
+                _kw(node, "parse_dates") is not None
+                or isinstance(_const(index_col), str)
+                and bool(DATE_RE.search(_const(index_col)))
+            )
+            ordered = _kw(node, "parse_dates") is not None and index_col is not None
+            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered, date_index=dated)
+        if _is_price_history(qual, name):
+            # yf.download, pandas_datareader's DataReader: daily rows in date order, indexed by date
+            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=True, date_index=True)
         if METRIC_RE.search(name) or name in ("accuracy_score", "classification_report"):
             tested = [a for a in [*args, *kwargs.values()] if a.rows == TEST]
             if tested:
@@ -1326,6 +1454,11 @@ class DataFlow:
         if name == "shuffle" and "random" in qual and node.args and isinstance(node.args[0], ast.Name):
             self.bind(node.args[0].id, replace(args[0], draw=True))  # np.random.shuffle(idx) in place
             return EMPTY
+        if name == "zscore" and "stats" in qual and args and args[0].rows == FULL and not args[0].target:
+            axis = _const(_kw(node, "axis"))
+            if axis in (None, 0):  # per column (axis=1 standardizes each row by itself)
+                leak = Leak("TG101", line, col, "stats.zscore standardizes with the mean and std of all rows")
+                return replace(args[0], leaks=args[0].leaks | {leak}, subset=False)
         if name in MODULE_TRANSFORMS and "preprocessing" in qual and args and args[0].rows == FULL:
             axis = _const(_kw(node, "axis"))
             if name != "normalize" or axis == 0:  # normalize works row by row unless axis=0
@@ -1428,7 +1561,9 @@ class DataFlow:
             return Val(kind=kind, cls=name)
         if name in EARLY_STOP_NAMES:
             return Val(cls=name, early_stop=True)
-        if name[:1].isupper() and not any(a.data or a.test_score for a in [*args, *kwargs.values()]):
+        if name[:1].isupper() and not any(
+            a.data or a.test_score or a.selstat for a in [*args, *kwargs.values()]
+        ):
             stop = any(k in kwargs for k in ("early_stopping_rounds", "n_iter_no_change")) or bool(
                 _const(_kw(node, "early_stopping"))
             )
@@ -1457,11 +1592,18 @@ class DataFlow:
         ):
             if args and args[0].test_score and not recv.test_score:
                 self.bind(node.func.value.id, replace(recv, test_score=args[0].test_score))
-            if not recv.data and args and args[0].data and node.args and _sliding_window(node.args[0]):
+            if not recv.data and args and args[0].data and node.args:
+                # corpus.append(cleaned_review) in a loop over the rows: the list holds those rows;
                 # windows.append(series[i - w:i]): overlapping windows of ordered rows
-                window = replace(args[0], time_ordered=True, subset=False, indexer=False)
-                self.bind(node.func.value.id, replace(window, test_score=recv.test_score))
+                rows = replace(args[0], subset=False, indexer=False, test_score=recv.test_score)
+                if _sliding_window(node.args[0]):
+                    rows = replace(rows, time_ordered=True)
+                self.bind(node.func.value.id, rows)
             return EMPTY
+        if name in ("items", "values") and not recv.data and recv.items and not args:
+            # for name, model in models.items(): the dict's values are the candidates
+            value = self.element(Val(items=recv.items))
+            return Val(elem=Val(items=(EMPTY, value)) if name == "items" else value)
         if name == "optimize" and args and args[0].func is not None:
             result = self.call_function(args[0].func, [], {}, by_name=True)
             self.called.add(args[0].func.name)
@@ -1475,12 +1617,16 @@ class DataFlow:
             return Val(test_score=recv.test_score)
         if not recv.data and name in ("choice", "permutation"):
             return Val(draw=True)  # rng.permutation(n)
+        if not recv.data and name == "history" and recv.cls == "Ticker":  # yf.Ticker("AAPL").history()
+            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=True, date_index=True)
         if not recv.data and name in SOURCE_METHODS:
             return Val(rows=FULL, root=self.new_root(), source=True)
         if not recv.data:
             out = self.default(args, kwargs)
             if recv.selstat or recv.test_score:
                 out = replace(out, selstat=recv.selstat or out.selstat, test_score=recv.test_score)
+            if (recv.stat or recv.test_stat) and not out.data:  # df[c].mean().round(2)
+                out = replace(out, stat=recv.stat, test_stat=recv.test_stat)
             return out
         return self.data_method(recv, name, node, args, kwargs)
 
@@ -1517,7 +1663,7 @@ class DataFlow:
                 leak = Leak("TG101", line, col, f"{recv.cls or 'a transformer'} is fit on all rows")
             if X.root in self.presplit_roots:  # the split came before this snippet
                 self.hit(leak.code, leak.line, leak.col, f"{leak.detail}, after the data was split")
-            if name == "fit":
+            if name in IN_PLACE_FITS:
                 out_recv = replace(out_recv, pending=frozenset({leak}))
                 result = out_recv
             else:
@@ -1622,7 +1768,7 @@ class DataFlow:
                 )
         if name in ("score", "evaluate"):
             return self.test_score(line, col, X.root) if X.rows == TEST else EMPTY
-        if name == "transform":
+        if name in TRANSFORM_METHODS:
             if X.rows == FULL and recv.pending:
                 return replace(X, leaks=X.leaks | recv.pending, subset=False)
             return replace(X, subset=False)
@@ -1645,6 +1791,9 @@ class DataFlow:
                 out = replace(out, grouped_target=False, target=False)
         elif (recv.grouped or recv.windowed) and name in GROUP_AGGS:
             out = replace(out, grouped=False, windowed=False)
+            if node.args and isinstance(node.args[0], ast.Lambda) and node.args[0].args.args:
+                # groupby(store)[x].transform(lambda g: (g - g.mean()) / g.std()): per-group statistics
+                out = replace(out, leaks=out.leaks | self.lambda_body(node.args[0], recv).leaks)
             how = _const(node.args[0]) if node.args and name in ("transform", "agg", "aggregate") else name
             if (
                 recv.grouped
@@ -1664,8 +1813,8 @@ class DataFlow:
                 return Val(test_stat=True)
             return EMPTY
         elif name in ("fillna", "clip", "replace", "where", "mask") and any(
-            a.stat for a in [*args, *kwargs.values()]
-        ):
+            a.stat or _same_table(a, recv) for a in [*args, *kwargs.values()]
+        ):  # fillna(df[c].median()), fillna(df.groupby(k)[c].transform("median"))
             if recv.rows == FULL and not recv.target:
                 leak = Leak(
                     "TG102", line, col, f"missing values are filled ({name}) with a statistic of all rows"
@@ -1729,13 +1878,18 @@ class DataFlow:
             key = node.args[0] if node.args else _kw(node, "by") or _kw(node, "keys")
             value = _const(key) if key is not None else None
             names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-            if name == "sort_index" or any(isinstance(n, str) and DATE_RE.search(n) for n in names):
+            dates = any(isinstance(n, str) and DATE_RE.search(n) for n in names)
+            # sort_index orders by time only when the index holds dates (train.sort_index() on row ids
+            # just restores the file order)
+            if dates or name == "sort_index" and recv.date_index:
                 out = replace(out, time_ordered=True)
+            if name == "set_index":
+                out = replace(out, date_index=dates)
         elif name in ("corr", "corrwith"):
             if recv.rows == FULL:
                 return Val(selstat=True)
         elif name in SUBSET_METHODS:
-            out = replace(out, subset=True)
+            out = replace(out, subset=True, sampled=name == "sample" and role_is_split(node))
             if name == "sample" and recv.time_ordered:
                 self.time_split([recv], line, col, "DataFrame.sample")
         elif name == "drop":
@@ -1751,26 +1905,21 @@ class DataFlow:
             index = [*args, kwargs.get("index", EMPTY)]
             if any(a.rows in (TEST, VAL) for a in index):
                 out = replace(out, rows=TRAIN, subset=False)
+            elif recv.rows == FULL and any(a.rows == TRAIN and a.root == recv.root for a in index):
+                out = replace(out, rows=TEST, subset=False)  # test = df.drop(train.index): the rest
         elif name == "pop":
             column = _const(node.args[0]) if node.args else None
             return self.column(recv, column if isinstance(column, str) else None)
         elif name in ("isin", "between", "isna", "isnull", "notna", "notnull", "duplicated"):
             return replace(out, mask=True)
         elif (
-            name in ("apply", "transform", "agg")
+            name in ("apply", "transform", "agg", "map")
             and node.args
             and isinstance(node.args[0], ast.Lambda)
             and node.args[0].args.args
             and axis not in (1, "columns")
-        ):
-            lam = node.args[0]
-            frame = Frame(env={lam.args.args[0].arg: replace(recv, subset=False, grouped=False)})
-            self.frames.append(frame)
-            try:
-                body = self.expr(lam.body)
-            finally:
-                self.frames.pop()
-            out = replace(out, leaks=out.leaks | body.leaks)
+        ):  # df[cols].apply(lambda c: (c - c.min()) / ...), s.map(lambda v: v / mx): what the body learns
+            out = replace(out, leaks=out.leaks | self.lambda_body(node.args[0], recv).leaks)
         elif (
             name in ("apply", "transform", "agg", "pipe")
             and args
@@ -1795,6 +1944,15 @@ class DataFlow:
         ):
             self.hit("TG501", line, col, "DataFrame.sample without random_state")
         return out
+
+    def lambda_body(self, lam: ast.Lambda, recv: Val) -> Val:
+        """The value of a lambda's body with its first parameter standing for the rows it is given."""
+        bound = replace(recv, subset=False, grouped=False, windowed=False)
+        self.frames.append(Frame(env={lam.args.args[0].arg: bound}))
+        try:
+            return self.expr(lam.body)
+        finally:
+            self.frames.pop()
 
     def _inplace(self, target: ast.AST, value: Val) -> None:
         if isinstance(target, ast.Name):
@@ -1831,6 +1989,26 @@ def _time_direction(node: ast.Compare) -> str | None:
     return None
 
 
+def _is_price_history(qual: str, name: str) -> bool:
+    """Market-data downloads return one row per trading day, oldest first, indexed by date."""
+    package = qual.split(".")[0]
+    return (
+        name == "download"
+        and package in ("yfinance", "yf")
+        or name in ("DataReader", "get_data_yahoo", "get_data_stooq")
+        and ("datareader" in qual.lower() or package in ("web", "pdr"))
+    )
+
+
+def _makes_dates(node: ast.AST | None) -> bool:
+    """``pd.to_datetime(...)``, ``pd.DatetimeIndex(...)``, ``pd.date_range(...)``."""
+    return isinstance(node, ast.Call) and _last(_dotted(node.func)) in (
+        "to_datetime",
+        "DatetimeIndex",
+        "date_range",
+    )
+
+
 def _same_table(value: Val, frame: Val) -> bool:
     """A per-group statistic of a frame put back into that frame: mean or frequency encoding.
 
@@ -1863,12 +2041,49 @@ def _fits(body: list[ast.stmt]) -> bool:
     )
 
 
-def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> bool:
-    """``for k in ks: Model(k).fit(...)``: the loop variable is a hyperparameter value the body fits with.
+def _packaged_part(qual: str, node: ast.Call) -> str | None:
+    """Which part of a packaged dataset a loader call returns: ``train=False`` or ``split="test"``."""
+    if not any(p in qual for p in ("torchvision", "datasets", "torchtext", "torchaudio")):
+        return None
+    train = _kw(node, "train")
+    if train is not None and isinstance(_const(train), bool):
+        return TRAIN if _const(train) else TEST
+    split = _const(_kw(node, "split")) if _kw(node, "split") is not None else None
+    if isinstance(split, str):
+        low = split.lower()
+        if low.startswith("test"):
+            return TEST
+        if low.startswith(("val", "valid", "dev")):
+            return VAL
+        if low.startswith("train"):
+            return TRAIN
+    return None
 
-    A loop over models (``for est in [SVC(), Tree()]``, ``Bagging(estimator=est)``, a pipeline step)
-    that reports each one's test score is a report, not tuning: names bound to models (``models``),
-    model keywords and pipeline step lists do not count.
+
+def _keeps_model(body: list[ast.stmt]) -> bool:
+    """Does a block save or copy a model's weights (``torch.save``, ``state_dict()``, ``deepcopy``)?"""
+    keep = {
+        "save",
+        "state_dict",
+        "deepcopy",
+        "save_weights",
+        "save_model",
+        "save_pretrained",
+        "save_checkpoint",
+    }
+    return any(
+        isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in ast.walk(stmt)
+    )
+
+
+def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> str | None:
+    """What a loop tries: ``HYPERPARAMETERS`` for ``for k in ks: Model(k).fit(...)`` (the loop variable
+    configures the model the body fits), ``MODELS`` for ``for name, model in models: ...`` (each round
+    takes another candidate, fitted in the loop or before it; scoring each on the test set and reporting
+    the scores side by side is choosing among them on the test set), else None.
+
+    Names bound to models (``models``), model keywords (``Bagging(estimator=est)``) and pipeline step
+    lists are candidates, not hyperparameter values.
     """
     names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} - models
     configured = fits = False
@@ -1882,12 +2097,14 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> bool:
         if callee[:1].isupper() or callee == "set_params":
             values = [
                 *(a for a in node.args if not isinstance(a, ast.List | ast.Tuple)),
-                *(k.value for k in node.keywords if k.arg not in MODEL_KEYWORDS),
+                *(k.value for k in node.keywords if k.arg not in MODEL_KEYWORDS | RUN_KEYWORDS),
             ]
             configured = configured or any(
                 isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
             )
-    return configured and fits
+    if fits and configured:
+        return HYPERPARAMETERS
+    return MODELS if models else None
 
 
 def _sliding_window(node: ast.AST) -> bool:
