@@ -12,6 +12,11 @@ loops get wrong:
 * **reproducibility**: the first ``fit`` seeds every RNG, and shuffling draws from the Trainer's own
   seeded generator, so two Trainers with the same seed and initial weights train identically.
 
+The Trainer owns the state (module, optimizer, callbacks, guards, device, precision, counters) and
+hands it to the loops of :mod:`trainguard.nn.loops`, which run it: ``fit`` is the FitLoop,
+``evaluate`` the EvaluationLoop, ``predict`` the PredictionLoop, and ``lr_find`` the FitLoop with
+one :class:`~trainguard.nn.callbacks.lr_finder.LRFinder` callback.
+
 ``trainer.epoch`` counts completed epochs and ``trainer.global_step`` processed batches (including
 batches a lenient NaN policy skipped) over the Trainer's life; each ``fit(epochs=n)`` trains ``n``
 more epochs. :meth:`Trainer.state_dict` gathers everything a checkpoint needs; ModelCheckpoint
