@@ -207,10 +207,6 @@ class OptimizationStep:
         if self.monitor is not None and (bad := self.monitor.poll()):
             self._handle_nonfinite(bad, stats)
 
-    def poll_due(self) -> bool:
-        monitor = self.monitor
-        return monitor is not None and monitor.check_every > 1 and monitor.due()
-
     def reset(self) -> None:
         """Drop the monitor's references to batches (at the end of a fit)."""
         if self.monitor is not None:

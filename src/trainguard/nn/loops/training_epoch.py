@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
 from trainguard.findings import Severity
-from trainguard.guards.core import BatchInfo, EpochInfo, EpochLengthGuard
+from trainguard.guards.core import BatchInfo, EpochInfo, EpochLengthGuard, Verdict
 from trainguard.guards.epoch_length import BY_STEPS, EpochLengthError
 from trainguard.guards.nonfinite import skipped_finding
 from trainguard.nn.callbacks.base import CallbackList, Logs
@@ -70,6 +70,8 @@ class TrainingEpochLoop:
         length_guard = state.guards.epoch_length
         check_empty = length_guard is not None and length_guard.check_empty  # exact sources have no empties
         scaled = trainer.scaler is not None
+        monitor = optimization.monitor
+        deferred = monitor is not None and monitor.check_every > 1  # judged at polls, not at each step
         for batch in itertools.islice(batches, limit) if limit is not None else batches:
             rows = batch_rows(batch.x)
             if check_empty and (empty := state.guards.on_batch_start(BatchInfo(epoch, received, rows))):
@@ -82,12 +84,13 @@ class TrainingEpochLoop:
                 logs = {"batch": received, "size": rows}
                 callbacks.on_batch_begin(step, logs)
             result = optimization.run(epoch, received, batch, stats, logs)
-            if not result.skipped:
+            skipped = result.verdict is not Verdict.STEP
+            if not skipped:
                 stats.add(result.loss, rows, result.grad_norm, result.pending, scaled=scaled)
             if logs is not None:
-                logs["loss"], logs["skipped"] = result.loss, result.skipped
+                logs["loss"], logs["skipped"] = result.loss, skipped
                 callbacks.on_batch_end(step, logs)
-            if optimization.poll_due():
+            if deferred and monitor.due():
                 optimization.poll(stats)
             received += 1
             if length_guard is not None:
