@@ -16,7 +16,8 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from trainguard.errors import ConfigError, DataError, TrainguardError
 from trainguard.nn import Callback, LossMismatchError, LRFinderResult, Trainer
-from trainguard.nn.lr_finder import _diverged, steepest_descent
+from trainguard.nn.callbacks.lr_finder import diverged
+from trainguard.nn.lr_finder import steepest_descent
 
 Data = tuple[torch.Tensor, torch.Tensor]
 MakeMLP = Callable[..., nn.Module]
@@ -72,10 +73,10 @@ def test_steepest_descent_finds_the_fastest_fall() -> None:
 
 
 def test_divergence_rule() -> None:
-    assert not _diverged(3.9, 1.0, 4.0) and _diverged(4.1, 1.0, 4.0)
-    assert not _diverged(1e9, float("inf"), 4.0)  # no best yet
+    assert not diverged(3.9, 1.0, 4.0) and diverged(4.1, 1.0, 4.0)
+    assert not diverged(1e9, float("inf"), 4.0)  # no best yet
     # losses below zero (NLL): diverged once the loss rose (factor - 1) * |best| above the best
-    assert _diverged(4.5, -2.0, 4.0) and not _diverged(3.5, -2.0, 4.0)
+    assert diverged(4.5, -2.0, 4.0) and not diverged(3.5, -2.0, 4.0)
 
 
 # --- early stop on divergence, with the NaN guard on ----------------------------------------------

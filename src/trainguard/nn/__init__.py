@@ -12,6 +12,7 @@ from trainguard.nn.callbacks import (
     GradientClipping,
     History,
     LoggerCallback,
+    LRFinder,
     LRScheduler,
     ModelCheckpoint,
     ProgressBar,
@@ -29,10 +30,11 @@ from trainguard.nn.guards import (
     check_loss_inputs,
     diagnose_nonfinite,
 )
+from trainguard.nn.loops import FitState
 from trainguard.nn.lr_finder import LRFinderResult
 from trainguard.nn.precision import Precision
 from trainguard.nn.seed import seed_everything
-from trainguard.nn.trainer import FitState, Trainer
+from trainguard.nn.trainer import Trainer
 
 __all__ = [
     "Callback",
@@ -45,6 +47,7 @@ __all__ = [
     "GuardError",
     "Guards",
     "History",
+    "LRFinder",
     "LRFinderResult",
     "LRScheduler",
     "LoggerCallback",

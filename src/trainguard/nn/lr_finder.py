@@ -19,8 +19,13 @@ NaN guard does not raise here; or when a one-shot iterator runs out. Finite data
 batch holding NaN/Inf raises :class:`~trainguard.errors.DataError`, because bad data would look
 like divergence. A non-finite loss at the very first step (at ``start_lr``, before any update
 mattered) is not divergence either and raises :class:`~trainguard.errors.TrainguardError`.
-The loss-function guard checks the first batch as in ``fit``. Callbacks are not run: a scheduler
-would fight the sweep, and History or checkpoints would record steps that are then undone.
+The loss-function guard checks the first batch as in ``fit``.
+
+**How it runs.** The sweep is ``fit``'s own loop (:mod:`trainguard.nn.loops`: the same
+optimization step, precision and shuffling) with one callback,
+:class:`~trainguard.nn.callbacks.lr_finder.LRFinder`, which sets the rate each step, records the
+loss and stops the loop. The Trainer's own callbacks are not run: a scheduler would fight the
+sweep, and History or checkpoints would record steps that are then undone.
 
 **Nothing is left behind.** The weights and buffers, the optimizer (state and learning rates),
 the GradScaler, the gradients, each submodule's train/eval mode, and every RNG the Trainer draws
@@ -47,28 +52,34 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 from torch import Tensor, nn
-from torch.optim import Optimizer
 
-from trainguard.errors import ConfigError, DataError, TrainguardError
-from trainguard.nn.data import BatchSource, LoadedBatch, all_finite, call_module
-from trainguard.nn.losses import check_scalar_loss
+from trainguard.errors import ConfigError, TrainguardError
+from trainguard.nn.callbacks.base import CallbackList
+from trainguard.nn.callbacks.lr_finder import COMPLETED, DIVERGED, EXHAUSTED, NONFINITE, LRFinder
 from trainguard.nn.seed import rng_state, set_rng_state
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
 
+    from trainguard.nn.loops.fit import FitState
     from trainguard.nn.trainer import Trainer
 
-#: Why a sweep ended (``LRFinderResult.stop_reason``).
-COMPLETED, DIVERGED, NONFINITE, EXHAUSTED = "completed", "diverged", "non-finite loss", "data exhausted"
+__all__ = [
+    "COMPLETED",
+    "DIVERGED",
+    "EXHAUSTED",
+    "NONFINITE",
+    "LRFinderResult",
+    "lr_find",
+    "steepest_descent",
+]
 
 
 @dataclass(frozen=True)
@@ -184,140 +195,27 @@ def lr_find(
     ``batch_size`` (in-memory data and Datasets) defaults to the last ``fit``'s, else 32.
     """
     _check_args(start_lr, end_lr, num_steps, smooth, diverge_factor, batch_size)
+    finder = LRFinder(start_lr, end_lr, num_steps, smooth, diverge_factor)
     snapshot = _Snapshot.take(trainer)
     try:
-        trainer._ensure_seeded()  # the sweep shuffles like fit would; the RNGs are restored after
-        source = trainer._source(
-            train, role="lr_find", batch_size=batch_size or trainer._batch_size, shuffle=True
+        # Every epoch gives the sweep at least one step or ends it, so num_steps epochs are enough;
+        # steps_per_epoch caps an endless source. Divergence is the expected end of a sweep, so
+        # the NaN guard is off; so is the epoch-length guard (the sweep stops mid-epoch).
+        trainer._run_fit_loop(
+            train,
+            None,
+            epochs=num_steps,
+            steps_per_epoch=num_steps,
+            batch_size=batch_size or trainer._batch_size,
+            shuffle=True,
+            callbacks=CallbackList([finder], trainer=trainer),
+            guards=replace(trainer.guards, nonfinite=None, epoch_length=False),
+            role="lr_find",
         )
-        return _sweep(trainer, source, start_lr, end_lr, num_steps, smooth, diverge_factor)
     finally:
         snapshot.restore(trainer)
-
-
-def _sweep(
-    trainer: Trainer,
-    source: BatchSource,
-    start_lr: float,
-    end_lr: float,
-    num_steps: int,
-    smooth: float,
-    diverge_factor: float,
-) -> LRFinderResult:
-    optimizer = trainer.optimizer
-    ratios = _lr_ratios(optimizer)
-    growth = (end_lr / start_lr) ** (1.0 / (num_steps - 1))
-    beta = 1.0 - smooth
-    lrs: list[float] = []
-    losses: list[float] = []
-    raw: list[float] = []
-    avg, best = 0.0, math.inf
-    stop_reason = EXHAUSTED
-    trainer.module.train()
-    batches = _endless(source)
-    for step in range(num_steps):
-        batch = next(batches, None)
-        if batch is None:
-            if step == 0:
-                raise DataError(
-                    f"the {source.kind} given to lr_find yielded no batches",
-                    where="Trainer.lr_find(train=...)",
-                    fix="pass data with at least one (x, y) batch",
-                )
-            break
-        lr = start_lr * growth**step
-        _set_lr(optimizer, lr, ratios)
-        loss = _train_step(trainer, batch, first=step == 0)
-        if not math.isfinite(loss):
-            _refuse_bad_start(batch, step, lr, loss)
-            stop_reason = NONFINITE
-            break
-        avg = beta * avg + smooth * loss
-        smoothed = avg / (1.0 - beta ** (step + 1))
-        lrs.append(lr)
-        losses.append(smoothed)
-        raw.append(loss)
-        if _diverged(smoothed, best, diverge_factor):
-            stop_reason = DIVERGED
-            break
-        best = min(best, smoothed)
-    else:
-        stop_reason = COMPLETED
-    return LRFinderResult(lrs, losses, steepest_descent(lrs, losses), raw, stop_reason)
-
-
-def _train_step(trainer: Trainer, batch: LoadedBatch, *, first: bool) -> float:
-    """One optimizer step in the Trainer's precision; returns the loss before the step."""
-    optimizer, scaler = trainer.optimizer, trainer.scaler
-    optimizer.zero_grad(set_to_none=True)
-    with trainer._autocast():
-        output = call_module(trainer.module, batch.x)
-        if first:
-            trainer._check_first_batch(output, batch.y)
-        loss = trainer.loss_fn(output, batch.y)
-    if first:
-        check_scalar_loss(loss)
-    value = float(loss.detach())
-    if not math.isfinite(value):
-        return value
-    if scaler is None:
-        loss.backward()
-        optimizer.step()
-    else:  # an overflow makes the scaler skip the step and lower its scale, as in fit
-        scaler.scale(loss).backward()
-        scaler.step(optimizer)
-        scaler.update()
-    return value
-
-
-def _refuse_bad_start(batch: LoadedBatch, step: int, lr: float, loss: float) -> None:
-    """A non-finite loss from bad data, or before the lr could matter, is not divergence."""
-    flag = all_finite(batch.x, batch.y)
-    if flag is not None and not bool(flag):
-        raise DataError(
-            f"batch {step} of the lr_find sweep holds NaN/Inf values, which would look like divergence",
-            where="Trainer.lr_find(train=...)",
-            fix="clean the data first; Trainer.fit with the NaN guard on names the bad rows",
-        )
-    if step == 0:
-        raise TrainguardError(
-            f"the loss was {loss} at the first step (lr={lr:.3g}), before the learning rate could matter",
-            where="Trainer.lr_find",
-            fix="the model or loss produces non-finite values on its own: run Trainer.fit with the "
-            "NaN guard on for a diagnosis",
-        )
-
-
-def _diverged(smoothed: float, best: float, factor: float) -> bool:
-    if not math.isfinite(best):
-        return False
-    limit = factor * best if best > 0 else best + (factor - 1.0) * abs(best)
-    return smoothed > limit
-
-
-def _endless(source: BatchSource) -> Iterator[LoadedBatch]:
-    """Epoch after epoch until a pass yields nothing (an exhausted one-shot iterator, empty data)."""
-    while True:
-        got = False
-        for batch in source.epoch():
-            got = True
-            yield batch
-        if not got:
-            return
-
-
-def _lr_ratios(optimizer: Optimizer) -> list[float]:
-    lrs = [float(group["lr"]) for group in optimizer.param_groups]
-    base = lrs[0]
-    return [lr / base if base > 0 else 1.0 for lr in lrs]
-
-
-def _set_lr(optimizer: Optimizer, lr: float, ratios: list[float]) -> None:
-    for group, ratio in zip(optimizer.param_groups, ratios, strict=True):
-        if isinstance(group["lr"], Tensor):
-            group["lr"].fill_(lr * ratio)
-        else:
-            group["lr"] = lr * ratio
+    lrs, losses = finder.lrs, finder.losses
+    return LRFinderResult(lrs, losses, steepest_descent(lrs, losses), finder.raw_losses, finder.stop_reason)
 
 
 def _check_args(
@@ -361,6 +259,7 @@ class _Snapshot:
     rng: dict[str, Any]
     generator: torch.Generator | None
     generator_state: Tensor | None
+    counters: tuple[int, int, bool, FitState | None]
 
     @classmethod
     def take(cls, trainer: Trainer) -> _Snapshot:
@@ -375,6 +274,7 @@ class _Snapshot:
             rng=rng_state(),
             generator=generator,
             generator_state=None if generator is None else generator.get_state(),
+            counters=(trainer.epoch, trainer.global_step, trainer.stop_training, trainer.fit_state),
         )
 
     def restore(self, trainer: Trainer) -> None:
@@ -390,3 +290,4 @@ class _Snapshot:
         if self.generator is not None and self.generator_state is not None:
             self.generator.set_state(self.generator_state)  # in place: sources may hold this object
         trainer._generator = self.generator  # None again if the sweep came before the first fit
+        trainer.epoch, trainer.global_step, trainer.stop_training, trainer.fit_state = self.counters

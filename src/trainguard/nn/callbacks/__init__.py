@@ -6,6 +6,7 @@ from trainguard.nn.callbacks.early_stopping import EarlyStopping, infer_mode, is
 from trainguard.nn.callbacks.grad_clip import GradientClipping
 from trainguard.nn.callbacks.history import History
 from trainguard.nn.callbacks.logger import LoggerCallback
+from trainguard.nn.callbacks.lr_finder import LRFinder
 from trainguard.nn.callbacks.lr_schedulers import LRScheduler
 from trainguard.nn.callbacks.progress import ProgressBar
 from trainguard.nn.callbacks.tensorboard import TensorBoard
@@ -16,6 +17,7 @@ __all__ = [
     "EarlyStopping",
     "GradientClipping",
     "History",
+    "LRFinder",
     "LRScheduler",
     "LoggerCallback",
     "ModelCheckpoint",

@@ -9,7 +9,8 @@ The contract, borrowed from Keras 3 and Lightning:
 
 Batch-level ``logs`` hold 0-dim device tensors (``logs["loss"]``): converting one with ``float()``
 forces a host sync, which is the callback's choice to make, not the loop's. Epoch-level ``logs``
-hold plain floats.
+hold plain floats. During per-batch hooks ``trainer.fit_state.batch`` is the batch being trained
+on (its ``x`` and ``y`` on the device), as Lightning passes ``batch`` to its batch hooks.
 """
 
 from __future__ import annotations
