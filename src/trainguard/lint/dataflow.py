@@ -511,6 +511,7 @@ class DataFlow:
         self.target_names: set[str] = set()
         self.global_np_seed = False
         self.memo: dict[tuple, Val] = {}
+        self.memo_scores: dict[tuple, list[tuple[int, int | None, int]]] = {}  # what a memoised helper scores
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
         self.free: dict[str, Val] = {}
         self.group_split_columns: set[str] = set()
@@ -518,8 +519,11 @@ class DataFlow:
             int | None, tuple[str, int]
         ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
         self.tuning_scores: list[tuple[Position, str]] = []
-        self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
-        self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
+        self.stops_on_holdout: list[tuple[int, int, int, set[int | None]]] = []  # step, line, col, roots
+        # (step, root, line) of each score on held-out rows; steps count scores and stops in the order
+        # the analysis meets them, so a score made before an early stopping is not blamed on it
+        self.scores: list[tuple[int, int | None, int]] = []
+        self.steps = 0
         self.tuning: list[str | None] = []  # per enclosing for-loop: what it tries (HYPERPARAMETERS, MODELS)
         self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
         self.presplit_roots: set[int] = set()
@@ -688,8 +692,8 @@ class DataFlow:
         for name, func in list(self.functions.items()):
             if name not in self.called:
                 self.call_function(func, [], {}, by_name=True)
-        for line, col, roots in self.stops_on_holdout:
-            scored = sorted(self.scored_roots[r] for r in roots if r in self.scored_roots)
+        for step, line, col, roots in self.stops_on_holdout:
+            scored = sorted(at for later, root, at in self.scores if root in roots and later > step)
             if scored:
                 self.hit(
                     "TG203",
@@ -758,10 +762,16 @@ class DataFlow:
             element = self.element(self.expr(node.iter))
             self.assign(node.target, element, node)
             self.loop_depth += 1
+            # A loop variable of unknown provenance (a helper's ``models`` parameter) whose ``.fit`` the
+            # body calls is a candidate model too: each round fits another one.
             models = {
                 n.id
                 for n in ast.walk(node.target)
-                if isinstance(n, ast.Name) and self.lookup(n.id).kind == "model"
+                if isinstance(n, ast.Name)
+                and (
+                    self.lookup(n.id).kind == "model"
+                    or (_unknown(self.lookup(n.id)) and _fits_name(node.body, n.id))
+                )
             }
             self.tuning.append(_tuning_loop(node, models))
             self.block(node.body)
@@ -1006,9 +1016,13 @@ class DataFlow:
                 )
                 return
 
+    def record_score(self, root: int | None, line: int) -> None:
+        self.steps += 1
+        self.scores.append((self.steps, root, line))
+
     def test_score(self, line: int, col: int, root: int | None = None) -> Val:
         """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
-        self.scored_roots.setdefault(root, line)
+        self.record_score(root, line)
         if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
             self.tuning_scores.append((Position(line, col), self.tuning[-1]))
         return Val(test_score=Position(line, col))
@@ -1326,10 +1340,14 @@ class DataFlow:
             tuple(sorted((k, self._signature(v)) for k, v in kwargs.items())),
         )
         if key in self.memo:
+            for _, root, line in self.memo_scores.get(key, ()):  # the helper scores again, at this step
+                self.record_score(root, line)
             return self.memo[key]
         self.memo[key] = merge(args)  # recursion guard while the body is analysed
+        first = len(self.scores)
         result = self._call_function(func, args, kwargs, by_name)
         self.memo[key] = result
+        self.memo_scores[key] = self.scores[first:]
         return result
 
     def _call_function(
@@ -1719,7 +1737,8 @@ class DataFlow:
         )
         if stop and all(p.val_named for p in held):
             # the only held-out rows, named as validation: a validation set unless they are also scored
-            self.stops_on_holdout.append((node.lineno, node.col_offset, {p.root for p in held}))
+            self.steps += 1
+            self.stops_on_holdout.append((self.steps, node.lineno, node.col_offset, {p.root for p in held}))
         elif stop:
             self.hit(
                 "TG203",
@@ -2073,6 +2092,24 @@ def _keeps_model(body: list[ast.stmt]) -> bool:
     }
     return any(
         isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in ast.walk(stmt)
+    )
+
+
+def _unknown(value: Val) -> bool:
+    """Nothing is known of a value: not data, not a model, not a constant (an unannotated parameter)."""
+    return value.kind is None and not value.data and value.const is None and not value.items and not value.mod
+
+
+def _fits_name(body: list[ast.stmt], name: str) -> bool:
+    """The statements call ``name.fit(...)`` (or another fit method) on the name itself."""
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr in FIT_METHODS
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == name
+        for stmt in body
+        for n in ast.walk(stmt)
     )
 
 
