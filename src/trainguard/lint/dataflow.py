@@ -120,6 +120,8 @@ class Val:
     group_key: str | None = None  # the column a grouped value is grouped by
     date_index: bool = False  # a frame indexed by dates: sorting its index puts the rows in time order
     sampled: bool = False  # a random draw of rows: df.sample(frac=...)
+    # layers of a model adapted on all rows (Keras Normalization inside Sequential): (leak, root adapted on)
+    adapted: frozenset[tuple[Leak, int | None]] = frozenset()
 
     @property
     def data(self) -> bool:
@@ -1585,7 +1587,9 @@ class DataFlow:
             stop = any(k in kwargs for k in ("early_stopping_rounds", "n_iter_no_change")) or bool(
                 _const(_kw(node, "early_stopping"))
             )
-            return Val(kind="model", cls=name, early_stop=stop)
+            return Val(
+                kind="model", cls=name, early_stop=stop, adapted=_adapted_layers([*args, *kwargs.values()])
+            )
         return None
 
     # ---------------------------------------------------------------- methods
@@ -1595,6 +1599,11 @@ class DataFlow:
             return self.fit(recv, name, node, args, kwargs)
         if name in EVAL_METHODS and not recv.data:
             return self.evaluate(recv, name, node, args)
+        if name == "add" and recv.kind == "model" and isinstance(node.func.value, ast.Name):
+            # model.add(layer): the model carries what its layers learnt (a Normalization adapted on all rows)
+            adapted = _adapted_layers(args)
+            if adapted:
+                self.bind(node.func.value.id, replace(recv, adapted=recv.adapted | adapted))
         if name == "split" and recv.kind == "splitter":
             self.split_point(args, line, col, "cross-validation split")
             if not (recv.cls or "").startswith(GROUP_SPLITTER_PREFIXES) and "groups" not in kwargs:
@@ -1750,6 +1759,15 @@ class DataFlow:
     def evaluate(self, recv: Val, name: str, node: ast.Call, args: list[Val]) -> Val:
         line, col = node.lineno, node.col_offset
         X = args[0] if args else EMPTY
+        for leak, root in recv.adapted:
+            if X.rows == TEST and root is not None and root == X.root:
+                self.hit(
+                    leak.code,
+                    leak.line,
+                    leak.col,
+                    f"{leak.detail}; the model it is a layer of is evaluated on the test rows (line {line})",
+                    ((line, "evaluation"),),
+                )
         if (
             recv.fitted
             and X.rows == TEST
@@ -2093,6 +2111,17 @@ def _keeps_model(body: list[ast.stmt]) -> bool:
     return any(
         isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in ast.walk(stmt)
     )
+
+
+def _adapted_layers(values: list[Val]) -> frozenset[tuple[Leak, int | None]]:
+    """Layers among ``values`` (or in a list of them) that were adapted on all rows, with those rows' root."""
+    found: set[tuple[Leak, int | None]] = set()
+    for value in values:
+        for part in (value, *(value.items or ())):
+            found |= part.adapted
+            if part.pending and part.fitted:
+                found |= {(leak, part.fitted.root) for leak in part.pending}
+    return frozenset(found)
 
 
 def _unknown(value: Val) -> bool:
