@@ -85,6 +85,7 @@ class Val:
     leaks: frozenset[Leak] = frozenset()
     target: bool = False
     stat: bool = False
+    stat_of: int | None = None  # the root of the rows a statistic of all rows was computed from
     selstat: bool = False
     time_ordered: bool = False
     test_score: Position | None = None  # a score of the test rows, where it is computed
@@ -1133,8 +1134,15 @@ class DataFlow:
                     node.col_offset,
                     "the test rows are transformed with a statistic of the test rows",
                 )
+            if data.rows == TRAIN and not data.target and _stat_of_all(stat, data):
+                self.hit(
+                    "TG102",
+                    node.lineno,
+                    node.col_offset,
+                    "the training rows are transformed with a statistic of all rows, test rows included",
+                )
         if left.stat and right.stat and not out.data:
-            out = replace(out, stat=True)
+            out = replace(out, stat=True, stat_of=left.stat_of if left.stat_of == right.stat_of else None)
         if left.test_stat and right.test_stat and not out.data:
             out = replace(out, test_stat=True)
         return out
@@ -1499,7 +1507,7 @@ class DataFlow:
         if qual.startswith(("numpy.", "np.")) and name in STATS:
             axis = _const(_kw(node, "axis")) if _kw(node, "axis") is not None else None
             if args and args[0].rows == FULL and not args[0].target and axis != 1:
-                return Val(stat=True)
+                return Val(stat=True, stat_of=args[0].root)
             if args and args[0].rows == TEST and not args[0].target and axis != 1:
                 return Val(test_stat=True)
             return EMPTY
@@ -1845,7 +1853,7 @@ class DataFlow:
             return Val(group_stat=GroupStat(line, col, recv.root))
         elif name in STATS and name != "sum" or (name == "sum" and recv.rows == FULL and axis != 1):
             if recv.rows == FULL and not recv.target and axis not in (1, "columns"):
-                return Val(stat=True)
+                return Val(stat=True, stat_of=recv.root)
             if recv.rows == TEST and not recv.target and axis not in (1, "columns"):
                 return Val(test_stat=True)
             return EMPTY
@@ -1857,6 +1865,17 @@ class DataFlow:
                     "TG102", line, col, f"missing values are filled ({name}) with a statistic of all rows"
                 )
                 out = replace(out, leaks=out.leaks | {leak})
+            elif (
+                recv.rows == TRAIN
+                and not recv.target
+                and any(_stat_of_all(a, recv) for a in [*args, *kwargs.values()])
+            ):  # train.fillna(df.mean()) after the split: the fill values include the test rows
+                self.hit(
+                    "TG102",
+                    line,
+                    col,
+                    f"the training rows are filled ({name}) with a statistic of all rows, test rows included",
+                )
         elif (
             name in ("fillna", "clip", "replace", "where", "mask")
             and recv.rows == TEST
@@ -2044,6 +2063,11 @@ def _makes_dates(node: ast.AST | None) -> bool:
         "DatetimeIndex",
         "date_range",
     )
+
+
+def _stat_of_all(value: Val, part: Val) -> bool:
+    """A statistic of all the rows that ``part`` was split from (``df.mean()`` used on ``train``)."""
+    return value.stat and value.stat_of is not None and value.stat_of == part.root
 
 
 def _same_table(value: Val, frame: Val) -> bool:
