@@ -514,6 +514,7 @@ class DataFlow:
         self.target_names: set[str] = set()
         self.global_np_seed = False
         self.memo: dict[tuple, Val] = {}
+        self.written: dict[str, Val] = {}  # file path -> what the script saved there (read back later)
         self.memo_scores: dict[tuple, list[tuple[int, int | None, int]]] = {}  # what a memoised helper scores
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
         self.free: dict[str, Val] = {}
@@ -1403,6 +1404,13 @@ class DataFlow:
     def function(self, qual: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val:
         name = _last(qual)
         line, col = node.lineno, node.col_offset
+        saved = _saved_to(qual, node, args)
+        if saved is not None:  # np.save("X.npy", X), joblib.dump((X, y), "data.pkl"), torch.save(t, "t.pt")
+            self.written[saved[0]] = saved[1]
+            return EMPTY
+        path = _const(node.args[0]) if node.args else None
+        if isinstance(path, str) and path in self.written and (name in SOURCES or name in ("load", "loads")):
+            return self.written[path]  # read back what the script itself saved: the same rows, leaks and all
         data_args = [a for a in [*args, kwargs.get("data", EMPTY)] if a.data]  # pd.DataFrame(data=X)
         if name in ("train_test_split",):
             shuffle = _const(_kw(node, "shuffle")) if _kw(node, "shuffle") is not None else True
@@ -1607,6 +1615,12 @@ class DataFlow:
             return self.fit(recv, name, node, args, kwargs)
         if name in EVAL_METHODS and not recv.data:
             return self.evaluate(recv, name, node, args)
+        if name in WRITE_METHODS and recv.data:  # df.to_csv("clean.csv"): read back later as the same rows
+            path = (
+                _const(node.args[0]) if node.args else _const(_kw(node, "path_or_buf") or _kw(node, "path"))
+            )
+            if isinstance(path, str):
+                self.written[path] = recv
         if name == "add" and recv.kind == "model" and isinstance(node.func.value, ast.Name):
             # model.add(layer): the model carries what its layers learnt (a Normalization adapted on all rows)
             adapted = _adapted_layers(args)
@@ -2135,6 +2149,21 @@ def _keeps_model(body: list[ast.stmt]) -> bool:
     return any(
         isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in ast.walk(stmt)
     )
+
+
+WRITE_METHODS = {"to_csv", "to_parquet", "to_pickle", "to_feather", "to_json", "to_excel", "to_hdf"}
+
+
+def _saved_to(qual: str, node: ast.Call, args: list[Val]) -> tuple[str, Val] | None:
+    """The file a save call writes and the value written: ``np.save(path, X)``, ``joblib.dump(X, path)``."""
+    package, name = qual.split(".")[0], _last(qual)
+    if package in ("numpy", "np") and name == "save" and len(args) > 1:
+        path, value = _const(node.args[0]), args[1]
+    elif package in ("joblib", "torch") and name in ("dump", "save") and len(args) > 1:
+        path, value = _const(node.args[1]), args[0]
+    else:
+        return None
+    return (path, value) if isinstance(path, str) else None
 
 
 def _adapted_layers(values: list[Val]) -> frozenset[tuple[Leak, int | None]]:
