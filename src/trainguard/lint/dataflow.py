@@ -85,6 +85,7 @@ class Val:
     leaks: frozenset[Leak] = frozenset()
     target: bool = False
     stat: bool = False
+    stat_of: int | None = None  # the root of the rows a statistic of all rows was computed from
     selstat: bool = False
     time_ordered: bool = False
     test_score: Position | None = None  # a score of the test rows, where it is computed
@@ -120,6 +121,8 @@ class Val:
     group_key: str | None = None  # the column a grouped value is grouped by
     date_index: bool = False  # a frame indexed by dates: sorting its index puts the rows in time order
     sampled: bool = False  # a random draw of rows: df.sample(frac=...)
+    # layers of a model adapted on all rows (Keras Normalization inside Sequential): (leak, root adapted on)
+    adapted: frozenset[tuple[Leak, int | None]] = frozenset()
 
     @property
     def data(self) -> bool:
@@ -511,6 +514,8 @@ class DataFlow:
         self.target_names: set[str] = set()
         self.global_np_seed = False
         self.memo: dict[tuple, Val] = {}
+        self.written: dict[str, Val] = {}  # file path -> what the script saved there (read back later)
+        self.memo_scores: dict[tuple, list[tuple[int, int | None, int]]] = {}  # what a memoised helper scores
         self.cuts: dict[tuple[int | None, str], tuple[str, int, int]] = {}
         self.free: dict[str, Val] = {}
         self.group_split_columns: set[str] = set()
@@ -518,8 +523,11 @@ class DataFlow:
             int | None, tuple[str, int]
         ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
         self.tuning_scores: list[tuple[Position, str]] = []
-        self.stops_on_holdout: list[tuple[int, int, set[int | None]]] = []
-        self.scored_roots: dict[int | None, int] = {}  # root -> line of a score on its held-out rows
+        self.stops_on_holdout: list[tuple[int, int, int, set[int | None]]] = []  # step, line, col, roots
+        # (step, root, line) of each score on held-out rows; steps count scores and stops in the order
+        # the analysis meets them, so a score made before an early stopping is not blamed on it
+        self.scores: list[tuple[int, int | None, int]] = []
+        self.steps = 0
         self.tuning: list[str | None] = []  # per enclosing for-loop: what it tries (HYPERPARAMETERS, MODELS)
         self.slices: dict[tuple[tuple[int | None, str], bool], int] = {}
         self.presplit_roots: set[int] = set()
@@ -688,8 +696,8 @@ class DataFlow:
         for name, func in list(self.functions.items()):
             if name not in self.called:
                 self.call_function(func, [], {}, by_name=True)
-        for line, col, roots in self.stops_on_holdout:
-            scored = sorted(self.scored_roots[r] for r in roots if r in self.scored_roots)
+        for step, line, col, roots in self.stops_on_holdout:
+            scored = sorted(at for later, root, at in self.scores if root in roots and later > step)
             if scored:
                 self.hit(
                     "TG203",
@@ -758,10 +766,16 @@ class DataFlow:
             element = self.element(self.expr(node.iter))
             self.assign(node.target, element, node)
             self.loop_depth += 1
+            # A loop variable of unknown provenance (a helper's ``models`` parameter) whose ``.fit`` the
+            # body calls is a candidate model too: each round fits another one.
             models = {
                 n.id
                 for n in ast.walk(node.target)
-                if isinstance(n, ast.Name) and self.lookup(n.id).kind == "model"
+                if isinstance(n, ast.Name)
+                and (
+                    self.lookup(n.id).kind == "model"
+                    or (_unknown(self.lookup(n.id)) and _fits_name(node.body, n.id))
+                )
             }
             self.tuning.append(_tuning_loop(node, models))
             self.block(node.body)
@@ -1006,9 +1020,13 @@ class DataFlow:
                 )
                 return
 
+    def record_score(self, root: int | None, line: int) -> None:
+        self.steps += 1
+        self.scores.append((self.steps, root, line))
+
     def test_score(self, line: int, col: int, root: int | None = None) -> Val:
         """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
-        self.scored_roots.setdefault(root, line)
+        self.record_score(root, line)
         if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
             self.tuning_scores.append((Position(line, col), self.tuning[-1]))
         return Val(test_score=Position(line, col))
@@ -1117,8 +1135,15 @@ class DataFlow:
                     node.col_offset,
                     "the test rows are transformed with a statistic of the test rows",
                 )
+            if data.rows == TRAIN and not data.target and _stat_of_all(stat, data):
+                self.hit(
+                    "TG102",
+                    node.lineno,
+                    node.col_offset,
+                    "the training rows are transformed with a statistic of all rows, test rows included",
+                )
         if left.stat and right.stat and not out.data:
-            out = replace(out, stat=True)
+            out = replace(out, stat=True, stat_of=left.stat_of if left.stat_of == right.stat_of else None)
         if left.test_stat and right.test_stat and not out.data:
             out = replace(out, test_stat=True)
         return out
@@ -1326,10 +1351,14 @@ class DataFlow:
             tuple(sorted((k, self._signature(v)) for k, v in kwargs.items())),
         )
         if key in self.memo:
+            for _, root, line in self.memo_scores.get(key, ()):  # the helper scores again, at this step
+                self.record_score(root, line)
             return self.memo[key]
         self.memo[key] = merge(args)  # recursion guard while the body is analysed
+        first = len(self.scores)
         result = self._call_function(func, args, kwargs, by_name)
         self.memo[key] = result
+        self.memo_scores[key] = self.scores[first:]
         return result
 
     def _call_function(
@@ -1375,6 +1404,13 @@ class DataFlow:
     def function(self, qual: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]) -> Val:
         name = _last(qual)
         line, col = node.lineno, node.col_offset
+        saved = _saved_to(qual, node, args)
+        if saved is not None:  # np.save("X.npy", X), joblib.dump((X, y), "data.pkl"), torch.save(t, "t.pt")
+            self.written[saved[0]] = saved[1]
+            return EMPTY
+        path = _const(node.args[0]) if node.args else None
+        if isinstance(path, str) and path in self.written and (name in SOURCES or name in ("load", "loads")):
+            return self.written[path]  # read back what the script itself saved: the same rows, leaks and all
         data_args = [a for a in [*args, kwargs.get("data", EMPTY)] if a.data]  # pd.DataFrame(data=X)
         if name in ("train_test_split",):
             shuffle = _const(_kw(node, "shuffle")) if _kw(node, "shuffle") is not None else True
@@ -1479,7 +1515,7 @@ class DataFlow:
         if qual.startswith(("numpy.", "np.")) and name in STATS:
             axis = _const(_kw(node, "axis")) if _kw(node, "axis") is not None else None
             if args and args[0].rows == FULL and not args[0].target and axis != 1:
-                return Val(stat=True)
+                return Val(stat=True, stat_of=args[0].root)
             if args and args[0].rows == TEST and not args[0].target and axis != 1:
                 return Val(test_stat=True)
             return EMPTY
@@ -1567,7 +1603,9 @@ class DataFlow:
             stop = any(k in kwargs for k in ("early_stopping_rounds", "n_iter_no_change")) or bool(
                 _const(_kw(node, "early_stopping"))
             )
-            return Val(kind="model", cls=name, early_stop=stop)
+            return Val(
+                kind="model", cls=name, early_stop=stop, adapted=_adapted_layers([*args, *kwargs.values()])
+            )
         return None
 
     # ---------------------------------------------------------------- methods
@@ -1577,6 +1615,17 @@ class DataFlow:
             return self.fit(recv, name, node, args, kwargs)
         if name in EVAL_METHODS and not recv.data:
             return self.evaluate(recv, name, node, args)
+        if name in WRITE_METHODS and recv.data:  # df.to_csv("clean.csv"): read back later as the same rows
+            path = (
+                _const(node.args[0]) if node.args else _const(_kw(node, "path_or_buf") or _kw(node, "path"))
+            )
+            if isinstance(path, str):
+                self.written[path] = recv
+        if name == "add" and recv.kind == "model" and isinstance(node.func.value, ast.Name):
+            # model.add(layer): the model carries what its layers learnt (a Normalization adapted on all rows)
+            adapted = _adapted_layers(args)
+            if adapted:
+                self.bind(node.func.value.id, replace(recv, adapted=recv.adapted | adapted))
         if name == "split" and recv.kind == "splitter":
             self.split_point(args, line, col, "cross-validation split")
             if not (recv.cls or "").startswith(GROUP_SPLITTER_PREFIXES) and "groups" not in kwargs:
@@ -1719,7 +1768,8 @@ class DataFlow:
         )
         if stop and all(p.val_named for p in held):
             # the only held-out rows, named as validation: a validation set unless they are also scored
-            self.stops_on_holdout.append((node.lineno, node.col_offset, {p.root for p in held}))
+            self.steps += 1
+            self.stops_on_holdout.append((self.steps, node.lineno, node.col_offset, {p.root for p in held}))
         elif stop:
             self.hit(
                 "TG203",
@@ -1731,6 +1781,15 @@ class DataFlow:
     def evaluate(self, recv: Val, name: str, node: ast.Call, args: list[Val]) -> Val:
         line, col = node.lineno, node.col_offset
         X = args[0] if args else EMPTY
+        for leak, root in recv.adapted:
+            if X.rows == TEST and root is not None and root == X.root:
+                self.hit(
+                    leak.code,
+                    leak.line,
+                    leak.col,
+                    f"{leak.detail}; the model it is a layer of is evaluated on the test rows (line {line})",
+                    ((line, "evaluation"),),
+                )
         if (
             recv.fitted
             and X.rows == TEST
@@ -1808,7 +1867,7 @@ class DataFlow:
             return Val(group_stat=GroupStat(line, col, recv.root))
         elif name in STATS and name != "sum" or (name == "sum" and recv.rows == FULL and axis != 1):
             if recv.rows == FULL and not recv.target and axis not in (1, "columns"):
-                return Val(stat=True)
+                return Val(stat=True, stat_of=recv.root)
             if recv.rows == TEST and not recv.target and axis not in (1, "columns"):
                 return Val(test_stat=True)
             return EMPTY
@@ -1820,6 +1879,17 @@ class DataFlow:
                     "TG102", line, col, f"missing values are filled ({name}) with a statistic of all rows"
                 )
                 out = replace(out, leaks=out.leaks | {leak})
+            elif (
+                recv.rows == TRAIN
+                and not recv.target
+                and any(_stat_of_all(a, recv) for a in [*args, *kwargs.values()])
+            ):  # train.fillna(df.mean()) after the split: the fill values include the test rows
+                self.hit(
+                    "TG102",
+                    line,
+                    col,
+                    f"the training rows are filled ({name}) with a statistic of all rows, test rows included",
+                )
         elif (
             name in ("fillna", "clip", "replace", "where", "mask")
             and recv.rows == TEST
@@ -2009,6 +2079,11 @@ def _makes_dates(node: ast.AST | None) -> bool:
     )
 
 
+def _stat_of_all(value: Val, part: Val) -> bool:
+    """A statistic of all the rows that ``part`` was split from (``df.mean()`` used on ``train``)."""
+    return value.stat and value.stat_of is not None and value.stat_of == part.root
+
+
 def _same_table(value: Val, frame: Val) -> bool:
     """A per-group statistic of a frame put back into that frame: mean or frequency encoding.
 
@@ -2073,6 +2148,50 @@ def _keeps_model(body: list[ast.stmt]) -> bool:
     }
     return any(
         isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in ast.walk(stmt)
+    )
+
+
+WRITE_METHODS = {"to_csv", "to_parquet", "to_pickle", "to_feather", "to_json", "to_excel", "to_hdf"}
+
+
+def _saved_to(qual: str, node: ast.Call, args: list[Val]) -> tuple[str, Val] | None:
+    """The file a save call writes and the value written: ``np.save(path, X)``, ``joblib.dump(X, path)``."""
+    package, name = qual.split(".")[0], _last(qual)
+    if package in ("numpy", "np") and name == "save" and len(args) > 1:
+        path, value = _const(node.args[0]), args[1]
+    elif package in ("joblib", "torch") and name in ("dump", "save") and len(args) > 1:
+        path, value = _const(node.args[1]), args[0]
+    else:
+        return None
+    return (path, value) if isinstance(path, str) else None
+
+
+def _adapted_layers(values: list[Val]) -> frozenset[tuple[Leak, int | None]]:
+    """Layers among ``values`` (or in a list of them) that were adapted on all rows, with those rows' root."""
+    found: set[tuple[Leak, int | None]] = set()
+    for value in values:
+        for part in (value, *(value.items or ())):
+            found |= part.adapted
+            if part.pending and part.fitted:
+                found |= {(leak, part.fitted.root) for leak in part.pending}
+    return frozenset(found)
+
+
+def _unknown(value: Val) -> bool:
+    """Nothing is known of a value: not data, not a model, not a constant (an unannotated parameter)."""
+    return value.kind is None and not value.data and value.const is None and not value.items and not value.mod
+
+
+def _fits_name(body: list[ast.stmt], name: str) -> bool:
+    """The statements call ``name.fit(...)`` (or another fit method) on the name itself."""
+    return any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr in FIT_METHODS
+        and isinstance(n.func.value, ast.Name)
+        and n.func.value.id == name
+        for stmt in body
+        for n in ast.walk(stmt)
     )
 
 
