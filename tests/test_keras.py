@@ -91,7 +91,7 @@ def test_seed_wrong_len_stops_at_fit_start_naming_the_unseen_batches() -> None:
         model.fit(DataGenerator(DATA, 10), epochs=5, callbacks=[guard], verbose=0)
     finding = info.value.finding
     assert finding.id == "len-too-small"
-    assert finding.evidence["declared"] == 5 and finding.evidence["batches_past_end"] == 5
+    assert finding.evidence["declared"] == 5 and finding.evidence["past_end"] == 5
     assert "__len__ returns 5" in finding.message and "math.ceil(n_samples / batch_size)" in finding.fix
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
 

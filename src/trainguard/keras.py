@@ -49,7 +49,7 @@ from trainguard.guards.core import (
     StepInfo,
     Verdict,
 )
-from trainguard.guards.epoch_length import GENERATOR_OBJECT, EpochLengthError
+from trainguard.guards.epoch_length import GENERATOR_OBJECT, EpochLengthError, len_too_small_finding
 from trainguard.guards.nonfinite import (
     ModuleFault,
     NonFiniteError,
@@ -457,31 +457,21 @@ def past_end_finding(dataset: Any, steps_per_epoch: int | None) -> Finding | Non
     if not rows:
         return None
     extra = _count_past_end(dataset, declared)
-    more = f"at least {extra}" if extra >= _PROBE_LIMIT else str(extra)
-    return Finding(
-        id="len-too-small",
-        severity=Severity.ERROR,
-        message=(
-            f"{type(dataset).__name__}.__len__ returns {declared}, but index {declared} still holds a batch "
-            f"of {rows} rows ({more} batches past len()): every epoch trains on the first {declared} "
-            "batches only, and the rest of the data is never seen"
-        ),
+    name = type(dataset).__name__
+    return len_too_small_finding(
+        name,
+        declared,
+        extra,
+        unit="batches",
+        found=f"index {declared} still holds a batch of {rows} rows",
+        unseen=f"every epoch trains on the first {declared} batches only, and the rest of the data is never seen",
         fix=(
             "make __len__ return the number of batches in the data: math.ceil(n_samples / batch_size); "
             "raise IndexError (or return an empty batch) past the end"
         ),
-        evidence={
-            "declared": declared,
-            "rows_past_end": rows,
-            "batches_past_end": extra,
-            "steps_per_epoch": steps_per_epoch,
-            "details": [
-                f"Probed {type(dataset).__name__}[{declared}] once at fit start; Keras never asks for it.",
-                "Likely causes:",
-                "  - __len__ returns a constant, or uses the wrong batch size or sample count",
-                "  - __len__ uses floor where the data has a last partial batch",
-            ],
-        },
+        probe=f"Probed {name}[{declared}] and on once at fit start",
+        past_end_is_lower_bound=extra >= _PROBE_LIMIT,
+        evidence={"rows_past_end": rows, "steps_per_epoch": steps_per_epoch},
     )
 
 

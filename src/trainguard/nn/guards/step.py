@@ -19,7 +19,7 @@ from torch import Tensor, nn
 from torch.optim import Optimizer
 
 from trainguard.findings import Finding
-from trainguard.guards.core import StepInfo
+from trainguard.guards.core import NonFiniteGuard, StepInfo, Verdict
 from trainguard.guards.nonfinite import NonFiniteEvidence, Reproduction, diagnose_nonfinite
 from trainguard.nn.data import all_finite
 from trainguard.nn.grads import total_grad_norm
@@ -146,3 +146,30 @@ def diagnose_torch_step(
         losses=list(losses),
     )
     return diagnose_nonfinite(evidence)
+
+
+def act_on_step(
+    guard: NonFiniteGuard,
+    info: StepInfo,
+    batch: Sequence[Any],
+    optimizer: Optimizer,
+    params: Iterable[nn.Parameter],
+    stop: Callable[[StepInfo, str], None],
+) -> Verdict:
+    """What a callback does just before ``optimizer.step``: ask ``guard`` about the step, act on it.
+
+    The batch data is read for finiteness only when the step is bad (a finite step costs the one
+    read :func:`step_numbers` made). ``stop(info, note)`` raises the diagnosis; after a skip or a
+    learning-rate cut the gradients are dropped, so the optimizer leaves every parameter alone.
+    """
+    if not info.finite:
+        info = with_data_verdict(info, *batch)
+    verdict = guard.before_optimizer_step(info)
+    if verdict is Verdict.STEP:
+        return verdict
+    if verdict is Verdict.STOP:
+        stop(info, guard.note)
+    if verdict is Verdict.REDUCE_LR:
+        scale_learning_rate_(optimizer, 0.1)
+    skip_step_(params)
+    return verdict
