@@ -73,10 +73,11 @@ class TrainGuard(GuardCallback, pl.Callback):
         self._started, self._first, self._check_empty = False, True, False
         self._params: tuple[torch.optim.Optimizer, list[torch.nn.Parameter]] | None = None
         self._batch: Any = None
-        self._batch_index = 0
+        self._epoch = self._batch_index = 0
         self._loss: torch.Tensor | None = None
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._epoch = trainer.current_epoch
         if not self._started:  # the DataLoader's length is known from here on
             self._started = True
             self._start(trainer)
@@ -85,7 +86,7 @@ class TrainGuard(GuardCallback, pl.Callback):
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
     ) -> None:
         self._batch, self._batch_index, self._loss = batch, batch_idx, None
-        epoch = trainer.current_epoch
+        epoch = self._epoch
         if self._check_empty:  # only an IterableDataset can run past its data into empty batches
             for finding in self._guards.on_batch_start(BatchInfo(epoch, batch_idx, _rows(batch))):
                 self._stop_if_error(finding)
@@ -112,7 +113,7 @@ class TrainGuard(GuardCallback, pl.Callback):
         if self._params is None or self._params[0] is not optimizer:  # listed once per optimizer
             self._params = (optimizer, [p for group in optimizer.param_groups for p in group["params"]])
         params = self._params[1]
-        info = step_numbers(trainer.current_epoch, trainer.global_step, self._batch_index, self._loss, params)
+        info = step_numbers(self._epoch, trainer.global_step, self._batch_index, self._loss, params)
 
         def stop(info: StepInfo, note: str) -> None:
             self._stop_nonfinite(pl_module, optimizer, info, note)

@@ -20,6 +20,7 @@ Every finding is in ``callback.findings``. skorch is imported only when this mod
 from __future__ import annotations
 
 import inspect
+import math
 from typing import Any
 
 import skorch
@@ -132,8 +133,8 @@ class TrainGuard(GuardCallback, Callback):
         if nonfinite is not None and loss is not None and not self._skipped:
             value = loss.item() if isinstance(loss, torch.Tensor) else float(loss)
             nonfinite.losses.append(value)
-            info = StepInfo(self._epoch, self._step, self._batch_index, value)
-            if not info.finite and nonfinite.on_bad_step(model_caused=True) is Verdict.STOP:
+            if not math.isfinite(value) and nonfinite.on_bad_step(model_caused=True) is Verdict.STOP:
+                info = StepInfo(self._epoch, self._step, self._batch_index, value)
                 self._stop_nonfinite(net, info, "the loss is non-finite but the gradients were finite")
         for finding in self._guards.on_batch_end(BatchInfo(self._epoch, self._batch_index)):
             self._stop_if_error(finding)

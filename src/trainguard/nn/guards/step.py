@@ -64,7 +64,7 @@ def grads_step_numbers(
     tensors = list(torch._foreach_norm(grads)) if grads else []
     loss_tensor = isinstance(loss, Tensor)
     if loss_tensor:
-        value = loss.detach()
+        value = loss.detach() if loss.requires_grad else loss
         value = value if value.ndim == 0 else value.reshape(())
         if tensors and (value.dtype != tensors[0].dtype or value.device != tensors[0].device):
             value = value.to(tensors[0])
@@ -74,7 +74,7 @@ def grads_step_numbers(
     except RuntimeError:  # gradients on several devices: read them one by one
         read = [float(t) for t in tensors]
     loss_f = read.pop() if loss_tensor else (None if loss is None else float(loss))
-    gnorm = math.sqrt(math.fsum(v * v for v in read)) if grads else None
+    gnorm = math.hypot(*read) if grads else None  # exact like fsum, in C: NaN/Inf stay non-finite
     return StepInfo(epoch, step, batch_index, loss_f, gnorm)
 
 
