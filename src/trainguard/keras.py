@@ -5,7 +5,8 @@ Keras's own loop and raises (it does not warn) when training cannot go on meanin
 
 * **epoch length**: batches are counted against ``steps_per_epoch``, ``len()`` of a
   ``PyDataset``/``Sequence`` or the first epoch's count; a short epoch raises
-  :class:`~trainguard.guards.epoch_length.EpochLengthError` (Keras only warns "ran out of data").
+  :class:`~trainguard.guards.epoch_length.EpochLengthError` (Keras only warns "ran out of data";
+  with this guard on, that warning is silenced during ``fit`` and the error says it with the cause).
   Two failures counting cannot see are found from the data: a ``PyDataset`` whose ``__len__`` is too
   small (index ``len()`` is probed once at fit start: data there means the length is wrong) and an
   endless generator whose ``steps_per_epoch`` is not one pass over the data (a few values of every
@@ -74,6 +75,7 @@ class TrainGuard(GuardCallback, keras.callbacks.Callback):
     # --- Keras hooks -----------------------------------------------------------------------------
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._uninstall()  # a fit that raised elsewhere (Ctrl-C) never reached on_train_end
         fit = _fit_arguments(self.model)
         x, steps = fit.get("x"), fit.get("steps_per_epoch")
         guards = self._begin_fit(cycles=self.data_checks)

@@ -14,7 +14,6 @@
 * **loss/output mismatch** on the first batch, when the LightningModule keeps its loss as an
   attribute named ``loss_fn``, ``criterion`` or ``loss`` (a torch loss) and its batches are
   ``(x, y)``: the module's outputs and the targets are checked against it before the first step.
-
 * **an ``IterableDataset`` whose ``__len__`` is too small**: Lightning stops each epoch after
   ``len(DataLoader)`` batches, so the rest of the data is never seen and no epoch is counted short.
   At fit start a *separate* iterator of the dataset is read past ``len()`` (the user's epoch is not
