@@ -215,6 +215,35 @@ def lightning_iterable_len_too_large_by_drop() -> Any:
     return _Lit.fit(_Lit.make(nn.Linear(10, 1)), loader)
 
 
+class _Shards(torch.utils.data.IterableDataset):
+    """Rows streamed from shards of unequal size (the last one holds the remainder)."""
+
+    def __init__(self, sizes: list[int], *, summed: bool) -> None:
+        g = torch.Generator().manual_seed(1)
+        self.shards = [torch.randn(n, 10, generator=g) for n in sizes]
+        self.summed = summed
+
+    def __len__(self):
+        if self.summed:
+            return sum(len(s) for s in self.shards)
+        return len(self.shards[0]) * len(self.shards)  # "all shards are the same size"
+
+    def __iter__(self):
+        for shard in self.shards:
+            for x in shard:
+                yield x, x.sum(0, keepdim=True)
+
+
+def lightning_shards_len_from_the_first_shard() -> Any:
+    loader = torch.utils.data.DataLoader(_Shards([20, 20, 20, 45], summed=False), batch_size=16)
+    return _Lit.fit(_Lit.make(nn.Linear(10, 1)), loader)
+
+
+def lightning_shards_len_summed() -> Any:
+    loader = torch.utils.data.DataLoader(_Shards([20, 20, 20, 45], summed=True), batch_size=16)
+    return _Lit.fit(_Lit.make(nn.Linear(10, 1)), loader)
+
+
 class _LogOfRelu(nn.Module):
     def forward(self, x):
         return torch.log(torch.relu(x))

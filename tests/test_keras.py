@@ -91,9 +91,33 @@ def test_seed_wrong_len_stops_at_fit_start_naming_the_unseen_batches() -> None:
         model.fit(DataGenerator(DATA, 10), epochs=5, callbacks=[guard], verbose=0)
     finding = info.value.finding
     assert finding.id == "len-too-small"
-    assert finding.evidence["declared"] == 5 and finding.evidence["batches_past_end"] == 5
+    assert finding.evidence["declared"] == 5 and finding.evidence["past_end"] == 5
     assert "__len__ returns 5" in finding.message and "math.ceil(n_samples / batch_size)" in finding.fix
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+
+
+class FitOverridden(keras.Sequential):
+    def fit(self, *args, **kwargs):  # hides x in **kwargs: the guard looks for Keras's own fit
+        return super().fit(*args, **kwargs)
+
+
+def test_the_fit_arguments_are_found_under_a_subclass_fit_and_absent_outside_fit() -> None:
+    from trainguard.keras import _fit_arguments
+
+    model = FitOverridden([keras.Input((10,)), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(EpochLengthError, match="__len__ returns 5"):
+        model.fit(DataGenerator(DATA, 10), epochs=1, callbacks=[TrainGuard()], verbose=0)
+    assert _fit_arguments(model) == {}, "outside fit: the documented fallback"
+
+
+def test_without_the_fit_arguments_the_epoch_length_keras_computed_is_still_checked(monkeypatch) -> None:
+    import trainguard.keras as tk
+
+    monkeypatch.setattr(tk, "_fit_arguments", lambda model: {})
+    guard = TrainGuard()
+    _seed_model().fit(DataGenerator(DATA, 10, length=10), epochs=2, callbacks=[guard], verbose=0)
+    assert guard.findings == [] and guard._guards.epoch_length.expected == 10
 
 
 def test_seed_correct_len_trains_without_findings() -> None:
@@ -118,8 +142,9 @@ def faulty_generator(data, batch_size):
 
 def test_seed_swallowed_exception_is_a_short_epoch_error_not_a_warning() -> None:
     guard = TrainGuard()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # Keras's own "ran out of data"
+    filters = list(warnings.filters)
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
         with pytest.raises(EpochLengthError) as info:
             _seed_model().fit(
                 faulty_generator(DATA, 10),
@@ -128,6 +153,8 @@ def test_seed_swallowed_exception_is_a_short_epoch_error_not_a_warning() -> None
                 callbacks=[guard],
                 verbose=0,
             )
+    assert not [w for w in shown if "ran out of data" in str(w.message)], "our error replaces Keras's warning"
+    assert warnings.filters == filters, "the filter is removed again"
     finding = info.value.finding
     assert finding.id == "epoch-too-short"
     assert (finding.evidence["epoch"], finding.evidence["received"], finding.evidence["expected"]) == (
@@ -191,6 +218,7 @@ def test_nan_from_a_layer_stops_before_the_step_naming_the_layer() -> None:
         finding.evidence["batch_index"],
     ) == (1, 0)
     assert "learning rate: 0.01" in str(info.value)
+    assert "Where: layer log (Lambda) produced" in str(info.value) and "module" not in str(info.value)
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True)), (
         "weights untouched"
     )

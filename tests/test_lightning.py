@@ -12,7 +12,7 @@ L = pytest.importorskip("lightning.pytorch")
 
 from trainguard.guards.epoch_length import EpochLengthError  # noqa: E402
 from trainguard.guards.nonfinite import NonFiniteError  # noqa: E402
-from trainguard.lightning import TrainGuard  # noqa: E402
+from trainguard.lightning import TrainGuard, past_len_finding  # noqa: E402
 from trainguard.nn.guards.loss_mismatch import LossMismatchError  # noqa: E402
 
 
@@ -89,6 +89,84 @@ def test_iterable_dataset_with_the_right_len_trains_without_findings() -> None:
     trainer = _trainer(guard)
     trainer.fit(Regressor(), _loader(Stream(actual=40, claimed=40)))
     assert guard.findings == [] and trainer.global_step == 10
+
+
+# --- an IterableDataset whose __len__ is too small: Lightning never reads the rest -------------------
+
+
+def test_iterable_dataset_with_a_too_small_len_stops_at_fit_start_naming_it() -> None:
+    guard = TrainGuard()
+    model = Regressor()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    trainer = _trainer(guard)
+    with pytest.raises(EpochLengthError) as info:
+        trainer.fit(model, _loader(Stream(actual=40, claimed=24)))
+    finding = info.value.finding
+    assert finding.id == "len-too-small" and guard.findings == [finding]
+    assert "Stream.__len__ returns 24, but iterating it yields 40 samples (16 samples past len())" in str(
+        info.value
+    )
+    assert "len(DataLoader) = 3 batches, so 16 samples are never trained on" in finding.message
+    assert "(40 here)" in finding.fix and "remove __len__" in finding.fix
+    assert (finding.evidence["declared"], finding.evidence["unseen"]) == (24, 16)
+    assert trainer.global_step == 0, "stopped before the first step"
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_iterable_dataset_with_the_corrected_len_trains_on_all_of_it_without_findings() -> None:
+    guard = TrainGuard()
+    trainer = _trainer(guard)
+    trainer.fit(Regressor(), _loader(Stream(actual=40, claimed=40)))
+    assert guard.findings == [] and trainer.global_step == 10
+
+
+def test_a_len_short_only_within_the_last_batch_is_a_warning_and_trains() -> None:
+    guard = TrainGuard()
+    trainer = _trainer(guard, epochs=1)
+    with pytest.warns(UserWarning, match="len-too-small"):
+        trainer.fit(Regressor(), _loader(Stream(actual=40, claimed=38)))  # 5 batches of 8 hold all 40
+    assert [f.id for f in guard.findings] == ["len-too-small"] and trainer.global_step == 5
+
+
+class Endless(torch.utils.data.IterableDataset):
+    """An endless stream whose __len__ cuts the epoch on purpose."""
+
+    def __len__(self) -> int:
+        return 32
+
+    def __iter__(self):
+        g = torch.Generator().manual_seed(0)
+        while True:
+            x = torch.randn(4, generator=g)
+            yield x, x.sum(0, keepdim=True)
+
+
+def test_an_endless_stream_cut_by_len_is_by_design_and_trains_without_findings() -> None:
+    guard = TrainGuard()
+    trainer = _trainer(guard)
+    trainer.fit(Regressor(), _loader(Endless()))
+    assert guard.findings == [] and trainer.global_step == 8
+
+
+def test_data_checks_off_skips_the_probe() -> None:
+    guard = TrainGuard(data_checks=False)
+    trainer = _trainer(guard, epochs=1)
+    trainer.fit(Regressor(), _loader(Stream(actual=40, claimed=24)))
+    assert guard.findings == [] and trainer.global_step == 3
+
+
+class Shuffled(Stream):
+    def __iter__(self):
+        order = torch.randperm(len(self.x))  # the global generator, as user code often does
+        yield from zip(self.x[order], self.y[order], strict=True)
+
+
+def test_the_probe_leaves_the_random_state_as_it_was() -> None:
+    torch.manual_seed(3)
+    state = torch.get_rng_state()
+    finding = past_len_finding(Shuffled(actual=40, claimed=24), n_batches=3, batch_size=8)
+    assert finding is not None and finding.evidence["past_end"] == 16
+    assert torch.equal(torch.get_rng_state(), state)
 
 
 def test_huge_learning_rate_stops_before_the_weights_naming_the_module() -> None:

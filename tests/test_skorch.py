@@ -147,7 +147,7 @@ def test_skip_batch_keeps_training_with_finite_weights() -> None:
         verbose=0,
         train_split=None,
         batch_size=16,
-        callbacks=[TrainGuard("skip_batch", check_data=False)],
+        callbacks=[TrainGuard("skip_batch", data_checks=False)],
     )
     net.fit(Xr, yr)
     assert all(torch.isfinite(p).all() for p in net.module_.parameters())
@@ -181,3 +181,23 @@ def test_short_epoch_from_an_iterable_dataset_is_an_error() -> None:
         net.fit(Short(32, 20), None)
     ev = info.value.finding.evidence
     assert (ev["epoch"], ev["received"], ev["expected"]) == (2, 5, 8)
+
+
+def test_a_fitted_net_with_the_guard_clones_and_refits() -> None:
+    from sklearn.base import clone
+
+    rng = np.random.default_rng(2)
+    Xc = rng.normal(size=(32, 3)).astype(np.float32)
+    yc = (Xc[:, 0] > 0).astype(np.int64)
+    net = _net(TrainGuard("skip_batch", data_checks=False)).set_params(max_epochs=2).fit(Xc, yc)
+    twin = clone(net)
+    (guard,) = twin.callbacks
+    assert guard.get_params() == {
+        "nonfinite": "skip_batch",
+        "epoch_length": True,
+        "loss_mismatch": True,
+        "data_checks": False,
+        "verbose": False,
+    }
+    twin.fit(Xc, yc)
+    assert len(twin.history) == 2 and guard.findings == []

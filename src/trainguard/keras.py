@@ -5,7 +5,8 @@ Keras's own loop and raises (it does not warn) when training cannot go on meanin
 
 * **epoch length**: batches are counted against ``steps_per_epoch``, ``len()`` of a
   ``PyDataset``/``Sequence`` or the first epoch's count; a short epoch raises
-  :class:`~trainguard.guards.epoch_length.EpochLengthError` (Keras only warns "ran out of data").
+  :class:`~trainguard.guards.epoch_length.EpochLengthError` (Keras only warns "ran out of data";
+  with this guard on, that warning is silenced during ``fit`` and the error says it with the cause).
   Two failures counting cannot see are found from the data: a ``PyDataset`` whose ``__len__`` is too
   small (index ``len()`` is probed once at fit start: data there means the length is wrong) and an
   endless generator whose ``steps_per_epoch`` is not one pass over the data (a few values of every
@@ -30,8 +31,10 @@ with ``model.compile(run_eagerly=True)``.
 
 from __future__ import annotations
 
+import inspect
 import math
-import sys
+import re
+import warnings
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -40,16 +43,10 @@ import numpy as np
 from keras.src.models.functional import Functional
 
 from trainguard.findings import Finding, Severity
-from trainguard.guards.base import GuardError, surface
-from trainguard.guards.core import (
-    BatchInfo,
-    EpochInfo,
-    FitInfo,
-    GuardSet,
-    StepInfo,
-    Verdict,
-)
-from trainguard.guards.epoch_length import GENERATOR_OBJECT, EpochLengthError
+from trainguard.guards.base import GuardError
+from trainguard.guards.callback import GuardCallback
+from trainguard.guards.core import BatchInfo, EpochInfo, FitInfo, StepInfo, Verdict
+from trainguard.guards.epoch_length import GENERATOR_OBJECT, EpochLengthError, len_too_small_finding
 from trainguard.guards.nonfinite import (
     ModuleFault,
     NonFiniteError,
@@ -65,59 +62,36 @@ __all__ = ["TrainGuard", "past_end_finding"]
 _FINGERPRINT_VALUES = 4
 
 
-class TrainGuard(keras.callbacks.Callback):
+class TrainGuard(GuardCallback, keras.callbacks.Callback):
     """Keras 3 callback running trainguard's epoch-length, non-finite and loss/output guards.
 
-    ``nonfinite``: ``"stop"`` (raise with a diagnosis), ``"skip_batch"`` (skip the optimizer step),
-    ``"reduce_lr"`` (skip it and divide the learning rate by 10) or ``None`` (off).
-    ``epoch_length``, ``loss_mismatch``: turn those guards off with ``False``. ``data_checks``:
-    fingerprint batches and probe past ``len()`` (item 5 of the design: failures that counting
-    cannot see). ``verbose``: print warnings instead of issuing Python warnings.
+    The options are :class:`~trainguard.guards.callback.GuardCallback`'s; ``data_checks`` here
+    fingerprints a generator's batches and probes a ``PyDataset`` past ``len()`` (failures that
+    counting cannot see).
     """
 
-    def __init__(
-        self,
-        nonfinite: str | None = "stop",
-        *,
-        epoch_length: bool = True,
-        loss_mismatch: bool = True,
-        data_checks: bool = True,
-        verbose: bool = False,
-    ) -> None:
-        super().__init__()
-        self.nonfinite, self.epoch_length, self.loss_mismatch = nonfinite, epoch_length, loss_mismatch
-        self.data_checks, self.verbose = data_checks, verbose
-        #: Every finding of the last fit, warnings and errors alike.
-        self.findings: list[Finding] = []
-        self._guards = GuardSet()
-        self._hooks: _StepHooks | None = None
-        self._epoch = 0
-        self._source_kind = "data"
+    where = "keras TrainGuard"
 
     # --- Keras hooks -----------------------------------------------------------------------------
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._uninstall()  # a fit that raised elsewhere (Ctrl-C) never reached on_train_end
         fit = _fit_arguments(self.model)
         x, steps = fit.get("x"), fit.get("steps_per_epoch")
-        self.findings = []
-        self._guards = GuardSet.build(
-            self.nonfinite,
-            epoch_length=self.epoch_length,
-            loss_mismatch=self.loss_mismatch,
-            cycles=self.data_checks,
-            findings=self.findings,
-        )
-        declared_len = self.params.get("steps") if steps is None else None
+        guards = self._begin_fit(cycles=self.data_checks)
+        self._epoch = 0
         self._source_kind = _source_kind(x)
-        self._guards.on_fit_start(
+        guards.on_fit_start(
             FitInfo(
                 steps_per_epoch=steps,
-                source_len=declared_len,
+                source_len=self.params.get("steps") if steps is None else None,
                 source_kind=self._source_kind,
                 n_samples=_n_samples(x),
                 batch_size=fit.get("batch_size"),
             )
         )
+        self._hooks: _StepHooks | None = None
+        self._quiet = _RanOutOfDataSilenced() if self.epoch_length else None
         if self.epoch_length and self.data_checks and _is_py_dataset(x):
             self._stop_if_error(past_end_finding(x, steps))
         self._hooks = _StepHooks(self)
@@ -146,13 +120,36 @@ class TrainGuard(keras.callbacks.Callback):
 
     def _stop_if_error(self, finding: Finding | None, error: type[GuardError] = EpochLengthError) -> None:
         if finding is not None and finding.severity is Severity.ERROR:
-            self._uninstall()
-        surface(finding, self.findings, error=error, where="keras TrainGuard", verbose=self.verbose)
+            self._uninstall()  # the model must be left as it was, whatever fit raises
+        super()._stop_if_error(finding, error)
 
     def _uninstall(self) -> None:
-        if self._hooks is not None:
-            self._hooks.uninstall()
-            self._hooks = None
+        hooks, self._hooks = self.__dict__.get("_hooks"), None
+        if hooks is not None:
+            hooks.uninstall()
+        quiet, self._quiet = self.__dict__.get("_quiet"), None
+        if quiet is not None:
+            quiet.restore()
+
+
+class _RanOutOfDataSilenced:
+    """Keras's "Your input ran out of data" warning, silenced from fit start until :meth:`restore`.
+
+    With the epoch-length guard on, a short epoch raises :class:`EpochLengthError`, which says the
+    same with the cause and the fix; Keras's warning would print first and read like the whole story.
+    Only that message is filtered, and ``warnings.catch_warnings`` puts the filters back as they
+    were at fit start (a filter the user adds inside a callback during fit is undone with it).
+    """
+
+    MESSAGE = "Your input ran out of data"
+
+    def __init__(self) -> None:
+        self._saved = warnings.catch_warnings()
+        self._saved.__enter__()
+        warnings.filterwarnings("ignore", message=re.escape(self.MESSAGE), category=UserWarning)
+
+    def restore(self) -> None:
+        self._saved.__exit__(None, None, None)
 
 
 # --- per-step hooks on the model instance ----------------------------------------------------------
@@ -294,6 +291,7 @@ class _StepHooks:
             losses=[] if nonfinite is None else list(nonfinite.losses),
             lrs=[_float(self.model.optimizer.learning_rate) or math.nan],
             note=note,
+            component="layer",
         )
         return diagnose_nonfinite(evidence)
 
@@ -457,31 +455,21 @@ def past_end_finding(dataset: Any, steps_per_epoch: int | None) -> Finding | Non
     if not rows:
         return None
     extra = _count_past_end(dataset, declared)
-    more = f"at least {extra}" if extra >= _PROBE_LIMIT else str(extra)
-    return Finding(
-        id="len-too-small",
-        severity=Severity.ERROR,
-        message=(
-            f"{type(dataset).__name__}.__len__ returns {declared}, but index {declared} still holds a batch "
-            f"of {rows} rows ({more} batches past len()): every epoch trains on the first {declared} "
-            "batches only, and the rest of the data is never seen"
-        ),
+    name = type(dataset).__name__
+    return len_too_small_finding(
+        name,
+        declared,
+        extra,
+        unit="batches",
+        found=f"index {declared} still holds a batch of {rows} rows",
+        unseen=f"every epoch trains on the first {declared} batches only; the rest of the data is never seen",
         fix=(
             "make __len__ return the number of batches in the data: math.ceil(n_samples / batch_size); "
             "raise IndexError (or return an empty batch) past the end"
         ),
-        evidence={
-            "declared": declared,
-            "rows_past_end": rows,
-            "batches_past_end": extra,
-            "steps_per_epoch": steps_per_epoch,
-            "details": [
-                f"Probed {type(dataset).__name__}[{declared}] once at fit start; Keras never asks for it.",
-                "Likely causes:",
-                "  - __len__ returns a constant, or uses the wrong batch size or sample count",
-                "  - __len__ uses floor where the data has a last partial batch",
-            ],
-        },
+        probe=f"Probed {name}[{declared}] and on once at fit start",
+        past_end_is_lower_bound=extra >= _PROBE_LIMIT,
+        evidence={"rows_past_end": rows, "steps_per_epoch": steps_per_epoch},
     )
 
 
@@ -522,16 +510,29 @@ def _fingerprint(x: Any) -> Hashable:
 
 
 def _fit_arguments(model: keras.Model) -> dict[str, Any]:
-    """``x``, ``steps_per_epoch`` and ``batch_size`` of the running ``model.fit`` call.
+    """``x``, ``steps_per_epoch`` and ``batch_size`` of the running ``model.fit`` call; ``{}`` if unseen.
 
-    Keras hands callbacks only ``params`` (epochs, steps, verbose); the data itself lives in
-    ``fit``'s frame, which is on the stack while ``on_train_begin`` runs.
+    Why the stack: Keras 3 hands callbacks only ``params`` (``epochs``, ``steps``, ``verbose``), and
+    the data lives in ``fit``'s locals (its epoch iterator is not kept on the model); no public API
+    exposes it, and wrapping ``model.fit`` would mean users call ours instead of adding a callback.
+    The frame looked for is Keras's own ``fit`` (its code object, found in the model's class
+    hierarchy), so a subclass overriding ``fit(*args, **kwargs)`` does not hide the arguments.
+
+    Fallback, when no such frame is found (another Keras version, ``fit`` run in another thread):
+    ``{}``, and the guard works from ``params`` alone: the epoch length Keras computed is still
+    checked, but the data checks (the ``PyDataset`` probe, generator fingerprints) and the
+    floor-versus-ceil arithmetic in messages are skipped.
     """
-    frame = sys._getframe(1)
+    keras_fits = {
+        inspect.unwrap(vars(klass)["fit"]).__code__  # unwrapped: Keras decorates fit
+        for klass in type(model).__mro__
+        if klass.__module__.startswith("keras.") and callable(vars(klass).get("fit"))
+    }
+    frame = inspect.currentframe()
     while frame is not None:
-        if frame.f_code.co_name == "fit" and frame.f_locals.get("self") is model:
+        if frame.f_code in keras_fits and frame.f_locals.get("self") is model:
             return {k: frame.f_locals.get(k) for k in ("x", "steps_per_epoch", "batch_size")}
-        frame = frame.f_back  # type: ignore[assignment]
+        frame = frame.f_back
     return {}
 
 

@@ -14,10 +14,13 @@
 * **loss/output mismatch** on the first batch, when the LightningModule keeps its loss as an
   attribute named ``loss_fn``, ``criterion`` or ``loss`` (a torch loss) and its batches are
   ``(x, y)``: the module's outputs and the targets are checked against it before the first step.
-
-Not detected: an ``IterableDataset`` whose ``__len__`` is too *small*. Lightning stops each epoch
-at ``len()`` batches, so the rest of the data is never seen and nothing is counted short; finding
-it would take a pass over the data or Lightning's private fetcher.
+* **an ``IterableDataset`` whose ``__len__`` is too small**: Lightning stops each epoch after
+  ``len(DataLoader)`` batches, so the rest of the data is never seen and no epoch is counted short.
+  At fit start a *separate* iterator of the dataset is read past ``len()`` (the user's epoch is not
+  touched, and the random-number state is restored): data there is the finding ``len-too-small``.
+  A stream that still goes on after another ``len()`` items is taken as endless by design (an
+  epoch cut by ``__len__``) and not reported. ``data_checks=False`` skips the probe, for a stream
+  that cannot be read twice.
 
 Every finding is in ``callback.findings``. Lightning is imported only when this module is; the
 ``lightning`` package is preferred and ``pytorch_lightning`` used when it is the one installed.
@@ -25,8 +28,13 @@ Every finding is in ``callback.findings``. Lightning is imported only when this 
 
 from __future__ import annotations
 
+import itertools
+import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import torch
 
 try:
@@ -35,102 +43,56 @@ except ImportError:  # pragma: no cover - the older package name
     import pytorch_lightning as pl  # type: ignore[no-redef]
 
 from trainguard.findings import Finding
-from trainguard.guards.base import GuardError, surface
-from trainguard.guards.core import (
-    BatchInfo,
-    EpochInfo,
-    FitInfo,
-    GuardSet,
-    StepInfo,
-    Verdict,
-)
-from trainguard.guards.epoch_length import EpochLengthError
+from trainguard.guards.callback import GuardCallback
+from trainguard.guards.core import BatchInfo, EpochInfo, FitInfo, StepInfo
+from trainguard.guards.epoch_length import len_too_small_finding
 from trainguard.guards.nonfinite import NonFiniteError
 from trainguard.nn.data import batch_rows, call_module
 from trainguard.nn.guards.loss_mismatch import LossMismatchError, check_loss_inputs, loss_kind
-from trainguard.nn.guards.step import (
-    diagnose_torch_step,
-    learning_rates,
-    scale_learning_rate_,
-    skip_step_,
-    step_numbers,
-    with_data_verdict,
-)
+from trainguard.nn.guards.step import act_on_step, diagnose_torch_step, learning_rates, step_numbers
 
-__all__ = ["TrainGuard"]
+__all__ = ["TrainGuard", "past_len_finding"]
 
 #: Where a LightningModule conventionally keeps its loss function.
 LOSS_ATTRIBUTES = ("loss_fn", "criterion", "loss")
 
 
-class TrainGuard(pl.Callback):
+class TrainGuard(GuardCallback, pl.Callback):
     """Lightning callback running trainguard's non-finite, epoch-length and loss/output guards.
 
-    ``nonfinite``: ``"stop"`` (raise with a diagnosis), ``"skip_batch"`` (skip the optimizer step),
-    ``"reduce_lr"`` (skip it and divide the learning rate by 10) or ``None`` (off).
+    The options are :class:`~trainguard.guards.callback.GuardCallback`'s.
     """
 
-    def __init__(
-        self,
-        nonfinite: str | None = "stop",
-        *,
-        epoch_length: bool = True,
-        loss_mismatch: bool = True,
-        verbose: bool = False,
-    ) -> None:
-        super().__init__()
-        self.nonfinite, self.epoch_length, self.loss_mismatch = nonfinite, epoch_length, loss_mismatch
-        self.verbose = verbose
-        #: Every finding of the last fit, warnings and errors alike.
-        self.findings: list[Finding] = []
-        self._guards = GuardSet()
-        self._started = False
-        self._check_empty = False
-        self._first = True
-        self._batch: Any = None
-        self._batch_index = 0
-        self._loss: torch.Tensor | None = None
-        self._params: tuple[torch.optim.Optimizer, list[torch.nn.Parameter]] | None = None
+    where = "lightning TrainGuard"
 
     # --- Lightning hooks -------------------------------------------------------------------------
 
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        self.findings = []
-        self._guards = GuardSet.build(
-            self.nonfinite,
-            epoch_length=self.epoch_length,
-            loss_mismatch=self.loss_mismatch,
-            findings=self.findings,
-        )
-        self._started, self._first, self._params = False, True, None
+        self._begin_fit()
+        self._started, self._first, self._check_empty = False, True, False
+        self._params: tuple[torch.optim.Optimizer, list[torch.nn.Parameter]] | None = None
+        self._batch: Any = None
+        self._epoch = self._batch_index = 0
+        self._loss: torch.Tensor | None = None
 
     def on_train_epoch_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        self._epoch = trainer.current_epoch
         if not self._started:  # the DataLoader's length is known from here on
             self._started = True
-            dataset = getattr(trainer.train_dataloader, "dataset", None)
-            self._check_empty = isinstance(dataset, torch.utils.data.IterableDataset)
-            length = trainer.num_training_batches
-            declared = int(length) if isinstance(length, int) or float(length).is_integer() else None
-            steps = (
-                declared if declared is not None and trainer.limit_train_batches not in (None, 1.0) else None
-            )
-            self._guards.on_fit_start(
-                FitInfo(
-                    steps_per_epoch=steps,
-                    source_len=None if steps is not None else declared,
-                    source_kind=_source_kind(trainer),
-                )
-            )
+            self._start(trainer)
 
     def on_train_batch_start(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, batch: Any, batch_idx: int
     ) -> None:
         self._batch, self._batch_index, self._loss = batch, batch_idx, None
+        epoch = self._epoch
         if self._check_empty:  # only an IterableDataset can run past its data into empty batches
-            for finding in self._guards.on_batch_start(
-                BatchInfo(trainer.current_epoch, batch_idx, _rows(batch))
-            ):
+            for finding in self._guards.on_batch_start(BatchInfo(epoch, batch_idx, _rows(batch))):
                 self._stop_if_error(finding)
+        # The batch is counted as it arrives: one hook a step fewer than counting at its end, and
+        # a batch that fails half-way stops the fit anyway.
+        for finding in self._guards.on_batch_end(BatchInfo(epoch, batch_idx)):
+            self._stop_if_error(finding)
         if self._first:
             self._first = False
             self._check_first_batch(pl_module, batch)
@@ -138,7 +100,8 @@ class TrainGuard(pl.Callback):
     def on_before_backward(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, loss: torch.Tensor
     ) -> None:
-        self._loss = loss
+        # detached: holding the graph would free it inside the next hook instead of in Lightning
+        self._loss = loss.detach()
 
     def on_before_optimizer_step(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, optimizer: torch.optim.Optimizer
@@ -149,23 +112,12 @@ class TrainGuard(pl.Callback):
         if self._params is None or self._params[0] is not optimizer:  # listed once per optimizer
             self._params = (optimizer, [p for group in optimizer.param_groups for p in group["params"]])
         params = self._params[1]
-        info = step_numbers(trainer.current_epoch, trainer.global_step, self._batch_index, self._loss, params)
-        if not info.finite:
-            info = with_data_verdict(info, *_xy(self._batch))
-        verdict = nonfinite.before_optimizer_step(info)
-        if verdict is Verdict.STEP:
-            return
-        if verdict is Verdict.STOP:
-            self._stop_nonfinite(trainer, pl_module, optimizer, info, nonfinite.note)
-        if verdict is Verdict.REDUCE_LR:
-            scale_learning_rate_(optimizer, 0.1)
-        skip_step_(params)
+        info = step_numbers(self._epoch, trainer.global_step, self._batch_index, self._loss, params)
 
-    def on_train_batch_end(
-        self, trainer: pl.Trainer, pl_module: pl.LightningModule, outputs: Any, batch: Any, batch_idx: int
-    ) -> None:
-        for finding in self._guards.on_batch_end(BatchInfo(trainer.current_epoch, batch_idx)):
-            self._stop_if_error(finding)
+        def stop(info: StepInfo, note: str) -> None:
+            self._stop_nonfinite(pl_module, optimizer, info, note)
+
+        act_on_step(nonfinite, info, _xy(self._batch), optimizer, params, stop)
 
     def on_train_epoch_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         interrupted = bool(trainer.should_stop)
@@ -173,6 +125,26 @@ class TrainGuard(pl.Callback):
             self._stop_if_error(finding)
 
     # --- guards ----------------------------------------------------------------------------------
+
+    def _start(self, trainer: pl.Trainer) -> None:
+        """The declared epoch length, and the probe past ``len()`` of an IterableDataset."""
+        loader = trainer.train_dataloader
+        dataset = getattr(loader, "dataset", None)
+        iterable = isinstance(dataset, torch.utils.data.IterableDataset)
+        self._check_empty = iterable
+        length = trainer.num_training_batches
+        declared = int(length) if isinstance(length, int) or float(length).is_integer() else None
+        limited = trainer.limit_train_batches not in (None, 1.0)
+        steps = declared if declared is not None and limited else None
+        self._guards.on_fit_start(
+            FitInfo(
+                steps_per_epoch=steps,
+                source_len=None if steps is not None else declared,
+                source_kind=_source_kind(dataset),
+            )
+        )
+        if iterable and declared is not None and not limited and self.epoch_length and self.data_checks:
+            self._stop_if_error(past_len_finding(dataset, declared, getattr(loader, "batch_size", None)))
 
     def _check_first_batch(self, pl_module: pl.LightningModule, batch: Any) -> None:
         loss_fn = module_loss(pl_module)
@@ -188,7 +160,6 @@ class TrainGuard(pl.Callback):
 
     def _stop_nonfinite(
         self,
-        trainer: pl.Trainer,
         pl_module: pl.LightningModule,
         optimizer: torch.optim.Optimizer,
         info: StepInfo,
@@ -217,8 +188,73 @@ class TrainGuard(pl.Callback):
         )
         self._stop_if_error(finding, NonFiniteError)
 
-    def _stop_if_error(self, finding: Finding | None, error: type[GuardError] = EpochLengthError) -> None:
-        surface(finding, self.findings, error=error, where="lightning TrainGuard", verbose=self.verbose)
+
+# --- the probe past len() of an IterableDataset ------------------------------------------------------
+
+_END = object()
+
+
+def past_len_finding(dataset: Any, n_batches: int, batch_size: int | None) -> Finding | None:
+    """An ``IterableDataset`` that yields more than ``len()``: read from a separate iterator of it.
+
+    Lightning trains on ``n_batches`` batches of ``batch_size`` items an epoch. The probe skips the
+    declared ``len()`` items, then counts up to ``len()`` more; a stream still going after that is
+    endless by design (``__len__`` cuts the epoch) and not reported. Items Lightning still reads in
+    its last, partial batch make a warning (only the length is wrong); items it never reads, an error.
+    """
+    try:
+        declared = len(dataset)
+    except TypeError:
+        return None
+    with _random_state_kept():
+        items = iter(dataset)
+        if next(itertools.islice(items, declared, None), _END) is _END:
+            return None
+        cap = max(declared, 1)
+        past = 1 + sum(1 for _ in itertools.islice(items, cap))
+        if past > cap and next(items, _END) is not _END:
+            return None
+    name = type(dataset).__name__
+    unit = "samples" if batch_size else "batches"
+    capacity = n_batches * (batch_size or 1)
+    unseen = declared + past - capacity
+    if unseen > 0:
+        consequence = (
+            f"Lightning stops every epoch after len(DataLoader) = {n_batches} batches, so {unseen} "
+            f"{unit} are never trained on"
+        )
+    else:
+        consequence = "Lightning still reads them in the last, partial batch, but the epoch's length is wrong"
+    return len_too_small_finding(
+        name,
+        declared,
+        past,
+        unit=unit,
+        found=f"iterating it yields {declared + past} {unit}",
+        unseen=consequence,
+        fix=(
+            f"make __len__ return the number of {unit} __iter__ yields ({declared + past} here), or remove "
+            "__len__ so that Lightning runs each epoch until the iterator ends"
+        ),
+        probe=f"Read a separate iterator of {name} past len() once at fit start",
+        error=unseen > 0,
+        evidence={"n_batches": n_batches, "batch_size": batch_size, "unseen": max(unseen, 0)},
+    )
+
+
+@contextmanager
+def _random_state_kept() -> Iterator[None]:
+    """The probe may shuffle with any generator; the user's run must not see it happen."""
+    state, np_state = random.getstate(), np.random.get_state()
+    with torch.random.fork_rng(devices=[]):
+        try:
+            yield
+        finally:
+            random.setstate(state)
+            np.random.set_state(np_state)
+
+
+# --- small helpers -------------------------------------------------------------------------------------
 
 
 def module_loss(pl_module: pl.LightningModule) -> Any:
@@ -244,9 +280,7 @@ def _rows(batch: Any) -> int | None:
         return None
 
 
-def _source_kind(trainer: pl.Trainer) -> str:
-    loader = trainer.train_dataloader
-    dataset = getattr(loader, "dataset", None)
+def _source_kind(dataset: Any) -> str:
     if isinstance(dataset, torch.utils.data.IterableDataset):
         return f"DataLoader over the IterableDataset {type(dataset).__name__}"
     return "DataLoader" if dataset is None else f"DataLoader over {type(dataset).__name__}"

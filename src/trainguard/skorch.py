@@ -19,6 +19,8 @@ Every finding is in ``callback.findings``. skorch is imported only when this mod
 
 from __future__ import annotations
 
+import inspect
+import math
 from typing import Any
 
 import skorch
@@ -27,27 +29,11 @@ from skorch.callbacks import Callback
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
-from trainguard.findings import Finding
-from trainguard.guards.base import GuardError, surface
-from trainguard.guards.core import (
-    BatchInfo,
-    EpochInfo,
-    FitInfo,
-    GuardSet,
-    StepInfo,
-    Verdict,
-)
-from trainguard.guards.epoch_length import EpochLengthError
+from trainguard.guards.callback import GuardCallback
+from trainguard.guards.core import BatchInfo, EpochInfo, FitInfo, StepInfo, Verdict
 from trainguard.guards.nonfinite import NonFiniteError, nonfinite_data_finding
 from trainguard.nn.guards.loss_mismatch import Dialect, LossMismatchError, check_kind, check_loss_inputs
-from trainguard.nn.guards.step import (
-    diagnose_torch_step,
-    learning_rates,
-    scale_learning_rate_,
-    skip_step_,
-    step_numbers,
-    with_data_verdict,
-)
+from trainguard.nn.guards.step import act_on_step, diagnose_torch_step, learning_rates, step_numbers
 
 __all__ = ["SKORCH", "TrainGuard"]
 
@@ -60,31 +46,25 @@ SKORCH = Dialect(
     to_int_labels="convert the labels to integers: y.astype('int64')",
 )
 
+#: The constructor's options: skorch's get_params must list these and nothing learned during a fit.
+_OPTIONS = tuple(name for name in inspect.signature(GuardCallback.__init__).parameters if name != "self")
 
-class TrainGuard(Callback):
+
+class TrainGuard(GuardCallback, Callback):
     """skorch callback running trainguard's data, non-finite, epoch-length and loss/output guards.
 
-    ``nonfinite``: ``"stop"`` (raise with a diagnosis), ``"skip_batch"`` (skip the optimizer step),
-    ``"reduce_lr"`` (skip it and divide the learning rate by 10) or ``None`` (off).
+    The options are :class:`~trainguard.guards.callback.GuardCallback`'s; ``data_checks`` here is
+    the NaN/Inf check of ``X`` and ``y`` at fit start.
     """
 
-    def __init__(
-        self,
-        nonfinite: str | None = "stop",
-        *,
-        check_data: bool = True,
-        epoch_length: bool = True,
-        loss_mismatch: bool = True,
-        verbose: bool = False,
-    ) -> None:
-        self.nonfinite = nonfinite
-        self.check_data, self.epoch_length, self.loss_mismatch = check_data, epoch_length, loss_mismatch
-        self.verbose = verbose
+    where = "skorch TrainGuard"
+
+    def _get_param_names(self) -> list[str]:
+        # skorch takes every attribute not ending in "_" for a parameter, which would make
+        # sklearn.clone(net) pass the fit's state to __init__; the options are the parameters.
+        return list(_OPTIONS)
 
     def initialize(self) -> TrainGuard:
-        #: Every finding of the last fit, warnings and errors alike.
-        self.findings: list[Finding] = []
-        self._guards = GuardSet(findings=self.findings)
         self._started = self._check_empty = False
         self._epoch = self._step = self._batch_index = 0
         self._batch: tuple[Any, Any] | None = None
@@ -96,15 +76,9 @@ class TrainGuard(Callback):
     # --- skorch hooks ----------------------------------------------------------------------------
 
     def on_train_begin(self, net: Any, X: Any = None, y: Any = None, **kwargs: Any) -> None:
-        self.findings.clear()
-        self._guards = GuardSet.build(
-            self.nonfinite,
-            epoch_length=self.epoch_length,
-            loss_mismatch=self.loss_mismatch,
-            findings=self.findings,
-        )
+        self._begin_fit()
         self._started, self._first, self._params = False, True, None
-        if self.check_data:
+        if self.data_checks:
             self._stop_if_error(
                 nonfinite_data_finding(X, y, where=f"{type(net).__name__}.fit"), NonFiniteError
             )
@@ -121,24 +95,19 @@ class TrainGuard(Callback):
     def on_batch_begin(
         self, net: Any, batch: Any = None, training: bool | None = None, **kwargs: Any
     ) -> None:
-        if training:
-            self._batch, self._skipped = unpack_data(batch), False
-            if self._check_empty:  # only an IterableDataset can run past its data into empty batches
-                info = BatchInfo(self._epoch, self._batch_index, _rows(batch))
-                for finding in self._guards.on_batch_start(info):
-                    self._stop_if_error(finding)
+        if training and self._check_empty:  # only an IterableDataset can run into empty batches
+            for finding in self._guards.on_batch_start(
+                BatchInfo(self._epoch, self._batch_index, _rows(batch))
+            ):
+                self._stop_if_error(finding)
 
     def on_grad_computed(
-        self,
-        net: Any,
-        named_parameters: Any,
-        X: Any = None,
-        y: Any = None,
-        training: bool | None = None,
-        **kw: Any,
+        self, net: Any, named_parameters: Any, batch: Any = None, training: bool | None = None, **kw: Any
     ) -> None:
+        """After backward, before ``optimizer.step``: every per-step check runs here, in one hook."""
         if not training:
             return
+        self._batch, self._skipped = unpack_data(batch), False
         # the same parameters every step: listing skorch's generator each step costs more than the check
         params = self._params
         if params is None:
@@ -150,17 +119,12 @@ class TrainGuard(Callback):
         if nonfinite is None:
             return
         info = step_numbers(self._epoch, self._step, self._batch_index, None, params)
-        if not info.finite:
-            info = with_data_verdict(info, *(self._batch or ()))
-        verdict = nonfinite.before_optimizer_step(info)
-        if verdict is Verdict.STEP:
-            return
-        if verdict is Verdict.STOP:
-            self._stop_nonfinite(net, info, nonfinite.note)
-        if verdict is Verdict.REDUCE_LR:
-            scale_learning_rate_(net.optimizer_, 0.1)
-        skip_step_(params)
-        self._skipped = True
+
+        def stop(info: StepInfo, note: str) -> None:
+            self._stop_nonfinite(net, info, note)
+
+        verdict = act_on_step(nonfinite, info, self._batch or (), net.optimizer_, params, stop)
+        self._skipped = verdict is not Verdict.STEP
 
     def on_batch_end(self, net: Any, batch: Any = None, training: bool | None = None, **kwargs: Any) -> None:
         if not training:
@@ -169,8 +133,8 @@ class TrainGuard(Callback):
         if nonfinite is not None and loss is not None and not self._skipped:
             value = loss.item() if isinstance(loss, torch.Tensor) else float(loss)
             nonfinite.losses.append(value)
-            info = StepInfo(self._epoch, self._step, self._batch_index, value)
-            if not info.finite and nonfinite.on_bad_step(model_caused=True) is Verdict.STOP:
+            if not math.isfinite(value) and nonfinite.on_bad_step(model_caused=True) is Verdict.STOP:
+                info = StepInfo(self._epoch, self._step, self._batch_index, value)
                 self._stop_nonfinite(net, info, "the loss is non-finite but the gradients were finite")
         for finding in self._guards.on_batch_end(BatchInfo(self._epoch, self._batch_index)):
             self._stop_if_error(finding)
@@ -223,9 +187,6 @@ class TrainGuard(Callback):
             note=note,
         )
         self._stop_if_error(finding, NonFiniteError)
-
-    def _stop_if_error(self, finding: Finding | None, error: type[GuardError] = EpochLengthError) -> None:
-        surface(finding, self.findings, error=error, where="skorch TrainGuard", verbose=self.verbose)
 
 
 def _length(iterator: Any) -> int | None:

@@ -294,3 +294,48 @@ def _extra_batches(c: _Context, *, lower_bound: bool) -> Finding:
         fix=fix,
         evidence=c.evidence(details) | {"extra": extra, "extra_is_lower_bound": lower_bound},
     )
+
+
+def len_too_small_finding(
+    source: str,
+    declared: int,
+    past_end: int,
+    *,
+    unit: str,
+    found: str,
+    unseen: str,
+    fix: str,
+    probe: str,
+    past_end_is_lower_bound: bool = False,
+    error: bool = True,
+    evidence: dict[str, object] | None = None,
+) -> Finding:
+    """``source.__len__`` returns ``declared``, but the data goes on for ``past_end`` more ``unit``.
+
+    The framework never reads past ``len()``, so counting batches cannot see this; the adapters find
+    it by probing past the end once at fit start (``probe`` says how: an index, or a separate
+    iterator). ``found`` is what the probe met there, ``unseen`` what that costs the user.
+    ``error=False`` (the framework still reads every item, only the length is wrong) makes it a
+    warning.
+    """
+    amount = f"at least {past_end}" if past_end_is_lower_bound else str(past_end)
+    return Finding(
+        id="len-too-small",
+        severity=Severity.ERROR if error else Severity.WARNING,
+        message=(f"{source}.__len__ returns {declared}, but {found} ({amount} {unit} past len()): {unseen}"),
+        fix=fix,
+        evidence={
+            "source": source,
+            "declared": declared,
+            "unit": unit,
+            "past_end": past_end,
+            "past_end_is_lower_bound": past_end_is_lower_bound,
+            **(evidence or {}),
+            "details": [
+                f"{probe}; the training loop itself stops at len() and never asks for more.",
+                "Likely causes:",
+                "  - __len__ returns a constant, or uses the wrong batch size or sample count",
+                "  - __len__ uses floor where the data has a last partial batch",
+            ],
+        },
+    )

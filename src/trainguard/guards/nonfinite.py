@@ -153,6 +153,7 @@ class NonFiniteEvidence:
     note: str = ""
     largest_weight: tuple[str, float] | None = None  # (parameter name, max |value|)
     losses: list[float] = field(default_factory=list)  # the last steps' losses, when the loop kept them
+    component: str = "module"  # what the framework calls a model's parts: torch modules, Keras layers
 
     @classmethod
     def for_step(cls, info: StepInfo, **rest: Any) -> NonFiniteEvidence:
@@ -227,9 +228,10 @@ def _where_line(ev: NonFiniteEvidence) -> str:
         return f"Where: the batch data itself ({', '.join(bad)}), before the model ran"
     if r.stage == "forward" and r.origin is not None:
         counts = "; ".join(c.describe() for c in r.origin.output if c.bad)
-        line = f"Where: module {r.origin.label} produced non-finite output ({counts}) from finite inputs"
+        part = ev.component
+        line = f"Where: {part} {r.origin.label} produced non-finite output ({counts}) from finite inputs"
         if r.receiver and not r.receiver.startswith(r.origin.name + " "):
-            line += f"; inside it, {r.receiver} was the first submodule to receive non-finite values"
+            line += f"; inside it, {r.receiver} was the first sub{part} to receive non-finite values"
         return line
     if r.stage == "loss":
         return f"Where: the loss function: the model's outputs are finite but the loss is {_fmt(r.loss)}"

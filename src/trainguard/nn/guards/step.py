@@ -19,7 +19,7 @@ from torch import Tensor, nn
 from torch.optim import Optimizer
 
 from trainguard.findings import Finding
-from trainguard.guards.core import StepInfo
+from trainguard.guards.core import NonFiniteGuard, StepInfo, Verdict
 from trainguard.guards.nonfinite import NonFiniteEvidence, Reproduction, diagnose_nonfinite
 from trainguard.nn.data import all_finite
 from trainguard.nn.grads import total_grad_norm
@@ -64,7 +64,7 @@ def grads_step_numbers(
     tensors = list(torch._foreach_norm(grads)) if grads else []
     loss_tensor = isinstance(loss, Tensor)
     if loss_tensor:
-        value = loss.detach()
+        value = loss.detach() if loss.requires_grad else loss
         value = value if value.ndim == 0 else value.reshape(())
         if tensors and (value.dtype != tensors[0].dtype or value.device != tensors[0].device):
             value = value.to(tensors[0])
@@ -74,7 +74,7 @@ def grads_step_numbers(
     except RuntimeError:  # gradients on several devices: read them one by one
         read = [float(t) for t in tensors]
     loss_f = read.pop() if loss_tensor else (None if loss is None else float(loss))
-    gnorm = math.sqrt(math.fsum(v * v for v in read)) if grads else None
+    gnorm = math.hypot(*read) if grads else None  # exact like fsum, in C: NaN/Inf stay non-finite
     return StepInfo(epoch, step, batch_index, loss_f, gnorm)
 
 
@@ -146,3 +146,30 @@ def diagnose_torch_step(
         losses=list(losses),
     )
     return diagnose_nonfinite(evidence)
+
+
+def act_on_step(
+    guard: NonFiniteGuard,
+    info: StepInfo,
+    batch: Sequence[Any],
+    optimizer: Optimizer,
+    params: Iterable[nn.Parameter],
+    stop: Callable[[StepInfo, str], None],
+) -> Verdict:
+    """What a callback does just before ``optimizer.step``: ask ``guard`` about the step, act on it.
+
+    The batch data is read for finiteness only when the step is bad (a finite step costs the one
+    read :func:`step_numbers` made). ``stop(info, note)`` raises the diagnosis; after a skip or a
+    learning-rate cut the gradients are dropped, so the optimizer leaves every parameter alone.
+    """
+    if not info.finite:
+        info = with_data_verdict(info, *batch)
+    verdict = guard.before_optimizer_step(info)
+    if verdict is Verdict.STEP:
+        return verdict
+    if verdict is Verdict.STOP:
+        stop(info, guard.note)
+    if verdict is Verdict.REDUCE_LR:
+        scale_learning_rate_(optimizer, 0.1)
+    skip_step_(params)
+    return verdict
