@@ -117,12 +117,12 @@ class Run:
 
     # ------------------------------------------------------------------ scoring new rows
     def _read_and_check(
-        self, data: pd.DataFrame | str | os.PathLike[str]
+        self, data: pd.DataFrame | str | os.PathLike[str], where: str | None = None
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The rows as given and their features as the model expects them; warnings land in
-        :attr:`last_findings`."""
+        :attr:`last_findings`. ``where`` names a frame's origin in errors (default: the file)."""
         frame = data if isinstance(data, pd.DataFrame) else read_table(data)
-        where = "DataFrame" if isinstance(data, pd.DataFrame) else str(data)
+        where = where or ("DataFrame" if isinstance(data, pd.DataFrame) else str(data))
         features, self.last_findings = check_new_data(
             frame, self.schema, target=self.target, where=where
         )
@@ -154,10 +154,11 @@ class Run:
         return pd.DataFrame(proba, columns=[str(c) for c in self.model.classes_])
 
     def predictions_frame(
-        self, data: pd.DataFrame | str | os.PathLike[str], *, proba: bool = False
+        self, data: pd.DataFrame | str | os.PathLike[str], *, proba: bool = False,
+        where: str | None = None,
     ) -> pd.DataFrame:
         """What ``trainguard predict`` writes: declared id columns, prediction, probabilities."""
-        frame, features = self._read_and_check(data)
+        frame, features = self._read_and_check(data, where)
         ids = [c for c in self.manifest.get("id_columns", []) if c in frame.columns]
         out = frame[ids].reset_index(drop=True).copy()
         out["prediction"] = self._scored(self.model.predict, features)
