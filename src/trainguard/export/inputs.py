@@ -1,11 +1,13 @@
-"""The ONNX model's inputs: one ``[N, 1]`` tensor per raw feature column, named as the column.
+r"""The ONNX model's inputs: one ``[N, 1]`` tensor per raw feature column, named as the column.
 
 Numeric and boolean columns are doubles with NaN for a missing value; categorical columns are
 strings with ``""`` for a missing value; datetime columns are doubles, whole seconds since
 1970-01-01 (UTC for zone-aware values), NaN when missing. :func:`onnx_feed` turns the frame ``Run.prepare``
 returns into that dictionary, so a consumer in Python scores exactly what ``trainguard predict``
-would. Text columns need tokenising that ONNX cannot do the way scikit-learn does, so a run with
-them is refused by name.
+would. Text columns are refused by name: skl2onnx's TfidfVectorizer converter replaces
+scikit-learn's Unicode token pattern ``(?u)\b\w\w+\b`` with the ASCII ``[a-zA-Z0-9_]+`` (onnxruntime's
+tokenizer is re2, whose ``\w`` is ASCII), so a value with an accented letter ("naïve", "café")
+gets other tokens, hence other TF-IDF weights, than ``trainguard predict`` gives it.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ def check_exportable_columns(schema: Schema, where: str) -> None:
     if refused:
         listed = ", ".join(f"{name!r} ({role})" for name, role in refused)
         raise ConfigError(
-            f"ONNX export supports numeric, boolean, categorical and datetime columns, not {listed}",
+            f"ONNX export supports numeric, boolean, categorical and datetime columns, not {listed}"
+            + (" (ONNX tokenises text as ASCII words, scikit-learn as Unicode words, so scores would "
+               "differ for accented text)" if any(role == Role.TEXT for _, role in refused) else ""),
             where=where,
             fix="retrain with --drop for those columns (or turn them into numbers first), "
-            "or deploy the skops model with 'trainguard predict'",
+            "or deploy the skops model with 'trainguard predict' or MLflow",
         )
 
 
