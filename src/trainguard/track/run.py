@@ -6,8 +6,11 @@ checks new data against the stored schema before the model sees it.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,27 @@ from trainguard.track.run_folder import (
 #: Rows scored per call of the model when predicting: the same as ONNX scoring
 #: (trainguard.export), where it was measured (65,536 rows took a network to 4.9x the input frame).
 PREDICT_CHUNK_ROWS = 16_384
+
+
+@cache
+def _malloc_trim() -> Any:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl, Windows): nothing to do
+        return None
+
+
+def _return_freed_heap() -> None:
+    """Give the memory a scored chunk freed back to the OS (glibc's ``malloc_trim``).
+
+    glibc raises its mmap threshold after large blocks are freed, so a chunk's arrays (a
+    16,384-row object column is 128 KiB) then come from the heap, between the network's buffers;
+    the gaps were not reused and the resident set grew about 15 MB per chunk (the MLP on 300,000
+    rows reached 14x the input frame, 1.8x with this). Dask's workers trim the same way.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 def _frame_and_origin(data: pd.DataFrame | str | os.PathLike[str], where: str | None = None
@@ -135,7 +159,9 @@ class Run:
         warnings land in :attr:`last_findings` once every chunk has been checked. ``where`` names a
         frame's origin in errors (default: the file)."""
         check = NewRowsCheck(*_frame_and_origin(data, where), self.schema, target=self.target)
-        yield from check.chunks(PREDICT_CHUNK_ROWS)
+        for chunk in check.chunks(PREDICT_CHUNK_ROWS):
+            yield chunk
+            _return_freed_heap()
         self.last_findings = check.findings
 
     def prepare(self, data: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
