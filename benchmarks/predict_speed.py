@@ -8,8 +8,9 @@ run on the bundled penguins data (``--trials 1``, 2-fold CV), exports it with
   batch    ``--rows`` rows (default 1,000,000: the penguins rows resampled with replacement)
   latency  10 rows, the median over ``--calls`` calls (default 200) in one process
 
-Both engines start from the same raw frame and include ``Run.prepare`` (schema checks and
-coercion), as ``trainguard predict`` does: skops is ``run.model.predict_proba`` + ``predict``,
+Both engines start from the same raw frame and include the schema checks and coercion, as
+``trainguard predict`` does: skops is ``Run.predictions_frame(frame, proba=True)`` (what predict
+writes: checked, coerced and scored 16,384 rows at a time),
 ONNX is :func:`trainguard.export.onnx_predict` (16,384 rows per onnxruntime call, each chunk
 prepared on its own, so the frame is never converted whole). Each batch
 measurement runs in a fresh subprocess, engines interleaved, ``--repeats`` times (median), one
@@ -59,11 +60,10 @@ def _scorer(engine: str, run_dir: str):
 
     run = trainguard.load_run(run_dir)
     if engine == "skops":
-        model = run.model
+        _ = run.model  # loaded before timing, as the ONNX session is
 
         def score(frame):
-            features = run.prepare(frame)
-            return model.predict(features), model.predict_proba(features)
+            return run.predictions_frame(frame, proba=True)  # what `trainguard predict` writes
 
         return score
     options = ort.SessionOptions()

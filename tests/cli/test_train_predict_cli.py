@@ -121,3 +121,32 @@ def test_tensorboard_gets_the_network_candidates_curves(binary_csv, tmp_path):
     tags = events.Tags()["scalars"]
     assert any(tag.startswith("epoch/loss") for tag in tags), tags
     assert not list((tmp_path / "run").rglob("events.out.tfevents*"))  # nothing in the run folder
+
+
+def test_predict_writes_a_file_larger_than_one_chunk_as_one_call_would(binary_csv, tmp_path):
+    from trainguard.data.validate import check_new_data
+    from trainguard.track.run import PREDICT_CHUNK_ROWS, Run
+
+    trainguard("train", binary_csv, "-t", "churned", "--models", "linear", "--id", "customer_id",
+               "--no-track", "--quiet", "--out", "run", cwd=tmp_path)
+    rows = PREDICT_CHUNK_ROWS * 2 + 123
+    new = make_table("binary", n=rows, seed=5).drop(columns="churned")
+    new.to_csv(tmp_path / "new.csv", index=False)
+    trainguard("predict", "run", "new.csv", "--proba", "-o", "preds.csv", cwd=tmp_path)
+    run = Run.load(tmp_path / "run")
+    # The reference: the whole file checked and scored in one call, as predict did before chunks.
+    features, _ = check_new_data(pd.read_csv(tmp_path / "new.csv"), run.schema, target="churned",
+                                 where="new.csv")
+    expected = new[["customer_id"]].assign(prediction=run.model.predict(features))
+    for i, label in enumerate(run.model.classes_):
+        expected[f"proba_{label}"] = run.model.predict_proba(features)[:, i]
+    expected.to_csv(tmp_path / "expected.csv", index=False)
+    assert (tmp_path / "preds.csv").read_text() == (tmp_path / "expected.csv").read_text()
+
+    # A bad value in the last chunk: a one-line error, and neither the file nor a partial one.
+    new.astype({"tenure": object}).assign(tenure=lambda f: f.tenure.where(f.index < rows - 1, "abc")) \
+        .to_csv(tmp_path / "bad.csv", index=False)
+    result = trainguard("predict", "run", "bad.csv", "-o", "bad_preds.csv", cwd=tmp_path, check=False)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "column 'tenure': 1 value(s) cannot be read as numbers" in result.stderr
+    assert not list(tmp_path.glob("*bad_preds*"))

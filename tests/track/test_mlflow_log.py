@@ -15,7 +15,6 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -119,16 +118,22 @@ def test_run_is_logged_to_a_real_server_and_the_model_predicts(mlflow_server, da
     mlflow.set_tracking_uri(mlflow_server)  # models:/ URIs resolve through the tracking server
     try:
         loaded = mlflow.pyfunc.load_model(model_uri)
+        local = Path(mlflow.artifacts.download_artifacts(model_uri, dst_path=str(tmp_path / "mlflow_model")))
     finally:
         mlflow.set_tracking_uri(None)
     assert loaded.metadata.signature is not None
-    flavor = loaded.metadata.flavors["sklearn"]
-    assert flavor["serialization_format"] == "skops"
-    # (load_run(...).predict is what `trainguard predict` runs; the CLI itself is tested elsewhere.)
+    # Models from code: the MLflow model holds the run's skops file and manifest, no pickle.
+    flavor = loaded.metadata.flavors["python_function"]
+    assert flavor["loader_module"] == "mlflow.pyfunc.loaders.code_model"
+    files = {p.name for p in local.rglob("*") if p.is_file()}
+    assert {"model.skops", "manifest.json", "mlflow_model_code.py"} <= files
+    assert not [name for name in files if name.endswith((".pkl", ".pickle", ".cloudpickle"))]
+    # It answers what `trainguard predict` writes, from the raw rows of the file.
     saved = trainguard.load_run(folder)
-    features = saved.prepare(data_dir / "new.csv")
-    from_mlflow = np.asarray(loaded.predict(features))
-    assert from_mlflow.tolist() == saved.predict(data_dir / "new.csv").tolist()
+    new = pd.read_csv(data_dir / "new.csv")
+    from_mlflow = loaded.predict(new)
+    expected = saved.predictions_frame(data_dir / "new.csv")
+    pd.testing.assert_frame_equal(from_mlflow.reset_index(drop=True), expected)
 
 
 class _Refusing(BaseHTTPRequestHandler):

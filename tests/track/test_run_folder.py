@@ -47,25 +47,3 @@ def test_json_has_no_nan_and_handles_numpy():
     text = to_json({"a": math.nan, "b": np.float64(1.5), "c": np.int64(3), "d": [np.inf],
                     "e": np.array([1, 2])})
     assert json.loads(text) == {"a": None, "b": 1.5, "c": 3, "d": [None], "e": [1, 2]}
-
-
-def test_predictions_in_chunks_equal_one_call(monkeypatch):
-    import pandas as pd
-    from sklearn.linear_model import LogisticRegression
-
-    from trainguard.track import run as run_module
-
-    rng = np.random.default_rng(0)
-    X = pd.DataFrame(rng.normal(size=(1000, 3)), columns=["a", "b", "c"])
-    y = (X.a + rng.normal(size=1000) > 0).astype(int)
-    model = LogisticRegression().fit(X, y)
-    monkeypatch.setattr(run_module, "PREDICT_CHUNK_ROWS", 64)  # 16 chunks, the last one short
-    calls = []
-
-    def counted(rows):
-        calls.append(len(rows))
-        return model.predict_proba(rows)
-
-    chunked = run_module.Run._scored(counted, X)
-    assert len(calls) == 16 and max(calls) == 64 and sum(calls) == 1000
-    np.testing.assert_array_equal(chunked, model.predict_proba(X))

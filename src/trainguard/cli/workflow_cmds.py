@@ -224,21 +224,28 @@ def predict(run_dir: str, data: str, output: str | None, proba: bool, quiet: boo
     def action() -> None:
         options.validate()
         run = Run.load(options.run)
-        frame = run.predictions_frame(options.data, proba=options.proba)
-        console = _stderr()
+        chunks = run.iter_predictions(options.data, proba=options.proba)
+        if output is None:
+            rows = _write_csv_chunks(chunks, sys.stdout)
+        else:
+            # Written chunk by chunk as they are scored, to a temporary name renamed at the end:
+            # a bad value in the last chunk leaves no partial file behind.
+            with atomic_path(Path(output)) as tmp, open(tmp, "w", newline="", encoding="utf-8") as file:
+                rows = _write_csv_chunks(chunks, file)
         if not quiet:
+            console = _stderr()
             for finding in run.last_findings:
                 print_finding(console, finding)
-        if output is None:
-            frame.to_csv(sys.stdout, index=False)
-            return
-        _write_atomically(frame, Path(output))
-        if not quiet:
-            console.print(f"wrote {len(frame)} predictions to {escape(output)}")
+            if output is not None:
+                console.print(f"wrote {rows} predictions to {escape(output)}")
 
     _guarded(debug, action)
 
 
-def _write_atomically(frame: Any, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        frame.to_csv(tmp, index=False)
+def _write_csv_chunks(chunks: Any, file: Any) -> int:
+    """Write frames as one CSV (the header once); the number of rows written."""
+    rows = 0
+    for i, chunk in enumerate(chunks):
+        chunk.to_csv(file, index=False, header=i == 0)
+        rows += len(chunk)
+    return rows

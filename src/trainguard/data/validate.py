@@ -8,10 +8,12 @@ the column, or a finding that counts what was affected.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 
-from trainguard.data.schema import Role, Schema, as_category_labels, coerce_features
+from trainguard.data.schema import Role, Schema, coerce_features
 from trainguard.errors import SchemaMismatchError
 from trainguard.findings import Finding, Severity, shown
 
@@ -25,30 +27,54 @@ def check_duplicate_columns(frame: pd.DataFrame, where: str) -> None:
         )
 
 
-def _unseen_categories(frame: pd.DataFrame, schema: Schema) -> list[Finding]:
-    findings = []
-    for spec in schema.columns:
-        if spec.role != Role.CATEGORICAL or spec.categories is None:
-            continue
-        labels = as_category_labels(frame[spec.name]).dropna()
-        unseen = labels[~labels.isin(set(spec.categories))]
-        if len(unseen):
-            examples = unseen.value_counts().head(3).index.tolist()
-            findings.append(Finding(
-                id="unseen-categories",
-                severity=Severity.WARNING,
-                message=(f"column {spec.name!r}: {len(unseen)} row(s) hold categories never seen "
-                         f"in training (e.g. {shown(examples)}); the model treats them as unknown"),
-                fix="check for typos or new codes; retrain on data that includes them",
-                evidence={"column": spec.name, "rows": int(len(unseen)), "examples": examples},
-            ))
-    return findings
+class NewRowsCheck:
+    """:func:`check_new_data` one chunk of rows at a time, so scoring a large file never holds a
+    second, coerced copy of the whole frame.
+
+    The column checks (duplicates, missing, extra columns) run on the whole frame when the check
+    is made: they read names only. Each chunk is then coerced strictly; a value that does not fit
+    its column raises the same error the whole frame would (the frame is re-checked column by
+    column, on that error path only, so the count and examples cover every row). Unseen categories
+    are counted across chunks; their findings join :attr:`findings` after the last chunk.
+    """
+
+    def __init__(self, frame: pd.DataFrame, where: str, schema: Schema, *, target: str) -> None:
+        self.frame = frame
+        self.schema = schema
+        self.where = where
+        self.findings = _column_findings(frame, schema, target, where)
+        self._unseen: dict[str, Counter[Any]] = {}
+
+    def chunks(self, rows: int) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        """``(rows as given, features to score)`` for consecutive slices of at most ``rows`` rows."""
+        for start in range(0, max(len(self.frame), 1), rows):
+            part = self.frame.iloc[start:start + rows]
+            try:
+                features = coerce_features(part, self.schema, strict=True)
+            except SchemaMismatchError:
+                self._raise_for_whole_frame()
+                raise
+            self._count_unseen(features)
+            yield part, features
+        self.findings += _unseen_findings(self.schema, self._unseen)
+
+    def _raise_for_whole_frame(self) -> None:
+        for spec in self.schema.columns:
+            if spec.is_feature:
+                coerce_features(self.frame[[spec.name]], Schema([spec]), strict=True)
+
+    def _count_unseen(self, features: pd.DataFrame) -> None:
+        for spec in self.schema.columns:
+            if spec.role != Role.CATEGORICAL or spec.categories is None:
+                continue
+            labels = features[spec.name].dropna()  # coerce_features made them category labels
+            unseen = labels[~labels.isin(set(spec.categories))]
+            if len(unseen):
+                counts = self._unseen.setdefault(spec.name, Counter())
+                counts.update(unseen.value_counts(sort=False).to_dict())
 
 
-def check_new_data(
-    frame: pd.DataFrame, schema: Schema, *, target: str, where: str
-) -> tuple[pd.DataFrame, list[Finding]]:
-    """The feature frame to score, plus warnings; raises on a column that cannot be used."""
+def _column_findings(frame: pd.DataFrame, schema: Schema, target: str, where: str) -> list[Finding]:
     check_duplicate_columns(frame, where)
     missing = [name for name in schema.feature_names if name not in frame.columns]
     if missing:
@@ -57,17 +83,41 @@ def check_new_data(
             where=where,
             fix="add those columns (blank values are fine) or retrain without them (--drop)",
         )
-    findings: list[Finding] = []
     known = set(schema.names) | {target}
     extra = [str(c) for c in frame.columns if c not in known]
-    if extra:
+    if not extra:
+        return []
+    return [Finding(
+        id="extra-columns",
+        severity=Severity.WARNING,
+        message=f"{len(extra)} column(s) not used by the model are ignored: {', '.join(extra[:10])}",
+        fix="nothing to do if expected; otherwise check you passed the right file",
+        evidence={"columns": extra},
+    )]
+
+
+def _unseen_findings(schema: Schema, unseen: dict[str, Counter[Any]]) -> list[Finding]:
+    findings = []
+    for column in [name for name in schema.names if name in unseen]:
+        counts = unseen[column]
+        rows = sum(counts.values())
+        # Most frequent first; ties in order of first appearance (Counter keeps insertion order).
+        examples = [label for label, _ in sorted(counts.items(), key=lambda item: -item[1])[:3]]
         findings.append(Finding(
-            id="extra-columns",
+            id="unseen-categories",
             severity=Severity.WARNING,
-            message=f"{len(extra)} column(s) not used by the model are ignored: {', '.join(extra[:10])}",
-            fix="nothing to do if expected; otherwise check you passed the right file",
-            evidence={"columns": extra},
+            message=(f"column {column!r}: {rows} row(s) hold categories never seen "
+                     f"in training (e.g. {shown(examples)}); the model treats them as unknown"),
+            fix="check for typos or new codes; retrain on data that includes them",
+            evidence={"column": column, "rows": int(rows), "examples": examples},
         ))
-    features = coerce_features(frame, schema, strict=True)
-    findings += _unseen_categories(frame, schema)
-    return features, findings
+    return findings
+
+
+def check_new_data(
+    frame: pd.DataFrame, schema: Schema, *, target: str, where: str
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """The feature frame to score, plus warnings; raises on a column that cannot be used."""
+    check = NewRowsCheck(frame, where, schema, target=target)
+    [(_, features)] = check.chunks(max(len(frame), 1))
+    return features, check.findings

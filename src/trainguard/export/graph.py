@@ -161,6 +161,7 @@ def _add_metadata(onx: Any, run: Any, threshold: float | None) -> None:
                 "one_tensor_per_column": "[N, 1], named as the column",
                 "numeric_and_boolean": "double, NaN when missing (booleans as 0/1)",
                 "categorical": f"string, {MISSING_STRING!r} when missing",
+                "datetime": "double, whole seconds since 1970-01-01 (UTC), NaN when missing",
             }
         ),
         "trainguard.classes": json.dumps(run.classes),

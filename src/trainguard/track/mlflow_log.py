@@ -10,8 +10,9 @@ embedded SQLite store ``mlflow.db`` in the current folder (no server to start; `
 that folder shows the runs). mlflow is imported only here, only when tracking: its import and
 the first-time schema set-up of a SQLite store cost seconds.
 
-The model is logged with MLflow's scikit-learn flavor in skops format, never pickle, with the
-exact type list trainguard's own loader trusts, a signature and an input example.
+The model is logged as an MLflow python model (:mod:`trainguard.track.served_model`, "models from
+code": no pickle) that loads the run's skops file with trainguard's own trust list and checks each
+request against the run's schema, as ``trainguard predict`` checks a file.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pandas as pd
 
 from trainguard.evaluate.scoring import scalar_metrics
-from trainguard.track.run_folder import HISTORY, MODEL
+from trainguard.track.run_folder import HISTORY, MANIFEST, MODEL
 
 if TYPE_CHECKING:
     from trainguard.track.run import Run
@@ -50,12 +51,16 @@ HTTP_SETTINGS = {
     "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
     "MLFLOW_HTTP_REQUEST_TIMEOUT": "10",
 }
+#: Checking the input example downloads the model's artifacts, with a progress bar on stderr.
+QUIET_SETTINGS = {"MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false"}
 # MLflow limits (mlflow.utils.validation); repeated here so this module need not import mlflow.
 MAX_KEY = 250
 MAX_PARAM_VALUE = 500  # MLflow 3 accepts 6000 characters, older servers 500: stay within both
 MAX_TAG_VALUE = 5000
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_\-. /]")
 ARTIFACTS_SKIPPED = frozenset({MODEL})  # logged as the MLflow model instead
+#: The models-from-code file MLflow runs to load the model; not imported here (it registers a model).
+MODEL_CODE = Path(__file__).with_name("mlflow_model_code.py")
 
 
 @dataclass
@@ -195,8 +200,8 @@ def _mlflow_environment() -> Iterator[None]:
     loggers and warnings (alembic migrations, pip-requirement guesses) are noise here. The one
     thing the user needs, a failure, comes back as TrackingResult.error.
     """
-    saved = {k: os.environ.get(k) for k in (*HTTP_SETTINGS, "MLFLOW_DISABLE_TELEMETRY")}
-    for key, value in HTTP_SETTINGS.items():
+    saved = {k: os.environ.get(k) for k in (*HTTP_SETTINGS, *QUIET_SETTINGS, "MLFLOW_DISABLE_TELEMETRY")}
+    for key, value in {**HTTP_SETTINGS, **QUIET_SETTINGS}.items():
         os.environ.setdefault(key, value)
     # A library should not send usage data on its user's behalf; MLFLOW_DISABLE_TELEMETRY=false opts in.
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
@@ -228,19 +233,9 @@ def _cause(exc: BaseException) -> str:
     return _text(text, 300)
 
 
-def _trusted_types(model_file: Path) -> list[str]:
-    """The types our own loader accepts from this model file, for MLflow's skops loader."""
-    import skops.io as sio
-
-    from trainguard.models.persist import load_model
-
-    load_model(model_file)  # refuses the file if it names a type trainguard does not trust
-    return sorted(sio.get_untrusted_types(file=model_file))
-
-
 def _requirements() -> list[str]:
     requirements = []
-    for package in ("trainguard", "scikit-learn", "skops", "pandas", "numpy", "torch"):
+    for package in ("trainguard", "mlflow", "scikit-learn", "skops", "pandas", "numpy", "torch"):
         try:
             requirements.append(f"{package}=={metadata.version(package)}")
         except metadata.PackageNotFoundError:
@@ -248,20 +243,38 @@ def _requirements() -> list[str]:
     return requirements
 
 
-def _log_model(mlflow: Any, run: Run, example: pd.DataFrame | None) -> str:
-    from mlflow.models import infer_signature
+def _signature(run: Run, example: pd.DataFrame | None) -> Any:
+    """Column names for MLflow's UI and clients, but no checks of MLflow's own.
 
-    model = run.model
-    signature = None
+    MLflow enforces a signature before the model sees the request, answering a missing column or
+    a wrong type in its own words. So every input is optional and of ``AnyType``: the served
+    model's check_new_data judges the request and says what, where and how to fix it. The
+    outputs are what ``trainguard predict`` writes; ``proba`` adds the probability columns.
+    """
+    from mlflow.models import ModelSignature, infer_signature
+    from mlflow.types.schema import AnyType, ColSpec, ParamSchema, ParamSpec
+    from mlflow.types.schema import Schema as MlflowSchema
+
+    ids = [c for c in run.manifest.get("id_columns", []) if c in run.schema.names]
+    inputs = MlflowSchema([ColSpec(AnyType(), name, required=False)
+                           for name in [*ids, *run.schema.feature_names]])
+    params = ParamSchema([ParamSpec("proba", "boolean", False)]) if run.task != "regression" else None
+    outputs = None
     if example is not None and len(example):
-        signature = infer_signature(example, model.predict(example))
-    info = mlflow.sklearn.log_model(
-        model,
+        outputs = infer_signature(run.predictions_frame(example, proba=params is not None)).inputs
+    return ModelSignature(inputs=inputs, outputs=outputs, params=params)
+
+
+def _log_model(mlflow: Any, run: Run, example: pd.DataFrame | None) -> str:
+    """The run as an MLflow python model (models from code; see track.served_model)."""
+    from trainguard.track.served_model import MANIFEST_ARTIFACT, MODEL_ARTIFACT
+
+    info = mlflow.pyfunc.log_model(
         name="model",
-        serialization_format="skops",
-        skops_trusted_types=_trusted_types(run.path / MODEL),
-        signature=signature,
-        input_example=example,
+        python_model=str(MODEL_CODE),
+        artifacts={MODEL_ARTIFACT: str(run.path / MODEL), MANIFEST_ARTIFACT: str(run.path / MANIFEST)},
+        signature=_signature(run, example),
+        input_example=example if example is not None and len(example) else None,
         # Given, not inferred: inference re-loads the model in a subprocess (seconds).
         pip_requirements=_requirements(),
     )

@@ -8,6 +8,8 @@ Each module registers one converter with ``skl2onnx.update_registered_converter`
   ``ai.onnx.ml`` ``TreeEnsemble`` (opset 5, whose ``BRANCH_MEMBER`` nodes are categorical splits);
 * :mod:`.random_forest`: ``RandomForest*`` compared in scikit-learn's float32 (skl2onnx rounds the
   thresholds instead), as a ``TreeEnsemble`` too;
+* :mod:`.datetime_parts`: trainguard's ``DatetimeFeatures`` (calendar parts) as integer arithmetic
+  on the day number, from seconds since the epoch;
 * :mod:`.neural_net`: trainguard's ``NeuralNetClassifier``/``Regressor``, the network exported with
   ``torch.onnx`` and spliced into the graph.
 
@@ -25,12 +27,14 @@ from functools import cache
 def register_converters() -> None:
     """Register trainguard's converters with skl2onnx (once per process)."""
     from trainguard.export.converters import (
+        datetime_parts,
         hist_gradient_boosting,
         imputer,
         neural_net,
         random_forest,
     )
 
+    datetime_parts.register()
     imputer.register()
     hist_gradient_boosting.register()
     neural_net.register()

@@ -1,8 +1,9 @@
 """``SimpleImputer`` as trainguard uses it: numbers with a missing-value indicator, and strings.
 
-skl2onnx's converter ignores ``add_indicator`` (its output is narrower than scikit-learn's) and
-refuses a string imputer whose ``missing_values`` is NaN. This converter handles those two cases
-and hands every other imputer back to skl2onnx's own converter.
+skl2onnx's converter ignores ``add_indicator`` (its output is narrower than scikit-learn's),
+refuses a string imputer whose ``missing_values`` is NaN, and emits an ``Imputer`` node that
+onnxruntime runs on float32 only. This converter handles every imputer of NaN values in double
+precision and hands any other back to skl2onnx's own converter.
 
 Missing values arrive as NaN in numeric inputs and as the empty string in string inputs (see
 :func:`trainguard.export.inputs.onnx_feed`).
@@ -25,8 +26,9 @@ def _is_string_imputer(imputer: SimpleImputer) -> bool:
 
 def handled_here(imputer: SimpleImputer) -> bool:
     """Whether this module converts ``imputer`` (else skl2onnx's own converter does)."""
-    missing_is_nan = isinstance(imputer.missing_values, float) and np.isnan(imputer.missing_values)
-    return missing_is_nan and (imputer.add_indicator or _is_string_imputer(imputer))
+    # Every NaN imputer: skl2onnx's converter emits ai.onnx.ml Imputer, which onnxruntime runs on
+    # float32 only, and trainguard computes in double (e.g. the imputer after datetime parts).
+    return isinstance(imputer.missing_values, float) and np.isnan(imputer.missing_values)
 
 
 def output_width(imputer: SimpleImputer) -> int:
