@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -447,6 +448,12 @@ WHOLE_DATA_NAME_RE = re.compile(
 FUTURE_COL_RE = re.compile(r"(next|future|ahead|target|label|lead|fwd|forward|tomorrow|^y$|^y_)", re.I)
 
 
+_TEST_ROLE_RE = re.compile(r"(^|[^a-z]|x|y|df)(test|holdout)|(^|_|x|y)(te|tst)(_|$|\d)")
+_VAL_ROLE_RE = re.compile(r"(^|_|x|y)(val|valid|validation|dev|vl)(_|$|\d|set|id)")
+_TRAIN_ROLE_RE = re.compile(r"(^|[^a-z]|x|y|df)train|(^|_|x|y)(tr|trn)(_|$|\d)")
+
+
+@functools.lru_cache(maxsize=4096)  # asked again and again for the same few names of a file
 def role_of(name: str) -> str | None:
     """Which part of a split a variable's name says it holds: ``X_test``, ``df_val``, ``Xtr``.
 
@@ -454,11 +461,11 @@ def role_of(name: str) -> str | None:
     not taken for parts of a split.
     """
     low = name.lower()
-    if re.search(r"(^|[^a-z]|x|y|df)(test|holdout)", low) or re.search(r"(^|_|x|y)(te|tst)(_|$|\d)", low):
+    if _TEST_ROLE_RE.search(low):
         return TEST
-    if re.search(r"(^|_|x|y)(val|valid|validation|dev|vl)(_|$|\d|set|id)", low):
+    if _VAL_ROLE_RE.search(low):
         return VAL
-    if re.search(r"(^|[^a-z]|x|y|df)train", low) or re.search(r"(^|_|x|y)(tr|trn)(_|$|\d)", low):
+    if _TRAIN_ROLE_RE.search(low):
         return TRAIN
     return None
 
@@ -530,7 +537,7 @@ class DataFlow:
 
     # ---------------------------------------------------------------- set-up
     def _prepass(self) -> None:
-        for node in self.index.nodes:
+        for node in self.index.of_type(ast.Call, ast.Assign):
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
@@ -567,7 +574,8 @@ class DataFlow:
         bound = set(dir(builtins))
         first_load: dict[str, int] = {}
         first_store: dict[str, int] = {}
-        for node in self.index.nodes:
+        named = (ast.Name, ast.arg, ast.alias, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        for node in self.index.of_type(*named, ast.ExceptHandler):
             if isinstance(node, ast.Name):
                 seen = first_load if isinstance(node.ctx, ast.Load) else first_store
                 seen[node.id] = min(seen.get(node.id, node.lineno), node.lineno)
@@ -922,7 +930,9 @@ class DataFlow:
         for value in vals:
             if value.rows != FULL or value.target:  # y = LabelEncoder().fit_transform(y) is not a leak
                 continue
-            for leak in value.leaks:
+            # In source order: hit() keeps the first leak of a line, and a set's order changes from run
+            # to run (leaks hash by string, some by identity).
+            for leak in sorted(value.leaks, key=lambda k: (k.line, k.col, k.code, k.detail)):
                 if leak.column is not None and leak.column in self.target_names:
                     continue
                 self.hit(
