@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from trainguard.lint.astutil import const as _const
 from trainguard.lint.astutil import keyword as _kw
-from trainguard.lint.tree import TreeIndex
+from trainguard.lint.tree import TreeIndex, walk
 
 FULL, TRAIN, TEST, VAL = "all rows", "train", "test", "validation"
 # What the rounds of a loop try, when they fit and are scored on the test set (TG202).
@@ -641,7 +641,7 @@ class DataFlow:
                 ):
                     col = _const(value.args[0])
                 if col is None:  # y = LabelEncoder().fit_transform(df["label"]): the one column named
-                    cols = {_const(n.slice) for n in ast.walk(value) if isinstance(n, ast.Subscript)}
+                    cols = {_const(n.slice) for n in walk(value) if isinstance(n, ast.Subscript)}
                     cols = {c for c in cols if isinstance(c, str)}
                     col = cols.pop() if len(cols) == 1 else None
                 if isinstance(col, str):
@@ -655,7 +655,7 @@ class DataFlow:
             ):
                 drops = [
                     n
-                    for n in ast.walk(value)
+                    for n in walk(value)
                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "drop"
                 ]
                 for call in drops[:1]:
@@ -768,7 +768,7 @@ class DataFlow:
             self.loop_depth += 1
             models = {
                 n.id
-                for n in ast.walk(node.target)
+                for n in walk(node.target)
                 if isinstance(n, ast.Name) and self.lookup(n.id).kind == "model"
             }
             self.tuning.append(_tuning_loop(node, models))
@@ -984,7 +984,7 @@ class DataFlow:
         Against a constant it is a report (``if acc > 0.9: print("good")``), unless the branch trains
         again: ``if score(y_test, ...) < 0.8: model.fit(...)`` retrains until the test set agrees.
         """
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if isinstance(sub, ast.Compare):
                 sides = [sub.left, *sub.comparators]
                 vals = [self.expr(s) for s in sides]
@@ -1000,7 +1000,7 @@ class DataFlow:
         rows (``correct += (model(xb).argmax(1) == yb).sum()`` over the test loader) chooses the epoch
         on the test set, as early stopping on it does.
         """
-        for sub in ast.walk(test):
+        for sub in walk(test):
             if not isinstance(sub, ast.Compare):
                 continue
             sides = [sub.left, *sub.comparators]
@@ -2047,7 +2047,7 @@ def _fits(body: list[ast.stmt]) -> bool:
     return any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in FIT_METHODS
         for stmt in body
-        for n in ast.walk(stmt)
+        for n in walk(stmt)
     )
 
 
@@ -2082,7 +2082,7 @@ def _keeps_model(body: list[ast.stmt]) -> bool:
         "save_checkpoint",
     }
     return any(
-        isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in ast.walk(stmt)
+        isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in walk(stmt)
     )
 
 
@@ -2095,9 +2095,9 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> str | None:
     Names bound to models (``models``), model keywords (``Bagging(estimator=est)``) and pipeline step
     lists are candidates, not hyperparameter values.
     """
-    names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} - models
+    names = {n.id for n in walk(loop.target) if isinstance(n, ast.Name)} - models
     configured = fits = False
-    for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+    for node in walk(ast.Module(body=loop.body, type_ignores=[])):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -2110,7 +2110,7 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> str | None:
                 *(k.value for k in node.keywords if k.arg not in MODEL_KEYWORDS | RUN_KEYWORDS),
             ]
             configured = configured or any(
-                isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
+                isinstance(n, ast.Name) and n.id in names for v in values for n in walk(v)
             )
     if fits and configured:
         return HYPERPARAMETERS
@@ -2124,8 +2124,8 @@ def _sliding_window(node: ast.AST) -> bool:
     key = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
     if not isinstance(key, ast.Slice) or key.lower is None or key.upper is None:
         return False
-    lower = {n.id for n in ast.walk(key.lower) if isinstance(n, ast.Name)}
-    upper = {n.id for n in ast.walk(key.upper) if isinstance(n, ast.Name)}
+    lower = {n.id for n in walk(key.lower) if isinstance(n, ast.Name)}
+    upper = {n.id for n in walk(key.upper) if isinstance(n, ast.Name)}
     return bool(lower & upper)
 
 
@@ -2141,7 +2141,7 @@ def _root_name(node: ast.AST | None) -> str | None:
 
 
 def _mentions_shift(node: ast.Call) -> bool:
-    return any(isinstance(n, ast.Attribute) and n.attr == "shift" for n in ast.walk(node))
+    return any(isinstance(n, ast.Attribute) and n.attr == "shift" for n in walk(node))
 
 
 def role_is_split(node: ast.Call) -> bool:

@@ -17,22 +17,8 @@ class TreeIndex:
 
     @classmethod
     def build(cls, tree: ast.Module) -> TreeIndex:
-        index = cls(tree, [tree])
-        nodes, parents = index.nodes, index.parents
-        node_class = ast.AST
-        # The children in the order of ast.iter_child_nodes, without its generator per node and
-        # iter_fields per field (together most of the cost of the walk).
-        for node in nodes:  # the list grows while it is read
-            for name in node._fields:
-                value = getattr(node, name, None)
-                if isinstance(value, node_class):
-                    parents[id(value)] = node
-                    nodes.append(value)
-                elif isinstance(value, list):
-                    for item in value:
-                        if isinstance(item, node_class):
-                            parents[id(item)] = node
-                            nodes.append(item)
+        index = cls(tree)
+        index.nodes = walk(tree, index.parents)
         return index
 
     def of_type(self, *classes: type[ast.AST]) -> list[ast.AST]:
@@ -53,3 +39,28 @@ class TreeIndex:
             picked = sorted(chain.from_iterable(self._positions.get(c, empty) for c in classes))
         nodes = self.nodes
         return [nodes[i] for i in picked]
+
+
+def walk(node: ast.AST, parents: dict[int, ast.AST] | None = None) -> list[ast.AST]:
+    """``list(ast.walk(node))``, in the same breadth-first order, in half the time.
+
+    It reads ``_fields`` directly instead of ``ast.iter_child_nodes``'s generator per node and
+    ``iter_fields`` per field (together most of the cost of a walk). With ``parents``, it also records
+    each node's parent under ``id(child)``.
+    """
+    nodes = [node]
+    node_class = ast.AST
+    for current in nodes:  # the list grows while it is read
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, node_class):
+                nodes.append(value)
+                if parents is not None:
+                    parents[id(value)] = current
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, node_class):
+                        nodes.append(item)
+                        if parents is not None:
+                            parents[id(item)] = current
+    return nodes
