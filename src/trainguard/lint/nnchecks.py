@@ -551,8 +551,9 @@ class NNChecks:
 
     # ------------------------------------------------------------ TG412
     def eval_mode(self, scope: ast.AST, env: dict[str, ast.AST]) -> None:
+        # Only calls and with-blocks are read below: sorting just those (a stable sort) keeps their order.
         nodes = sorted(
-            (n for n in self._own_nodes(scope) if hasattr(n, "lineno")),
+            (n for n in self._own_nodes(scope) if isinstance(n, ast.Call | ast.With | ast.AsyncWith)),
             key=attrgetter("lineno", "col_offset"),
         )
         modes: dict[str, list[tuple[int, str]]] = {}
