@@ -448,6 +448,7 @@ WHOLE_DATA_NAME_RE = re.compile(
 FUTURE_COL_RE = re.compile(r"(next|future|ahead|target|label|lead|fwd|forward|tomorrow|^y$|^y_)", re.I)
 
 
+_BUILTIN_NAMES = frozenset(dir(builtins))
 _TEST_ROLE_RE = re.compile(r"(^|[^a-z]|x|y|df)(test|holdout)|(^|_|x|y)(te|tst)(_|$|\d)")
 _VAL_ROLE_RE = re.compile(r"(^|_|x|y)(val|valid|validation|dev|vl)(_|$|\d|set|id)")
 _TRAIN_ROLE_RE = re.compile(r"(^|[^a-z]|x|y|df)train|(^|_|x|y)(tr|trn)(_|$|\d)")
@@ -571,7 +572,7 @@ class DataFlow:
         Its never-assigned parts (``X_train``, ``X_test``) are those parts of one unseen split, and a
         never-assigned ``X``/``df``/``data`` beside them is the data before that split: all rows.
         """
-        bound = set(dir(builtins))
+        bound = set(_BUILTIN_NAMES)
         first_load: dict[str, int] = {}
         first_store: dict[str, int] = {}
         named = (ast.Name, ast.arg, ast.alias, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
