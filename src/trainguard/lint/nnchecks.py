@@ -85,6 +85,7 @@ def _floors_a_division(node: ast.AST) -> bool:
 
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_SCOPE_CLASSES = frozenset(SCOPES)  # ast.parse makes no subclasses of them: a set lookup of type()
 
 
 class NNChecks:
@@ -103,9 +104,12 @@ class NNChecks:
         scope_of, owned, parents = self.scope_of, self.owned, self.parents  # local names: a hot loop
         for node in self.nodes[1:]:
             parent = parents[id(node)]
-            scope = parent if isinstance(parent, SCOPES) else scope_of.get(id(parent), tree)
+            scope = parent if type(parent) in _SCOPE_CLASSES else scope_of.get(id(parent), tree)
             scope_of[id(node)] = scope
-            owned.setdefault(id(scope), []).append(node)
+            try:  # cheaper than setdefault, which makes a new list for every node
+                owned[id(scope)].append(node)
+            except KeyError:
+                owned[id(scope)] = [node]
         self.calls = index.of_type(ast.Call)
         self.text = {id(c): dotted(c.func) for c in self.calls}
         self.classes = {n.name: n for n in index.of_type(ast.ClassDef)}
