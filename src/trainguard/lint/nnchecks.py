@@ -874,12 +874,13 @@ class NNChecks:
         calls, text = self.calls, self.text
 
         def seeded(*patterns: str) -> bool:
-            return any(re.search(p, text[id(c)]) for c in calls for p in patterns)
+            searches = [re.compile(p).search for p in patterns]  # compiled once, not per call text
+            return any(search(text[id(c)]) for c in calls for search in searches)
 
         generic = seeded(r"(^|\.)(seed_everything|set_seed|set_random_seed|seed_all|fix_seed|set_seeds)$")
         if generic:
             return
-        first = sorted(calls, key=lambda c: (c.lineno, c.col_offset))
+        first = sorted(calls, key=attrgetter("lineno", "col_offset"))
         backward = next((c for c in first if text[id(c)].endswith(".backward")), None)
         # Only a script that builds its own model and optimizer: a library function handed a model by
         # its caller leaves seeding to that caller.
@@ -893,7 +894,8 @@ class NNChecks:
             self.hit("TG503", compiled, "a Keras model is trained without keras.utils.set_random_seed")
 
         def first_call(pattern: str) -> ast.Call | None:
-            return next((c for c in first if re.fullmatch(pattern, text[id(c)])), None)
+            fullmatch = re.compile(pattern).fullmatch
+            return next((c for c in first if fullmatch(text[id(c)])), None)
 
         np_draw = first_call(
             r"(np|numpy)\.random\.(rand|randn|randint|choice|shuffle|permutation|normal|uniform|random|"
