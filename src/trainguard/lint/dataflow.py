@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from typing import Any, NamedTuple
 
 from trainguard.lint.astutil import const as _const
 from trainguard.lint.astutil import keyword as _kw
-from trainguard.lint.tree import TreeIndex
+from trainguard.lint.tree import TreeIndex, walk
 
 FULL, TRAIN, TEST, VAL = "all rows", "train", "test", "validation"
 # What the rounds of a loop try, when they fit and are scored on the test set (TG202).
@@ -450,6 +451,13 @@ WHOLE_DATA_NAME_RE = re.compile(
 FUTURE_COL_RE = re.compile(r"(next|future|ahead|target|label|lead|fwd|forward|tomorrow|^y$|^y_)", re.I)
 
 
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_TEST_ROLE_RE = re.compile(r"(^|[^a-z]|x|y|df)(test|holdout)|(^|_|x|y)(te|tst)(_|$|\d)")
+_VAL_ROLE_RE = re.compile(r"(^|_|x|y)(val|valid|validation|dev|vl)(_|$|\d|set|id)")
+_TRAIN_ROLE_RE = re.compile(r"(^|[^a-z]|x|y|df)train|(^|_|x|y)(tr|trn)(_|$|\d)")
+
+
+@functools.lru_cache(maxsize=4096)  # asked again and again for the same few names of a file
 def role_of(name: str) -> str | None:
     """Which part of a split a variable's name says it holds: ``X_test``, ``df_val``, ``Xtr``.
 
@@ -457,11 +465,11 @@ def role_of(name: str) -> str | None:
     not taken for parts of a split.
     """
     low = name.lower()
-    if re.search(r"(^|[^a-z]|x|y|df)(test|holdout)", low) or re.search(r"(^|_|x|y)(te|tst)(_|$|\d)", low):
+    if _TEST_ROLE_RE.search(low):
         return TEST
-    if re.search(r"(^|_|x|y)(val|valid|validation|dev|vl)(_|$|\d|set|id)", low):
+    if _VAL_ROLE_RE.search(low):
         return VAL
-    if re.search(r"(^|[^a-z]|x|y|df)train", low) or re.search(r"(^|_|x|y)(tr|trn)(_|$|\d)", low):
+    if _TRAIN_ROLE_RE.search(low):
         return TRAIN
     return None
 
@@ -538,7 +546,7 @@ class DataFlow:
 
     # ---------------------------------------------------------------- set-up
     def _prepass(self) -> None:
-        for node in self.index.nodes:
+        for node in self.index.of_type(ast.Call, ast.Assign):
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
@@ -572,10 +580,11 @@ class DataFlow:
         Its never-assigned parts (``X_train``, ``X_test``) are those parts of one unseen split, and a
         never-assigned ``X``/``df``/``data`` beside them is the data before that split: all rows.
         """
-        bound = set(dir(builtins))
+        bound = set(_BUILTIN_NAMES)
         first_load: dict[str, int] = {}
         first_store: dict[str, int] = {}
-        for node in self.index.nodes:
+        named = (ast.Name, ast.arg, ast.alias, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        for node in self.index.of_type(*named, ast.ExceptHandler):
             if isinstance(node, ast.Name):
                 seen = first_load if isinstance(node.ctx, ast.Load) else first_store
                 seen[node.id] = min(seen.get(node.id, node.lineno), node.lineno)
@@ -641,7 +650,7 @@ class DataFlow:
                 ):
                     col = _const(value.args[0])
                 if col is None:  # y = LabelEncoder().fit_transform(df["label"]): the one column named
-                    cols = {_const(n.slice) for n in ast.walk(value) if isinstance(n, ast.Subscript)}
+                    cols = {_const(n.slice) for n in walk(value) if isinstance(n, ast.Subscript)}
                     cols = {c for c in cols if isinstance(c, str)}
                     col = cols.pop() if len(cols) == 1 else None
                 if isinstance(col, str):
@@ -655,7 +664,7 @@ class DataFlow:
             ):
                 drops = [
                     n
-                    for n in ast.walk(value)
+                    for n in walk(value)
                     if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "drop"
                 ]
                 for call in drops[:1]:
@@ -770,7 +779,7 @@ class DataFlow:
             # body calls is a candidate model too: each round fits another one.
             models = {
                 n.id
-                for n in ast.walk(node.target)
+                for n in walk(node.target)
                 if isinstance(n, ast.Name)
                 and (
                     self.lookup(n.id).kind == "model"
@@ -936,7 +945,9 @@ class DataFlow:
         for value in vals:
             if value.rows != FULL or value.target:  # y = LabelEncoder().fit_transform(y) is not a leak
                 continue
-            for leak in value.leaks:
+            # In source order: hit() keeps the first leak of a line, and a set's order changes from run
+            # to run (leaks hash by string, some by identity).
+            for leak in sorted(value.leaks, key=lambda k: (k.line, k.col, k.code, k.detail)):
                 if leak.column is not None and leak.column in self.target_names:
                     continue
                 self.hit(
@@ -988,7 +999,7 @@ class DataFlow:
         Against a constant it is a report (``if acc > 0.9: print("good")``), unless the branch trains
         again: ``if score(y_test, ...) < 0.8: model.fit(...)`` retrains until the test set agrees.
         """
-        for sub in ast.walk(node):
+        for sub in walk(node):
             if isinstance(sub, ast.Compare):
                 sides = [sub.left, *sub.comparators]
                 vals = [self.expr(s) for s in sides]
@@ -1004,7 +1015,7 @@ class DataFlow:
         rows (``correct += (model(xb).argmax(1) == yb).sum()`` over the test loader) chooses the epoch
         on the test set, as early stopping on it does.
         """
-        for sub in ast.walk(test):
+        for sub in walk(test):
             if not isinstance(sub, ast.Compare):
                 continue
             sides = [sub.left, *sub.comparators]
@@ -2112,7 +2123,7 @@ def _fits(body: list[ast.stmt]) -> bool:
     return any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in FIT_METHODS
         for stmt in body
-        for n in ast.walk(stmt)
+        for n in walk(stmt)
     )
 
 
@@ -2147,7 +2158,7 @@ def _keeps_model(body: list[ast.stmt]) -> bool:
         "save_checkpoint",
     }
     return any(
-        isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in ast.walk(stmt)
+        isinstance(n, ast.Call) and _last(_dotted(n.func)) in keep for stmt in body for n in walk(stmt)
     )
 
 
@@ -2191,7 +2202,7 @@ def _fits_name(body: list[ast.stmt], name: str) -> bool:
         and isinstance(n.func.value, ast.Name)
         and n.func.value.id == name
         for stmt in body
-        for n in ast.walk(stmt)
+        for n in walk(stmt)
     )
 
 
@@ -2204,9 +2215,9 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> str | None:
     Names bound to models (``models``), model keywords (``Bagging(estimator=est)``) and pipeline step
     lists are candidates, not hyperparameter values.
     """
-    names = {n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)} - models
+    names = {n.id for n in walk(loop.target) if isinstance(n, ast.Name)} - models
     configured = fits = False
-    for node in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+    for node in walk(ast.Module(body=loop.body, type_ignores=[])):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -2219,7 +2230,7 @@ def _tuning_loop(loop: ast.For | ast.AsyncFor, models: set[str]) -> str | None:
                 *(k.value for k in node.keywords if k.arg not in MODEL_KEYWORDS | RUN_KEYWORDS),
             ]
             configured = configured or any(
-                isinstance(n, ast.Name) and n.id in names for v in values for n in ast.walk(v)
+                isinstance(n, ast.Name) and n.id in names for v in values for n in walk(v)
             )
     if fits and configured:
         return HYPERPARAMETERS
@@ -2233,8 +2244,8 @@ def _sliding_window(node: ast.AST) -> bool:
     key = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
     if not isinstance(key, ast.Slice) or key.lower is None or key.upper is None:
         return False
-    lower = {n.id for n in ast.walk(key.lower) if isinstance(n, ast.Name)}
-    upper = {n.id for n in ast.walk(key.upper) if isinstance(n, ast.Name)}
+    lower = {n.id for n in walk(key.lower) if isinstance(n, ast.Name)}
+    upper = {n.id for n in walk(key.upper) if isinstance(n, ast.Name)}
     return bool(lower & upper)
 
 
@@ -2250,7 +2261,7 @@ def _root_name(node: ast.AST | None) -> str | None:
 
 
 def _mentions_shift(node: ast.Call) -> bool:
-    return any(isinstance(n, ast.Attribute) and n.attr == "shift" for n in ast.walk(node))
+    return any(isinstance(n, ast.Attribute) and n.attr == "shift" for n in walk(node))
 
 
 def role_is_split(node: ast.Call) -> bool:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import ast
 import re
 from functools import cached_property
+from operator import attrgetter
 
 from trainguard.lint.astutil import const, dotted, keyword, name_of
 from trainguard.lint.dataflow import Hit
-from trainguard.lint.tree import TreeIndex
+from trainguard.lint.tree import TreeIndex, walk
 
 LOGIT_LOSSES = {"BCEWithLogitsLoss": "sigmoid", "CrossEntropyLoss": "softmax"}
 PROB_LOSSES = {"BCELoss": "sigmoid", "NLLLoss": "log_softmax"}
@@ -67,7 +68,7 @@ ARRAY_MAKERS = {
 def _calls(node: ast.AST, method: str) -> list[ast.Call]:
     return [
         n
-        for n in ast.walk(node)
+        for n in walk(node)
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == method
     ]
 
@@ -84,6 +85,7 @@ def _floors_a_division(node: ast.AST) -> bool:
 
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_SCOPE_CLASSES = frozenset(SCOPES)  # ast.parse makes no subclasses of them: a set lookup of type()
 
 
 class NNChecks:
@@ -92,22 +94,27 @@ class NNChecks:
         self.hits: list[Hit] = []
         # One walk of the tree feeds every check, so the cost stays linear in the size of the file.
         index = index or TreeIndex.build(tree)
+        self.index = index
         self.nodes = index.nodes
         self.parents = index.parents
         # Each node's own scope: the nearest enclosing function, class, lambda or the module
         # (breadth-first order visits a parent before its children).
         self.scope_of: dict[int, ast.AST] = {}
         self.owned: dict[int, list[ast.AST]] = {id(tree): []}
+        scope_of, owned, parents = self.scope_of, self.owned, self.parents  # local names: a hot loop
         for node in self.nodes[1:]:
-            parent = self.parents[id(node)]
-            scope = parent if isinstance(parent, SCOPES) else self.scope_of.get(id(parent), tree)
-            self.scope_of[id(node)] = scope
-            self.owned.setdefault(id(scope), []).append(node)
-        self.calls = [n for n in self.nodes if isinstance(n, ast.Call)]
+            parent = parents[id(node)]
+            scope = parent if type(parent) in _SCOPE_CLASSES else scope_of.get(id(parent), tree)
+            scope_of[id(node)] = scope
+            try:  # cheaper than setdefault, which makes a new list for every node
+                owned[id(scope)].append(node)
+            except KeyError:
+                owned[id(scope)] = [node]
+        self.calls = index.of_type(ast.Call)
         self.text = {id(c): dotted(c.func) for c in self.calls}
-        self.classes = {n.name: n for n in self.nodes if isinstance(n, ast.ClassDef)}
+        self.classes = {n.name: n for n in index.of_type(ast.ClassDef)}
         self.module_env: dict[str, ast.AST] = {}
-        for stmt in self.nodes:
+        for stmt in index.of_type(ast.Assign):
             if (
                 isinstance(stmt, ast.Assign)
                 and len(stmt.targets) == 1
@@ -129,9 +136,7 @@ class NNChecks:
         self.hits.append(Hit(code, node.lineno, node.col_offset, detail))
 
     def run(self) -> list[Hit]:
-        scopes: list[ast.AST] = [self.tree] + [
-            n for n in self.nodes if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-        ]
+        scopes: list[ast.AST] = [self.tree, *self.index.of_type(ast.FunctionDef, ast.AsyncFunctionDef)]
         for scope in scopes:
             own = list(self._own_nodes(scope))
             if not any(isinstance(n, ast.Call) for n in own):
@@ -221,12 +226,12 @@ class NNChecks:
         if forward is None:
             return None
         attrs: dict[str, ast.AST] = {}
-        for node in ast.walk(cls):
+        for node in walk(cls):
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 t = node.targets[0]
                 if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
                     attrs[t.attr] = node.value
-        returns = [n for n in ast.walk(forward) if isinstance(n, ast.Return) and n.value is not None]
+        returns = [n for n in walk(forward) if isinstance(n, ast.Return) and n.value is not None]
         if len(returns) != 1:
             return None
         value = returns[0].value
@@ -367,7 +372,7 @@ class NNChecks:
         if cls is None:
             return None
         forward = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "forward"), None)
-        returns = [n for n in ast.walk(forward) if isinstance(n, ast.Return)] if forward else []
+        returns = [n for n in walk(forward) if isinstance(n, ast.Return)] if forward else []
         if len(returns) != 1 or not isinstance(returns[0].value, ast.Call):
             return None
         func = returns[0].value.func
@@ -375,7 +380,7 @@ class NNChecks:
             isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "self"
         ):
             return None
-        for node in ast.walk(cls):
+        for node in walk(cls):
             if (
                 isinstance(node, ast.Assign)
                 and len(node.targets) == 1
@@ -541,7 +546,7 @@ class NNChecks:
                 _calls(loop, "zero_grad")
                 or any(
                     isinstance(n, ast.Attribute) and n.attr == "grad" and isinstance(n.ctx, ast.Store)
-                    for n in ast.walk(loop)
+                    for n in walk(loop)
                 )
                 for loop in loops
             ):
@@ -550,9 +555,10 @@ class NNChecks:
 
     # ------------------------------------------------------------ TG412
     def eval_mode(self, scope: ast.AST, env: dict[str, ast.AST]) -> None:
+        # Only calls and with-blocks are read below: sorting just those (a stable sort) keeps their order.
         nodes = sorted(
-            (n for n in self._own_nodes(scope) if hasattr(n, "lineno")),
-            key=lambda n: (n.lineno, n.col_offset),
+            (n for n in self._own_nodes(scope) if isinstance(n, ast.Call | ast.With | ast.AsyncWith)),
+            key=attrgetter("lineno", "col_offset"),
         )
         modes: dict[str, list[tuple[int, str]]] = {}
         for n in nodes:
@@ -571,7 +577,7 @@ class NNChecks:
                 continue
             if not any(name_of(i.context_expr) in ("no_grad", "inference_mode") for i in n.items):
                 continue
-            for call in (c for c in ast.walk(n) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)):
+            for call in (c for c in walk(n) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)):
                 model = call.func.id
                 history = [m for line, m in modes.get(model, []) if line <= call.lineno]
                 if history and history[-1] == "train":
@@ -624,16 +630,16 @@ class NNChecks:
             for w in own
             if isinstance(w, ast.With)
             and any(name_of(i.context_expr) in ("no_grad", "inference_mode") for i in w.items)
-            for x in ast.walk(w)
+            for x in walk(w)
         }
         for n in own:
             if id(n) in quiet:
                 continue
             if isinstance(n, ast.AugAssign) and isinstance(n.op, ast.Add):
-                used = {x.id for x in ast.walk(n.value) if isinstance(x, ast.Name)}
+                used = {x.id for x in walk(n.value) if isinstance(x, ast.Name)}
                 detached = any(
                     isinstance(x, ast.Attribute) and x.attr in ("item", "detach", "tolist")
-                    for x in ast.walk(n.value)
+                    for x in walk(n.value)
                 )
                 if used & losses and not detached:
                     self.hit("TG413", n, f"{', '.join(sorted(used & losses))} is added as a tensor")
@@ -698,7 +704,7 @@ class NNChecks:
                 ):
                     if any(
                         isinstance(c, ast.Call) and name_of(c) in ("clamp", "clip", "clamp_min", "maximum")
-                        for c in ast.walk(other.value)
+                        for c in walk(other.value)
                     ):
                         return True
                 if (  # clamped in place: p.clamp_(min=eps)
@@ -742,9 +748,7 @@ class NNChecks:
     def generator_functions(self) -> list[tuple[ast.FunctionDef, bool]]:
         """Functions that yield, in order, each with whether it loops forever (``while True``, ``cycle``)."""
         found = []
-        for func in self.nodes:
-            if not isinstance(func, ast.FunctionDef):
-                continue
+        for func in self.index.of_type(ast.FunctionDef):
             own = self._own_nodes(func)
             if not any(isinstance(n, ast.Yield | ast.YieldFrom) for n in own):
                 continue
@@ -767,7 +771,7 @@ class NNChecks:
                 # IndexError / StopIteration are how a sequence or an iterator says "no more data".
                 if handler.type is not None and name_of(handler.type) in ("IndexError", "StopIteration"):
                     continue
-                if any(isinstance(s, ast.Break | ast.Return) for s in ast.walk(handler)):
+                if any(isinstance(s, ast.Break | ast.Return) for s in walk(handler)):
                     self.hit(
                         "TG422", handler, f"generator {func.name}() ends quietly when an exception is caught"
                     )
@@ -780,7 +784,7 @@ class NNChecks:
             )
             if length is None:
                 continue
-            for ret in (n for n in ast.walk(length) if isinstance(n, ast.Return) and n.value is not None):
+            for ret in (n for n in walk(length) if isinstance(n, ast.Return) and n.value is not None):
                 value = ret.value
                 if isinstance(value, ast.Constant) and isinstance(value.value, int):
                     self.hit("TG421", ret, f"{cls.name}.__len__ returns a hard-coded {value.value}")
@@ -870,12 +874,13 @@ class NNChecks:
         calls, text = self.calls, self.text
 
         def seeded(*patterns: str) -> bool:
-            return any(re.search(p, text[id(c)]) for c in calls for p in patterns)
+            searches = [re.compile(p).search for p in patterns]  # compiled once, not per call text
+            return any(search(text[id(c)]) for c in calls for search in searches)
 
         generic = seeded(r"(^|\.)(seed_everything|set_seed|set_random_seed|seed_all|fix_seed|set_seeds)$")
         if generic:
             return
-        first = sorted(calls, key=lambda c: (c.lineno, c.col_offset))
+        first = sorted(calls, key=attrgetter("lineno", "col_offset"))
         backward = next((c for c in first if text[id(c)].endswith(".backward")), None)
         # Only a script that builds its own model and optimizer: a library function handed a model by
         # its caller leaves seeding to that caller.
@@ -889,7 +894,8 @@ class NNChecks:
             self.hit("TG503", compiled, "a Keras model is trained without keras.utils.set_random_seed")
 
         def first_call(pattern: str) -> ast.Call | None:
-            return next((c for c in first if re.fullmatch(pattern, text[id(c)])), None)
+            fullmatch = re.compile(pattern).fullmatch
+            return next((c for c in first if fullmatch(text[id(c)])), None)
 
         np_draw = first_call(
             r"(np|numpy)\.random\.(rand|randn|randint|choice|shuffle|permutation|normal|uniform|random|"
@@ -913,6 +919,5 @@ class NNChecks:
 
     def _imports(self, module: str) -> bool:
         return any(
-            isinstance(n, ast.Import) and any(a.name == module and not a.asname for a in n.names)
-            for n in self.nodes
+            any(a.name == module and not a.asname for a in n.names) for n in self.index.of_type(ast.Import)
         )

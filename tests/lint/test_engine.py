@@ -1,0 +1,36 @@
+"""lint_source pauses the garbage collector for one file only and leaves it as the caller had it."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from trainguard.lint.engine import lint_source
+from trainguard.lint.source import Source
+
+LEAKY = (
+    "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+    "from sklearn.preprocessing import StandardScaler\n"
+    "df = pd.read_csv('d.csv')\nX = StandardScaler().fit_transform(df)\n"
+    "X_tr, X_te = train_test_split(X, random_state=0)\n"
+)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_collector_state_is_restored(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        findings = lint_source(Source("s.py", LEAKY))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
+    assert [f.code for f in findings] == ["TG101"]
+
+
+def test_collector_restored_after_a_file_that_does_not_parse() -> None:
+    assert gc.isenabled()
+    findings = lint_source(Source("bad.py", "def f(:\n"))
+    assert gc.isenabled()
+    assert [f.code for f in findings] == ["TG000"]
