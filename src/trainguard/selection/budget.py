@@ -129,6 +129,11 @@ class TrialLimit:
         if abandon_trial(time.monotonic(), self.deadline, self.started, steps_done, steps_total):
             raise BudgetSpent("the time budget ran out during this trial")
 
+    def past_deadline(self) -> bool:
+        """Past the deadline, protected or not: a fit that grows in steps stops growing here and
+        keeps what it has (a protected trial still ends with a model)."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
     def spent(self) -> bool:
         """Past the deadline (for a loop that stops by flag rather than by raising)."""
         return not self.protected and self.deadline is not None and time.monotonic() >= self.deadline

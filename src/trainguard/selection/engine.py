@@ -6,7 +6,8 @@ the time budget, recording every finished trial in the study. Everything after t
 leaderboard, resume, the best parameters) reads the study, so it is the same whichever engine
 ran the trials.
 
-The objective is ``objective(params, report) -> list of fold scores``; ``report(step, value)``
+The objective is ``objective(params, report) -> list of fold scores`` (an objective may also set
+``trial_attrs``, a dict recorded with the trial); ``report(step, value)``
 hands an intermediate (oriented, higher-is-better) value to the pruner and raises
 ``optuna.TrialPruned`` when the trial should stop. The objective raises
 :class:`~trainguard.selection.budget.BudgetSpent` when its trial ran out of time; the engine marks
@@ -40,6 +41,12 @@ def running_mean(scores: list[float], sign: float) -> float:
     """The oriented mean of the folds so far: what a trial reports to the pruner after each fold."""
     finite = [s for s in scores if s == s and abs(s) != float("inf")]
     return sign * sum(finite) / len(finite) if finite else float("nan")
+
+
+def record_attrs(trial: Any, objective: Any) -> None:
+    """Store what the objective says about the trial it just ran (its ``trial_attrs``, if any)."""
+    for name, value in getattr(objective, "trial_attrs", {}).items():
+        trial.set_user_attr(name, value)
 
 
 def record(trial: Any, scores: list[float], sign: float) -> float:
@@ -83,7 +90,9 @@ class LocalEngine:
 
             try:
                 value = record(trial, objective(params, report), sign)
+                record_attrs(trial, objective)
             except optuna.TrialPruned:
+                record_attrs(trial, objective)
                 study.tell(trial, state=TrialState.PRUNED)
             except BaseException:  # BudgetSpent, a failed fit, Ctrl-C: close the trial, then re-raise
                 study.tell(trial, state=TrialState.FAIL)

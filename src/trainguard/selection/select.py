@@ -154,7 +154,7 @@ def _fit_one(
     with warnings.catch_warnings():
         # Convergence chatter is not actionable here: the validation score says how it went.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        pipeline = candidate.fit(X_train, y_train, X_val, y_val)
+        pipeline = candidate.fit(X_train, y_train, X_val, y_val, row_keys=data.row_keys)
     elapsed = time.perf_counter() - start
     threshold = None
     if tunes_threshold(candidate, metric, data):

@@ -27,7 +27,7 @@ from sklearn.exceptions import ConvergenceWarning
 from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import Metric
 from trainguard.evaluate.scoring import score
-from trainguard.models.base import Candidate
+from trainguard.models.base import Candidate, RowKeys
 from trainguard.models.predictions import predictions
 from trainguard.selection.budget import Budget, BudgetSpent, TrialLimit, next_trial_fits
 from trainguard.selection.engine import Engine, LocalEngine, Report, running_mean
@@ -46,6 +46,13 @@ DEFAULT_TRIALS = 4
 TRIALS_PER_PARAMETER = 15
 #: Per-epoch steps of one fold for the network's pruning reports (fold k reports at k * this + epoch).
 EPOCH_STEPS = 10_000
+#: The trial attribute holding the lengths (trees, rounds) a deadline cut the trial's fits to.
+GROWN = "grown"
+
+
+def trial_params(trial: Any) -> dict[str, Any]:
+    """A finished trial's whole configuration: its sampled parameters and any length it was cut to."""
+    return {**trial.params, **trial.user_attrs.get(GROWN, {})}
 
 
 class TestRowsInSearchError(RuntimeError):
@@ -97,6 +104,8 @@ class SearchData:
     #: the data's row positions in the training workflow).
     test_rows: np.ndarray | None = None
     classes: np.ndarray | None = None
+    #: How the run split its rows (``--time``, ``--group``), for fits' inner hold-outs to follow.
+    row_keys: RowKeys | None = None
 
     def __post_init__(self) -> None:
         if self.test_rows is not None and len(self.test_rows):
@@ -109,22 +118,26 @@ class SearchData:
 
 
 def fit_quietly(candidate: Candidate, X: pd.DataFrame, y: pd.Series, X_val: pd.DataFrame | None,
-                y_val: pd.Series | None, epoch_callbacks: Sequence[Any] = ()) -> Any:
+                y_val: pd.Series | None, epoch_callbacks: Sequence[Any] = (), *,
+                row_keys: RowKeys | None = None, limit: TrialLimit | None = None) -> Any:
     with warnings.catch_warnings():
         # Convergence chatter is not actionable here: the score says how it went.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return candidate.fit(X, y, X_val, y_val, epoch_callbacks=epoch_callbacks)
+        return candidate.fit(X, y, X_val, y_val, epoch_callbacks=epoch_callbacks, row_keys=row_keys,
+                             limit=limit)
 
 
 def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, report: Report | None = None,
-                   *, sign: float = 1.0, keep_proba: bool = False,
-                   limit: TrialLimit | None = None) -> tuple[list[float], np.ndarray | None]:
+                   *, sign: float = 1.0, keep_proba: bool = False, limit: TrialLimit | None = None,
+                   grown: dict[str, int] | None = None) -> tuple[list[float], np.ndarray | None]:
     """Fold scores of ``candidate`` and, with ``keep_proba``, its out-of-fold predictions of the
     training rows (:func:`~trainguard.evaluate.scoring.predictions`: probabilities in the order
     of ``data.classes``, or values; NaN for rows no fold held out, and None with ``cv=0``).
 
     ``limit`` is checked before each fold after the first and after each epoch of the network:
-    :class:`BudgetSpent` ends the trial when its time is up.
+    :class:`BudgetSpent` ends the trial when its time is up. A family that grows in steps stops
+    growing at it instead; ``grown`` then receives the shortest length a fold grew
+    (:meth:`~trainguard.models.base.Candidate.grown_length`), so the trial can be re-run exactly.
     """
     folds = data.folds or [(None, None)]
     scores: list[float] = []
@@ -145,7 +158,11 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
             from trainguard.selection.epoch_reporter import EpochReporter
 
             reporter = EpochReporter(report, k * EPOCH_STEPS, limit)
-        fitted = fit_quietly(candidate, X_a, y_a, X_b, y_b, [reporter] if reporter is not None else ())
+        fitted = fit_quietly(candidate, X_a, y_a, X_b, y_b, [reporter] if reporter is not None else (),
+                             row_keys=data.row_keys, limit=limit)
+        if grown is not None:
+            for name, length in candidate.grown_length(fitted).items():
+                grown[name] = min(length, grown.get(name, length))
         if reporter is not None and reporter.verdict is not None:
             _end_trial(reporter.verdict)
         scores.append(score(metric, fitted, X_b, y_b, classes=data.classes))
@@ -190,13 +207,19 @@ class FoldObjective:
     def limit(self) -> TrialLimit | None:
         return self.trial_limit() if self.trial_limit is not None else None
 
+    #: What the engine records with the trial just run besides its scores (``grown``: the
+    #: lengths a deadline cut its fits to, which are part of its configuration from then on).
+    trial_attrs: dict[str, Any] = field(default_factory=dict, repr=False)
+
     def __call__(self, params: dict[str, Any], report: Report) -> list[float]:
+        grown: dict[str, int] = {}
+        self.trial_attrs = {GROWN: grown}  # filled fold by fold: a pruned trial records it too
         scores, oof = cross_validate(self.candidate.with_params(params), self.data, self.metric,
                                      report if self.pruning else None, sign=self.sign,
-                                     keep_proba=True, limit=self.limit())
+                                     keep_proba=True, limit=self.limit(), grown=grown)
         value = self.sign * float(np.mean(scores))
         if oof is not None and math.isfinite(value) and (self.best_oof is None or value > self.best_oof[0]):
-            self.best_oof = (value, dict(params), oof)
+            self.best_oof = (value, {**params, **grown}, oof)
         return scores
 
     def __getstate__(self) -> dict[str, Any]:
@@ -208,7 +231,7 @@ class FoldObjective:
         data = self.data
         if data.folds:
             data = SearchData(data.X_train, data.y_train, None, None, folds=[data.folds[k]],
-                              classes=data.classes)
+                              classes=data.classes, row_keys=data.row_keys)
         scores, _ = cross_validate(self.candidate.with_params(params), data, self.metric)
         return scores[0]
 
@@ -404,8 +427,9 @@ class CandidateStudy:
         finished = self.trials(*self.FINISHED)
         seconds = sum((t.duration.total_seconds() for t in finished if t.duration is not None), 0.0)
         kept = self.objective.best_oof
-        oof = kept[2] if kept is not None and kept[1] == dict(best.params) else None
-        return Tuned(params=dict(best.params), cv_mean=best.user_attrs["score_mean"],
+        params = trial_params(best)
+        oof = kept[2] if kept is not None and kept[1] == params else None
+        return Tuned(params=params, cv_mean=best.user_attrs["score_mean"],
                      cv_std=best.user_attrs["score_std"], n_trials=len(finished),
                      n_pruned=sum(t.state.name == "PRUNED" for t in finished),
                      seconds=seconds or wall_seconds,

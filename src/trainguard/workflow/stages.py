@@ -36,7 +36,7 @@ from trainguard.evaluate.metrics import Metric, default_metric, get_metric
 from trainguard.evaluate.sealed import SealedTestSet
 from trainguard.findings import Finding, Severity
 from trainguard.models import ModelContext
-from trainguard.models.base import Candidate
+from trainguard.models.base import Candidate, RowKeys
 from trainguard.models.persist import save_model
 from trainguard.models.threads import cpu_threads
 from trainguard.selection.budget import Budget, run_reserve
@@ -299,7 +299,13 @@ def _search_data(settings: TrainSettings, task: str, X_train: pd.DataFrame, y_tr
         folds = make_folds(n_folds, classification=classification, y=y_train, groups=groups,
                            times=times, seed=settings.config.seed)
     classes = np.unique(np.concatenate([y_train, y_val])) if classification else None
-    return SearchData(X_train, y_train, X_val, y_val, folds=folds, test_rows=test_rows, classes=classes)
+    row_keys = None
+    if times is not None:
+        row_keys = RowKeys("time", times)
+    elif groups is not None:
+        row_keys = RowKeys("group", groups)
+    return SearchData(X_train, y_train, X_val, y_val, folds=folds, test_rows=test_rows, classes=classes,
+                      row_keys=row_keys)
 
 
 def diagnose(selected: Selected, budget: Budget, settings: TrainSettings) -> list[Finding]:
