@@ -26,6 +26,9 @@ TrialCallback = Callable[[Any], None]
 #: Asked before each trial: whether another one is expected to fit in the time left.
 KeepGoing = Callable[[], bool]
 
+#: The trial attribute holding the lengths (trees, rounds) a deadline cut the trial's fits to.
+GROWN = "grown"
+
 #: ``--engine`` choices; the Ray engine is :class:`trainguard.selection.ray_engine.RayEngine`.
 ENGINES = ("local", "ray")
 
@@ -72,32 +75,44 @@ class LocalEngine:
         """Optuna's ask-and-tell loop rather than ``study.optimize``: a trial that runs out of time
         is closed quietly and ends the loop, instead of being logged as a crash with its traceback.
         """
+        done = 0
+        while (n_trials is None or done < n_trials) and keep_going():
+            self.run_trial(study, objective, space, sign)
+            done += 1
+            on_trial(study)
+
+    @staticmethod
+    def run_trial(study: Any, objective: Objective, space: dict[str, Any], sign: float, *,
+                  grown: dict[str, Any] | None = None) -> None:
+        """Ask the study for a trial, run the objective on it and tell the outcome. ``grown``: the
+        lengths (trees, rounds) the trial is to run at, as a replayed trial was cut to."""
         import optuna
         from optuna.trial import TrialState
 
         from trainguard.selection.spaces import suggest
 
-        done = 0
-        while (n_trials is None or done < n_trials) and keep_going():
-            trial = study.ask()
-            params = suggest(trial, space)
+        trial = study.ask()
+        params = suggest(trial, space)
 
-            def report(step: int, value: float, trial: optuna.Trial = trial) -> None:
-                if value == value:  # NaN would poison the pruner's medians
-                    trial.report(value, step)
-                if trial.should_prune():
-                    raise optuna.TrialPruned()
+        def report(step: int, value: float) -> None:
+            if value == value:  # NaN would poison the pruner's medians
+                trial.report(value, step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
 
-            try:
-                value = record(trial, objective(params, report), sign)
-                record_attrs(trial, objective)
-            except optuna.TrialPruned:
-                record_attrs(trial, objective)
-                study.tell(trial, state=TrialState.PRUNED)
-            except BaseException:  # BudgetSpent, a failed fit, Ctrl-C: close the trial, then re-raise
-                study.tell(trial, state=TrialState.FAIL)
-                raise
-            else:
-                study.tell(trial, value)
-            done += 1
-            on_trial(study)
+        def record_all() -> None:
+            record_attrs(trial, objective)
+            if grown:
+                trial.set_user_attr(GROWN, dict(grown))
+
+        try:
+            value = record(trial, objective({**params, **(grown or {})}, report), sign)
+            record_all()
+        except optuna.TrialPruned:
+            record_all()
+            study.tell(trial, state=TrialState.PRUNED)
+        except BaseException:  # BudgetSpent, a failed fit, Ctrl-C: close the trial, then re-raise
+            study.tell(trial, state=TrialState.FAIL)
+            raise
+        else:
+            study.tell(trial, value)

@@ -30,7 +30,7 @@ from trainguard.evaluate.scoring import score
 from trainguard.models.base import Candidate, RowKeys
 from trainguard.models.predictions import predictions
 from trainguard.selection.budget import Budget, BudgetSpent, TrialLimit, next_trial_fits
-from trainguard.selection.engine import Engine, LocalEngine, Report, running_mean
+from trainguard.selection.engine import GROWN, Engine, LocalEngine, Report, running_mean
 from trainguard.selection.folds import Folds
 from trainguard.selection.spaces import Space, contains, grid_size, parse_space
 
@@ -46,8 +46,6 @@ DEFAULT_TRIALS = 4
 TRIALS_PER_PARAMETER = 15
 #: Per-epoch steps of one fold for the network's pruning reports (fold k reports at k * this + epoch).
 EPOCH_STEPS = 10_000
-#: The trial attribute holding the lengths (trees, rounds) a deadline cut the trial's fits to.
-GROWN = "grown"
 
 
 def trial_params(trial: Any) -> dict[str, Any]:
@@ -393,7 +391,9 @@ class CandidateStudy:
 
     def run(self, on_trial: Callable[[int, int | None, float], None] | None = None) -> Tuned:
         self._close_stale_trials()
-        if not self.study.get_trials(deepcopy=False) and self.settings.sampler != "grid" and self.space:
+        replays = getattr(self.settings.engine, "replays", False)  # the record holds the portfolio
+        if (not self.study.get_trials(deepcopy=False) and self.settings.sampler != "grid" and self.space
+                and not replays):
             portfolio = self.candidate.portfolio(self.candidate.context.task)
             for params in first_trials(default_params(self.candidate, self.space), portfolio, self.space):
                 self.study.enqueue_trial(params)
