@@ -222,7 +222,8 @@ def search_candidates(
     searched = [c for c in candidates if not c.is_baseline]
     n_folds = len(data.folds) if data.folds else 0
     for candidate in candidates:
-        deadline, protect = None, False
+        # The baseline costs next to nothing and every run needs it: never abandoned either.
+        deadline, protect = None, candidate.is_baseline
         if not candidate.is_baseline:
             deadline = budget.share(len(searched))
             searched = searched[1:]

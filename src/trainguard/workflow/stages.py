@@ -42,6 +42,7 @@ from trainguard.models.threads import cpu_threads
 from trainguard.selection.budget import Budget, run_reserve
 from trainguard.selection.engine import Engine, LocalEngine
 from trainguard.selection.folds import make_folds, resolve_folds
+from trainguard.selection.replay import ReplayEngine, SearchRecord
 from trainguard.selection.select import CandidateResult, Leaderboard, search_candidates
 from trainguard.selection.spaces import read_space_file
 from trainguard.selection.stage import documented_spaces, resolve_imbalance
@@ -55,6 +56,7 @@ from trainguard.track.run_folder import (
     METRICS,
     MODEL,
     SPLIT,
+    TRIALS,
     RunFolder,
     claim_destination,
     default_run_path,
@@ -197,8 +199,9 @@ def run_destination(data: pd.DataFrame | str | os.PathLike[str], settings: Train
 
 
 def search_settings(settings: TrainSettings, task: str, state_folder: Path | None,
-                    budget: Budget | None = None) -> SearchSettings:
-    """How the search runs: sampler, trials, budget, spaces (``--space`` for this task), engine."""
+                    budget: Budget | None = None, replay: SearchRecord | None = None) -> SearchSettings:
+    """How the search runs: sampler, trials, budget, spaces (``--space`` for this task), engine
+    (with ``replay``, the recorded trials of ``--replay``)."""
     budget = budget or Budget(None)
     config = settings.config
     trials = settings.trials if settings.trials is not None else (None if budget.limited else DEFAULT_TRIALS)
@@ -206,7 +209,7 @@ def search_settings(settings: TrainSettings, task: str, state_folder: Path | Non
     return SearchSettings(
         sampler=settings.sampler, n_trials=trials, budget=budget, seed=config.seed, spaces=spaces,
         storage=search_state.storage_url(state_folder) if state_folder is not None else None,
-        engine=_engine(config.engine, config.address),
+        engine=ReplayEngine(replay) if replay is not None else _engine(config.engine, config.address),
     )
 
 
@@ -232,6 +235,8 @@ class Selected:
     metric: Metric
     destination: Path
     state_folder: Path
+    #: The run this one replays (``--replay``), or None.
+    replay_of: str | None = None
 
     @property
     def best(self) -> CandidateResult:
@@ -251,7 +256,7 @@ class Selected:
 
 def select(prepared: Prepared, split: Split, settings: TrainSettings, metric: Metric, *,
            source: str | None, destination: Path, budget: Budget, reporter: Reporter,
-           resume: bool = False) -> Selected:
+           resume: bool = False, replay: tuple[str, SearchRecord] | None = None) -> Selected:
     """Search every candidate on the training rows (CV) and compare them; the test rows are sealed.
 
     The search state lives beside the run folder until it completes, so ``--resume`` can continue
@@ -282,10 +287,12 @@ def select(prepared: Prepared, split: Split, settings: TrainSettings, metric: Me
     reporter.started(destination, resumable=source is not None)
     with reporter.stage("Searching and training candidates"), cpu_threads(config.n_jobs):
         board = search_candidates(candidates, metric, data,
-                                  search_settings(settings, task, state_folder, budget),
+                                  search_settings(settings, task, state_folder, budget,
+                                                  replay[1] if replay is not None else None),
                                   on_result=reporter.candidate, on_trial=reporter.trial)
     reporter.leaderboard(board)
-    return Selected(board, task, X, y, X_train, sealed, metric, destination, state_folder)
+    return Selected(board, task, X, y, X_train, sealed, metric, destination, state_folder,
+                    replay_of=replay[0] if replay is not None else None)
 
 
 def _search_data(settings: TrainSettings, task: str, X_train: pd.DataFrame, y_train: pd.Series,
@@ -421,6 +428,8 @@ def save(prepared: Prepared, split: Split, selected: Selected, final: Final, set
     destination = selected.destination
     manifest = _manifest(settings, prepared, split, selected.metric, best.name,
                          best.candidate.params(final.model), findings, destination.name)
+    if selected.replay_of is not None:
+        manifest["replay_of"] = selected.replay_of
     metrics = {
         "metric": selected.metric.name,
         "greater_is_better": selected.metric.greater_is_better,
@@ -437,6 +446,8 @@ def save(prepared: Prepared, split: Split, selected: Selected, final: Final, set
         folder.write_csv(SPLIT, split_frame)
         folder.write_csv(LEADERBOARD, leaderboard)
         folder.write_json(METRICS, metrics)
+        if board.record is not None:
+            folder.write_json(TRIALS, board.record.to_dict())
         save_model(final.model, folder.file(MODEL))
         search_state.finish(selected.state_folder, folder.path)
         folder.write_json(MANIFEST, manifest)
