@@ -207,3 +207,12 @@ def test_the_default_search_order_reaches_the_likeliest_winners_first():
     assert names == ["baseline", "linear", "lightgbm", "extra_trees", "random_forest", "mlp"]
     # Superseded by LightGBM in the default list, still there by name.
     assert [c.name for c in resolve_candidates(["gradient_boosting"])][1:] == ["gradient_boosting"]
+
+
+def test_a_growing_fit_stops_at_the_sooner_of_its_deadlines_even_when_protected():
+    now = time.monotonic()
+    assert TrialLimit(now + 60, protected=True, grow_deadline=now - 1).past_deadline()
+    protected = TrialLimit(now - 1, protected=True)
+    assert protected.past_deadline() and not protected.spent()
+    assert not TrialLimit(now + 60, grow_deadline=now + 30).past_deadline()
+    assert not TrialLimit(None).past_deadline()

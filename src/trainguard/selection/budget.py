@@ -23,6 +23,10 @@ A family's first trial (its defaults) may run past the family's share, up to the
 deadline: without one finished trial the family has no score at all. The very first family's
 first trial is never abandoned, so every run ends with at least one real model; when even that
 overruns, the run says so and how much budget the data needs.
+
+A fit that grows in steps (a forest's trees) does not run on past its deadline: it stops growing
+there and keeps the trees it has, which are a model, and the trial records how many (so
+``--replay`` grows exactly those). A family's first trial stops growing at the family's share.
 """
 
 from __future__ import annotations
@@ -121,6 +125,10 @@ class TrialLimit:
     #: Never abandoned: the first trial of the first family (so the run ends with a model).
     protected: bool = False
     started: float = field(default_factory=time.monotonic)
+    #: When a fit that grows in steps stops growing, if sooner than ``deadline``: a family's first
+    #: trial may run on to the search's deadline, but a forest need not grow into the time of the
+    #: families after it when the trees it has by its own share already make a model.
+    grow_deadline: float | None = None
 
     def check(self, steps_done: int, steps_total: int) -> None:
         """Raise :class:`BudgetSpent` when the trial should stop (between folds or epochs)."""
@@ -132,7 +140,8 @@ class TrialLimit:
     def past_deadline(self) -> bool:
         """Past the deadline, protected or not: a fit that grows in steps stops growing here and
         keeps what it has (a protected trial still ends with a model)."""
-        return self.deadline is not None and time.monotonic() >= self.deadline
+        ends = [d for d in (self.deadline, self.grow_deadline) if d is not None]
+        return bool(ends) and time.monotonic() >= min(ends)
 
     def spent(self) -> bool:
         """Past the deadline (for a loop that stops by flag rather than by raising)."""

@@ -155,12 +155,16 @@ def _fit_one(
     X_train, y_train, X_val, y_val = data.X_train, data.y_train, data.X_val, data.y_val
     if tuned is not None:
         candidate = candidate.with_params(tuned.params)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        # Convergence chatter is not actionable here: the validation score says how it went.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        pipeline = candidate.fit(X_train, y_train, X_val, y_val, row_keys=data.row_keys)
-    elapsed = time.perf_counter() - start
+    if tuned is not None and tuned.fitted is not None:
+        # With cv=0 the best trial's one fit is exactly this fit (same rows, same seed).
+        pipeline, elapsed = tuned.fitted, tuned.fit_seconds
+    else:
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            # Convergence chatter is not actionable here: the validation score says how it went.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            pipeline = candidate.fit(X_train, y_train, X_val, y_val, row_keys=data.row_keys)
+        elapsed = time.perf_counter() - start
     threshold = None
     if tunes_threshold(candidate, metric, data):
         threshold = tune_threshold(candidate, data, metric)

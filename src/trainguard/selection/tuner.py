@@ -127,7 +127,8 @@ def fit_quietly(candidate: Candidate, X: pd.DataFrame, y: pd.Series, X_val: pd.D
 
 def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, report: Report | None = None,
                    *, sign: float = 1.0, keep_proba: bool = False, limit: TrialLimit | None = None,
-                   grown: dict[str, int] | None = None) -> tuple[list[float], np.ndarray | None]:
+                   grown: dict[str, int] | None = None,
+                   fits: list[Any] | None = None) -> tuple[list[float], np.ndarray | None]:
     """Fold scores of ``candidate`` and, with ``keep_proba``, its out-of-fold predictions of the
     training rows (:func:`~trainguard.evaluate.scoring.predictions`: probabilities in the order
     of ``data.classes``, or values; NaN for rows no fold held out, and None with ``cv=0``).
@@ -136,6 +137,7 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
     :class:`BudgetSpent` ends the trial when its time is up. A family that grows in steps stops
     growing at it instead; ``grown`` then receives the shortest length a fold grew
     (:meth:`~trainguard.models.base.Candidate.grown_length`), so the trial can be re-run exactly.
+    ``fits`` receives each fold's fitted pipeline.
     """
     folds = data.folds or [(None, None)]
     scores: list[float] = []
@@ -158,6 +160,8 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
             reporter = EpochReporter(report, k * EPOCH_STEPS, limit)
         fitted = fit_quietly(candidate, X_a, y_a, X_b, y_b, [reporter] if reporter is not None else (),
                              row_keys=data.row_keys, limit=limit)
+        if fits is not None:
+            fits.append(fitted)
         if grown is not None:
             for name, length in candidate.grown_length(fitted).items():
                 grown[name] = min(length, grown.get(name, length))
@@ -183,6 +187,18 @@ def _end_trial(verdict: Any) -> None:
 
 
 @dataclass
+class KeptTrial:
+    """What a trial left behind for after the search: its out-of-fold predictions (with CV) or
+    its fitted model (with ``cv=0``, where the trial's one fit is the family's final fit)."""
+
+    value: float
+    params: dict[str, Any]
+    oof: np.ndarray | None
+    fitted: Any
+    seconds: float
+
+
+@dataclass
 class FoldObjective:
     """A trial's work: all folds in turn with pruning reports (``__call__``, the local engine), or
     one fold at a time (:meth:`fold`, for engines that spread the folds over machines)."""
@@ -194,9 +210,9 @@ class FoldObjective:
     pruning: bool = True
     #: The limit of the trial about to start (set by :func:`tune`); None runs without one.
     trial_limit: Callable[[], TrialLimit] | None = None
-    #: The out-of-fold predictions of the best trial run here so far, by its parameters (for the
-    #: ensemble: no refit needed for the family's best configuration).
-    best_oof: tuple[float, dict[str, Any], np.ndarray] | None = field(default=None, repr=False)
+    #: What the best trial run here so far left (for the ensemble, and with ``cv=0`` the model
+    #: itself: the family's best configuration need not be fit again).
+    best_kept: KeptTrial | None = field(default=None, repr=False)
 
     @property
     def n_folds(self) -> int:
@@ -212,18 +228,24 @@ class FoldObjective:
     def __call__(self, params: dict[str, Any], report: Report) -> list[float]:
         grown: dict[str, int] = {}
         self.trial_attrs = {GROWN: grown}  # filled fold by fold: a pruned trial records it too
+        # A network's trial fit carries the search's epoch callbacks, so it keeps no training
+        # history: the final fit of a network is its own.
+        fits: list[Any] | None = [] if self.data.folds is None and not self.candidate.reports_epochs else None
+        started = time.perf_counter()
         scores, oof = cross_validate(self.candidate.with_params(params), self.data, self.metric,
                                      report if self.pruning else None, sign=self.sign,
-                                     keep_proba=True, limit=self.limit(), grown=grown)
+                                     keep_proba=True, limit=self.limit(), grown=grown, fits=fits)
         value = self.sign * float(np.mean(scores))
-        if oof is not None and math.isfinite(value) and (self.best_oof is None or value > self.best_oof[0]):
-            self.best_oof = (value, {**params, **grown}, oof)
+        kept = oof is not None or fits
+        if kept and math.isfinite(value) and (self.best_kept is None or value > self.best_kept.value):
+            self.best_kept = KeptTrial(value, {**params, **grown}, oof, fits[0] if fits else None,
+                                       time.perf_counter() - started)
         return scores
 
     def __getstate__(self) -> dict[str, Any]:
         # Sent to Ray workers, which run single folds without a limit (the driver keeps the clock)
         # and keep no predictions.
-        return {**self.__dict__, "trial_limit": None, "best_oof": None}
+        return {**self.__dict__, "trial_limit": None, "best_kept": None}
 
     def fold(self, params: dict[str, Any], k: int) -> float:
         data = self.data
@@ -282,6 +304,9 @@ class Tuned:
     #: Out-of-fold predictions of ``params`` on the training rows, when this process ran that
     #: trial (None with ``cv=0``, after a resume, or on Ray).
     oof: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: With ``cv=0``: ``params`` fitted on the training rows by its trial, and how long it took.
+    fitted: Any = field(default=None, repr=False, compare=False)
+    fit_seconds: float = math.nan
 
 
 def candidate_space(candidate: Candidate, settings: SearchSettings) -> Space:
@@ -370,7 +395,8 @@ class CandidateStudy:
         """The first trial may run to the search's deadline (and is protected); later ones to the
         candidate's own."""
         if not self.complete_seconds():
-            return TrialLimit(self.settings.budget.search_deadline(), protected=self.protect_first)
+            return TrialLimit(self.settings.budget.search_deadline(), protected=self.protect_first,
+                              grow_deadline=self.deadline)
         return TrialLimit(self.deadline)
 
     def keep_going(self) -> bool:
@@ -426,15 +452,17 @@ class CandidateStudy:
             raise RuntimeError(f"no trial of {self.candidate.name} finished ({len(failed)} failed)")
         finished = self.trials(*self.FINISHED)
         seconds = sum((t.duration.total_seconds() for t in finished if t.duration is not None), 0.0)
-        kept = self.objective.best_oof
         params = trial_params(best)
-        oof = kept[2] if kept is not None and kept[1] == params else None
+        kept = self.objective.best_kept
+        if kept is not None and kept.params != params:
+            kept = None  # the best trial ran in an earlier process (a resumed run) or elsewhere
         return Tuned(params=params, cv_mean=best.user_attrs["score_mean"],
                      cv_std=best.user_attrs["score_std"], n_trials=len(finished),
                      n_pruned=sum(t.state.name == "PRUNED" for t in finished),
                      seconds=seconds or wall_seconds,
                      fastest_trial=min(self.complete_seconds(), default=math.inf), study=self.study,
-                     oof=oof)
+                     oof=kept.oof if kept else None, fitted=kept.fitted if kept else None,
+                     fit_seconds=kept.seconds if kept else math.nan)
 
 
 def _best(study: Any) -> Any:
