@@ -85,6 +85,20 @@ def final_stages_seconds(fit_seconds: float, predict_seconds: float, n_predictio
     return REFIT_GROWTH * fit_seconds + n_predictions * predict_seconds
 
 
+def contention(wall_seconds: float, cpu_seconds: float) -> float:
+    """How many times longer than its own CPU time this process has taken so far: about 1 on a
+    quiet machine, about the busy processes per core on a shared one (never below 1: a fit on two
+    threads uses more CPU time than wall time).
+
+    The reserve for the stages after the search is CPU work measured on a quiet machine (the
+    bootstrap, the report's plots, the save); on a machine where other processes hold the cores
+    the same work takes this many times as long, and a fixed reserve overran the budget by half.
+    """
+    if cpu_seconds <= 0 or wall_seconds <= 0:
+        return 1.0
+    return max(1.0, wall_seconds / cpu_seconds)
+
+
 def search_deadline(started: float, budget: float, final_stages: float, reserve: float = 0.0) -> float:
     """When the search must end so that the final stages and ``reserve`` more seconds still fit."""
     return started + budget - reserve - final_stages
@@ -163,6 +177,9 @@ class Budget:
     #: The shortest finished trial of any candidate: no family's first trial is expected to be
     #: quicker, so one is not started with less time than this left.
     cheapest_trial: float = math.inf
+    #: This process's CPU time when the clock started (``time.process_time()``; 0 for a clock
+    #: started with the process), to measure :func:`contention` since then.
+    cpu_started: float = field(default_factory=time.process_time)
 
     @property
     def limited(self) -> bool:
@@ -171,7 +188,8 @@ class Budget:
     def search_deadline(self) -> float | None:
         if self.seconds is None:
             return None
-        return search_deadline(self.started, self.seconds, self.final_stages, self.reserve)
+        slower = contention(self.elapsed(), time.process_time() - self.cpu_started)
+        return search_deadline(self.started, self.seconds, self.final_stages, self.reserve * slower)
 
     def search_left(self) -> float | None:
         """Seconds the search has left (0 when spent); None without a budget."""

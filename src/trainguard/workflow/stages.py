@@ -179,7 +179,9 @@ def check(prepared: Prepared, split: Split, settings: TrainSettings) -> list[Fin
 def run_budget(settings: TrainSettings, started: float | None = None) -> Budget:
     """The run's ``--budget`` clock, started at ``started`` (``time.monotonic()``) or now."""
     seconds = settings.budget_seconds
+    # A clock started by the command line started with the process, and so did its CPU time.
     return Budget(seconds, started=time.monotonic() if started is None else started,
+                  cpu_started=time.process_time() if started is None else 0.0,
                   reserve=run_reserve(seconds) if seconds is not None else 0.0)
 
 
@@ -276,7 +278,7 @@ def select(prepared: Prepared, split: Split, settings: TrainSettings, metric: Me
     candidates: list[Candidate] = [cls(context) for cls in settings.candidates]
     groups = prepared.frame[config.group].iloc[split.train] if config.group else None
     times = prepared.times.iloc[split.train] if prepared.times is not None else None
-    data = _search_data(settings, task, X_train, y_train, X_val, y_val, split.test, groups, times)
+    data = search_data(settings, task, X_train, y_train, X_val, y_val, split.test, groups, times)
     engine = search_settings(settings, task, None).engine  # refuses a bad space file now
     engine_check = getattr(engine, "check", None)
     if engine_check is not None:
@@ -295,7 +297,7 @@ def select(prepared: Prepared, split: Split, settings: TrainSettings, metric: Me
                     replay_of=replay[0] if replay is not None else None)
 
 
-def _search_data(settings: TrainSettings, task: str, X_train: pd.DataFrame, y_train: pd.Series,
+def search_data(settings: TrainSettings, task: str, X_train: pd.DataFrame, y_train: pd.Series,
                  X_val: pd.DataFrame, y_val: pd.Series, test_rows: np.ndarray,
                  groups: pd.Series | None, times: pd.Series | None) -> SearchData:
     """Folds over the training rows as the split was made (stratified, grouped or in time order)."""
