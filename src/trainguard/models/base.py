@@ -298,6 +298,9 @@ class EarlyStoppedCandidate(Candidate):
 
     #: Stop early on rows held out of the training rows rather than on the validation rows.
     inner_validation: ClassVar[bool] = False
+    #: Whether ``_fit_model`` takes the fit's ``limit`` (a :class:`Deadline`) and stops growing
+    #: (boosting rounds) once it passes, keeping what it grew.
+    grows_to_deadline: ClassVar[bool] = False
 
     @abstractmethod
     def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None,
@@ -319,7 +322,6 @@ class EarlyStoppedCandidate(Candidate):
         X_val: pd.DataFrame | None,
         y_val: pd.Series | None,
         epoch_callbacks: Sequence[Any] = (),
-        row_keys: RowKeys | None = None,
         limit: Deadline | None = None,
     ) -> Pipeline:
         preprocess = pipeline.named_steps["preprocess"].fit(X, y)
@@ -332,7 +334,8 @@ class EarlyStoppedCandidate(Candidate):
         if sampler is not None:
             # Resample the training rows only; the validation rows that steer stopping stay real.
             Xt, yt = sampler.fit_resample(Xt, y)
-        self._fit_model(model, Xt, yt, Xv, y_val if has_val else None, epoch_callbacks)
+        extra = {"limit": limit} if self.grows_to_deadline and limit is not None else {}
+        self._fit_model(model, Xt, yt, Xv, y_val if has_val else None, epoch_callbacks, **extra)
         steps = [("preprocess", preprocess), ("model", model)]
         if sampler is not None:
             from imblearn.pipeline import Pipeline as ImbPipeline
@@ -359,7 +362,7 @@ class EarlyStoppedCandidate(Candidate):
                 fit_rows, stop_rows = rows
                 X_val, y_val = X.iloc[stop_rows], y.iloc[stop_rows]
                 X, y = X.iloc[fit_rows], y.iloc[fit_rows]
-        return self._fit_with(self.pipeline(), X, y, X_val, y_val, epoch_callbacks)
+        return self._fit_with(self.pipeline(), X, y, X_val, y_val, epoch_callbacks, limit)
 
     def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
         fresh = clone(selected)
