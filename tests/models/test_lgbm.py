@@ -111,3 +111,32 @@ def test_scikit_learns_boosting_also_stops_on_inner_rows_not_on_the_validation_r
     again = candidate.fit(X.iloc[:200], y.iloc[:200], X.iloc[200:], y.iloc[200:])
     assert fitted.named_steps["model"].n_iter_ == again.named_steps["model"].n_iter_
     assert fitted.named_steps["model"].n_iter_ < fitted.named_steps["model"].max_iter
+
+
+def test_a_fit_past_its_deadline_stops_growing_and_replays_from_the_rounds_it_grew():
+    import time
+
+    from trainguard.selection.budget import TrialLimit
+
+    class AfterRounds:
+        """A deadline that passes after ``n`` checks (LightGBM checks once per round)."""
+
+        def __init__(self, n):
+            self.left = n
+
+        def past_deadline(self):
+            self.left -= 1
+            return self.left < 0
+
+    schema, X, y = _data()
+    candidate = LightGBM(ModelContext(task="binary", schema=schema, seed=0))
+    cut = candidate.fit(X, y, limit=AfterRounds(6))
+    grown = candidate.grown_length(cut)
+    assert grown == {"n_estimators": 7}  # seven rounds, then the clock: still a model
+    assert cut.named_steps["model"].best_iteration_ <= 7
+    # Without a clock, a fit of exactly those rounds is the same model.
+    replayed = candidate.with_params(grown).fit(X, y)
+    assert candidate.grown_length(replayed) == {}
+    assert np.array_equal(replayed.predict_proba(X), cut.predict_proba(X))
+    whole = candidate.fit(X, y, limit=TrialLimit(time.monotonic() + 600))
+    assert candidate.grown_length(whole) == {} and rounds(whole.named_steps["model"]) > 1

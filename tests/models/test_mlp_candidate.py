@@ -48,15 +48,21 @@ def _prepared(task: str = "binary", n: int = 300):
     return MultilayerPerceptron(ModelContext(task=task, schema=schema, seed=3)), X, y
 
 
-def test_epochs_are_early_stopped_on_the_given_validation_rows_then_refit_on_all():
+def test_epochs_are_early_stopped_on_inner_training_rows_never_on_the_scored_rows_then_refit_on_all():
     candidate, X, y = _prepared()
     train, val = slice(0, 200), slice(200, 260)
     fitted = candidate.fit(X.iloc[train], y.iloc[train], X.iloc[val], y.iloc[val])
     model = fitted.named_steps["model"]
     state = model.trainer_.fit_state
-    # Every training row was trained on (no internal hold-out); the validation rows steered stopping.
-    assert state.train.n_samples == 200 and state.val.n_samples == 60
+    # 15% of the training rows steered stopping; the 60 validation rows (scored later) did not.
+    assert state.train.n_samples == 170 and state.val.n_samples == 30
     assert model.early_stopping and 1 <= model.best_epoch_ <= model.n_epochs_
+    # Validation rows with every label flipped change nothing: they never reach early stopping.
+    flipped = y.iloc[val].map({"yes": "no", "no": "yes"})
+    again = candidate.fit(X.iloc[train], y.iloc[train], X.iloc[val], flipped).named_steps["model"]
+    assert again.best_epoch_ == model.best_epoch_
+    assert np.allclose(again.predict_proba(fitted[:-1].transform(X.iloc[val])),
+                       model.predict_proba(fitted[:-1].transform(X.iloc[val])))
     final = candidate.refit(fitted, X.iloc[:260], y.iloc[:260]).named_steps["model"]
     assert final.trainer_.fit_state.train.n_samples == 260 and final.trainer_.fit_state.val is None
     assert final.n_epochs_ == final.max_epochs == model.best_epoch_

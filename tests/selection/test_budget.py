@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from trainguard.selection.budget import (
     BudgetSpent,
     TrialLimit,
     abandon_trial,
+    contention,
     final_stages_seconds,
     next_trial_fits,
     parse_budget,
@@ -73,7 +75,8 @@ def test_a_protected_trial_is_never_abandoned():
 
 
 def test_the_search_keeps_back_the_reserve_and_the_refit_and_shares_the_rest():
-    budget = Budget(60, started=100.0, reserve=run_reserve(60))
+    # A clock started long ago on a quiet machine: as much CPU time as wall time since then.
+    budget = Budget(60, started=100.0, reserve=run_reserve(60), cpu_started=-math.inf)
     assert budget.search_deadline() == 100 + 60 - 6
     # A 10 s fit whose validation rows take 0.1 s to score, re-predicted 39 times at the end.
     costly = final_stages_seconds(10, 0.1, 39)
@@ -146,6 +149,8 @@ def _mlp_data():
 def test_an_out_of_time_network_stops_between_epochs_not_at_the_end_of_training():
     mlp, data = _mlp_data()
     long = mlp.with_params({"max_epochs": 100_000, "early_stopping": False})
+    import torch  # noqa: F401 - before the clock: this times the epochs, not torch's import (15 s on a busy machine)
+
     start = time.monotonic()
     with pytest.raises(BudgetSpent):
         cross_validate(long, data, get_metric("roc_auc", "binary"), limit=TrialLimit(time.monotonic() + 1.0))
@@ -207,3 +212,23 @@ def test_the_default_search_order_reaches_the_likeliest_winners_first():
     assert names == ["baseline", "linear", "lightgbm", "extra_trees", "random_forest", "mlp"]
     # Superseded by LightGBM in the default list, still there by name.
     assert [c.name for c in resolve_candidates(["gradient_boosting"])][1:] == ["gradient_boosting"]
+
+
+def test_a_growing_fit_stops_at_the_sooner_of_its_deadlines_even_when_protected():
+    now = time.monotonic()
+    assert TrialLimit(now + 60, protected=True, grow_deadline=now - 1).past_deadline()
+    protected = TrialLimit(now - 1, protected=True)
+    assert protected.past_deadline() and not protected.spent()
+    assert not TrialLimit(now + 60, grow_deadline=now + 30).past_deadline()
+    assert not TrialLimit(None).past_deadline()
+
+
+def test_contention_scales_the_reserve_on_a_shared_machine_and_never_shrinks_it():
+    assert contention(50.0, 10.0) == 5.0  # five busy processes per core: five times as long
+    assert contention(10.0, 20.0) == 1.0  # two threads: more CPU than wall time, not a discount
+    assert contention(0.0, 0.0) == 1.0
+    # As if the process had computed all along (quiet) or hardly at all since the clock started.
+    quiet = Budget(60.0, reserve=6.0, cpu_started=time.process_time() - 1000.0)
+    busy = Budget(60.0, reserve=6.0, started=quiet.started, cpu_started=time.process_time())
+    time.sleep(0.3)  # waiting, not computing: as if other processes held the cores
+    assert busy.search_deadline() < quiet.search_deadline() - 5.0

@@ -58,3 +58,26 @@ def test_unknown_model_name_is_a_config_error():
 def test_the_baseline_always_runs_first():
     names = [c.name for c in resolve_candidates(["gradient_boosting"])]
     assert names == ["baseline", "gradient_boosting"]
+
+
+def test_with_cv_0_the_best_trial_fit_is_the_final_model_not_fit_again():
+    from trainguard.models.candidates import Linear
+
+    fits = []
+
+    class CountedLinear(Linear):
+        def fit(self, X, y, X_val=None, y_val=None, **kwargs):
+            fits.append(self.hyperparams)
+            return super().fit(X, y, X_val, y_val, **kwargs)
+
+    schema, X, y = _data("binary")
+    candidate = CountedLinear(ModelContext(task="binary", schema=schema, seed=0))
+    data = SearchData(X[:140], y[:140], X[140:], y[140:], folds=None, classes=np.array([0, 1]))
+    board = search_candidates([candidate], get_metric("roc_auc", "binary"), data,
+                              SearchSettings(n_trials=3, pruning=False))
+    (result,) = board.results
+    assert len(fits) == 3 and result.n_trials == 3  # three trials, no fourth fit for the final model
+    # The kept model is the chosen configuration fitted on the training rows, as a fresh fit is.
+    fresh = Linear(candidate.context).with_params(result.candidate.hyperparams).fit(X[:140], y[:140])
+    assert np.array_equal(result.pipeline.predict_proba(X[140:]), fresh.predict_proba(X[140:]))
+    assert board.record.families["linear"].trials[0]["params"] == {"C": 1.0}

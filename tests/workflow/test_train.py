@@ -179,3 +179,24 @@ def test_every_candidate_reloads_from_its_run_folder_and_predicts_the_same(tmp_p
     reloaded = trainguard.load_run(run.path)
     np.testing.assert_array_equal(reloaded.predict(new), run.predict(new))
     np.testing.assert_allclose(reloaded.predict_proba(new), run.predict_proba(new))
+
+
+@pytest.mark.parametrize(("option", "kind"), [("time", "time"), ("group", "group")])
+def test_the_search_rows_carry_the_split_keys_that_inner_hold_outs_follow(option, kind):
+    from trainguard.config import TrainConfig
+    from trainguard.data.schema import coerce_features
+    from trainguard.workflow import stages
+
+    column = {"time": "signup", "group": "household"}[option]
+    frame = make_table("binary", n=300)
+    settings = TrainConfig(target="churned", **{option: column}).settings()
+    prepared = stages.prepare(frame, settings)
+    split = stages.split(prepared, settings)
+    X, y = coerce_features(prepared.frame, prepared.schema), prepared.target.values
+    keys = prepared.times if option == "time" else prepared.frame[column]
+    data = stages.search_data(settings, "binary", X.iloc[split.train], y.iloc[split.train],
+                              X.iloc[split.val], y.iloc[split.val], split.test,
+                              keys.iloc[split.train] if option == "group" else None,
+                              keys.iloc[split.train] if option == "time" else None)
+    assert data.row_keys is not None and data.row_keys.kind == kind
+    assert data.row_keys.values.index.equals(data.X_train.index)  # keyed by the rows' labels

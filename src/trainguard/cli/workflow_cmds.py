@@ -35,7 +35,7 @@ def _model_names() -> str:
 
 @click.command("train", context_settings=CONTEXT)
 @click.argument("data", required=False, type=click.Path(dir_okay=True, path_type=str))
-@click.option("-t", "--target", help="Column to predict (required unless --resume).")
+@click.option("-t", "--target", help="Column to predict (required unless --resume or --replay).")
 @click.option("--task", type=click.Choice(TASKS), help="Override the inferred task.")
 @click.option("--metric", help="Validation metric that picks the model "
               "(default: roc_auc for binary, f1_macro for multiclass, rmse for regression).")
@@ -80,6 +80,9 @@ def _model_names() -> str:
 @click.option("--resume", metavar="RUN",
               help="Continue the interrupted run RUN (as printed when it started); DATA and "
                    "options come from the run.")
+@click.option("--replay", metavar="RUN",
+              help="Re-fit exactly the trials the finished run RUN ran, without a clock, for the same "
+                   "leaderboard, model and test metrics; DATA and options default to the run's.")
 @click.option("-o", "--out", type=click.Path(path_type=str), help="Run folder to write (must not exist).")
 @click.option("--runs-dir", default="runs", show_default=True, help="Where runs go when --out is not given.")
 @click.option("--name", help="Run name, used for the default run folder.")
@@ -108,10 +111,12 @@ def train_command(data: str, target: str, task: str | None, metric: str | None, 
                   trials: int | None = None, budget: str | None = None, cv: str = "auto",
                   imbalance: str = "auto", space: str | None = None, engine: str = "local",
                   address: str | None = None, resume: str | None = None,
-                  tensorboard: str | None = None) -> None:
+                  tensorboard: str | None = None, replay: str | None = None) -> None:
     """Train and evaluate models on DATA (CSV, TSV, Parquet, Feather, JSON Lines) to predict --target."""
-    if resume is None and (data is None or target is None):
-        raise click.UsageError("DATA and --target are required (unless --resume RUN)")
+    if resume is not None and replay is not None:
+        raise click.UsageError("--resume and --replay cannot be combined: choose one")
+    if resume is None and replay is None and (data is None or target is None):
+        raise click.UsageError("DATA and --target are required (unless --resume RUN or --replay RUN)")
     config = TrainConfig(
         target=target or "", task=task, metric=metric, split=split, group=group, time=time_column,
         seed=seed, categorical=_names(categorical), drop=_names(drop), ids=_names(ids),
@@ -127,6 +132,13 @@ def train_command(data: str, target: str, task: str | None, metric: str | None, 
         reporter = RichReporter(console, quiet=quiet or as_json)
         if resume is not None:
             run = resume_train(resume, runs_dir=runs_dir, reporter=reporter, started=STARTED)
+        elif replay is not None and target is None:
+            # Everything that decides the result comes from the run; only where it goes from here.
+            run = train(data, replay=replay, reporter=reporter, out=out, runs_dir=runs_dir, name=name,
+                        n_jobs=jobs, track=not no_track, tracking_uri=tracking_uri,
+                        experiment=experiment)
+        elif replay is not None:
+            run = train(data, config=config, replay=replay, reporter=reporter)
         else:
             run = train(data, config=config, reporter=reporter, started=STARTED)
         if as_json:

@@ -13,7 +13,7 @@ import copy
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,13 @@ class ModelContext:
 
 
 IMBALANCE_SAMPLERS = ("smote", "undersample")
+
+
+class Deadline(Protocol):
+    """When a fit that grows in steps (trees, rounds) should stop growing and keep what it has
+    (:class:`trainguard.selection.budget.TrialLimit` is one)."""
+
+    def past_deadline(self) -> bool: ...
 
 
 class Candidate(ABC):
@@ -132,13 +139,22 @@ class Candidate(ABC):
         y_val: pd.Series | None = None,
         *,
         epoch_callbacks: Sequence[Any] = (),
+        row_keys: RowKeys | None = None,
+        limit: Deadline | None = None,
     ) -> Pipeline:
         """Fit on training rows; validation rows may steer fitting but are never fit on.
 
         ``epoch_callbacks`` (``trainguard.nn`` callbacks) watch the training of a family that
         ``reports_epochs``, for this fit only; other families train in one go and ignore them.
+        ``row_keys`` say how the run split its rows (an inner hold-out follows them); ``limit``
+        stops a family that grows in steps once its deadline passes, keeping what it grew.
         """
         return self.pipeline().fit(X, y)
+
+    def grown_length(self, fitted: Any) -> dict[str, int]:
+        """The lengths (trees, rounds) a ``limit`` cut ``fitted`` to, by parameter name; empty when
+        it grew to full length (or the family does not grow in steps)."""
+        return {}
 
     def refit(self, selected: Any, X: pd.DataFrame, y: pd.Series) -> Any:
         """Fit the selected configuration again on more rows (train + validation).
@@ -209,27 +225,61 @@ INNER_VALIDATION_SHARE = 0.15
 INNER_VALIDATION_MIN_ROWS = 40
 
 
-def inner_split(y: pd.Series, task: Task, seed: int,
-                share: float = INNER_VALIDATION_SHARE) -> tuple[np.ndarray, np.ndarray] | None:
+@dataclass(frozen=True)
+class RowKeys:
+    """How the run split its rows, so that an inner hold-out is cut the same way.
+
+    ``kind`` is ``time`` (``values`` order the rows in time: the latest are held out, as the
+    validation and test rows are the latest of the run) or ``group`` (``values`` label the rows'
+    groups: whole groups are held out, so no group is on both sides). ``values`` is indexed by the
+    rows' labels (the data's row positions in the training workflow).
+    """
+
+    kind: str
+    values: pd.Series
+
+    def of(self, y: pd.Series) -> np.ndarray:
+        """The keys of ``y``'s rows, in ``y``'s order."""
+        return self.values.loc[y.index].to_numpy()
+
+
+def inner_split(y: pd.Series, task: Task, seed: int, share: float = INNER_VALIDATION_SHARE,
+                keys: RowKeys | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """Positions of the rows to fit on and of the rows to stop early on, drawn from ``y``'s rows
-    alone (stratified for classes where every class has two rows); None when there are too few.
+    alone; None when there are too few.
+
+    With ``keys`` the hold-out follows the run's split: the latest ``share`` of the rows for a
+    time split, whole groups for a grouped one. Otherwise it is random (stratified for classes
+    where every class has two rows).
 
     Early stopping on the rows a fit is then *scored* on picks the length that suits exactly
     those rows, so the CV score is optimistic; the inner rows come out of the training fold.
     """
-    from sklearn.model_selection import train_test_split
-
     n = len(y)
     if n < INNER_VALIDATION_MIN_ROWS:
         return None
-    positions = np.arange(n)
+    n_stop = int(np.ceil(share * n))
+    if keys is not None and keys.kind == "time":
+        order = np.argsort(pd.to_numeric(pd.Series(keys.of(y)), errors="coerce").to_numpy(),
+                           kind="stable")
+        return np.sort(order[:-n_stop]), np.sort(order[-n_stop:])
+    if keys is not None and keys.kind == "group":
+        from sklearn.model_selection import GroupShuffleSplit
+
+        groups = keys.of(y)
+        if len(pd.unique(groups)) < 2:
+            return None
+        splitter = GroupShuffleSplit(n_splits=1, test_size=share, random_state=seed)
+        fit_rows, stop_rows = next(splitter.split(np.zeros((n, 1)), groups=groups))
+        return np.sort(fit_rows), np.sort(stop_rows)
+    from sklearn.model_selection import train_test_split
+
     stratify = None
     if task != "regression":
         counts = pd.Series(np.asarray(y)).value_counts()
-        n_stop = int(np.ceil(share * n))
         if counts.min() >= 2 and n_stop >= len(counts):
             stratify = np.asarray(y)
-    fit_rows, stop_rows = train_test_split(positions, test_size=share, random_state=seed,
+    fit_rows, stop_rows = train_test_split(np.arange(n), test_size=share, random_state=seed,
                                            stratify=stratify)
     return np.sort(fit_rows), np.sort(stop_rows)
 
@@ -248,6 +298,9 @@ class EarlyStoppedCandidate(Candidate):
 
     #: Stop early on rows held out of the training rows rather than on the validation rows.
     inner_validation: ClassVar[bool] = False
+    #: Whether ``_fit_model`` takes the fit's ``limit`` (a :class:`Deadline`) and stops growing
+    #: (boosting rounds) once it passes, keeping what it grew.
+    grows_to_deadline: ClassVar[bool] = False
 
     @abstractmethod
     def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None,
@@ -269,6 +322,7 @@ class EarlyStoppedCandidate(Candidate):
         X_val: pd.DataFrame | None,
         y_val: pd.Series | None,
         epoch_callbacks: Sequence[Any] = (),
+        limit: Deadline | None = None,
     ) -> Pipeline:
         preprocess = pipeline.named_steps["preprocess"].fit(X, y)
         model = pipeline.named_steps["model"]
@@ -280,7 +334,8 @@ class EarlyStoppedCandidate(Candidate):
         if sampler is not None:
             # Resample the training rows only; the validation rows that steer stopping stay real.
             Xt, yt = sampler.fit_resample(Xt, y)
-        self._fit_model(model, Xt, yt, Xv, y_val if has_val else None, epoch_callbacks)
+        extra = {"limit": limit} if self.grows_to_deadline and limit is not None else {}
+        self._fit_model(model, Xt, yt, Xv, y_val if has_val else None, epoch_callbacks, **extra)
         steps = [("preprocess", preprocess), ("model", model)]
         if sampler is not None:
             from imblearn.pipeline import Pipeline as ImbPipeline
@@ -296,16 +351,18 @@ class EarlyStoppedCandidate(Candidate):
         y_val: pd.Series | None = None,
         *,
         epoch_callbacks: Sequence[Any] = (),
+        row_keys: RowKeys | None = None,
+        limit: Deadline | None = None,
     ) -> Pipeline:
         if self.inner_validation:
-            rows = inner_split(y, self.context.task, self.context.seed)
+            rows = inner_split(y, self.context.task, self.context.seed, keys=row_keys)
             if rows is None:
                 X_val = y_val = None
             else:
                 fit_rows, stop_rows = rows
                 X_val, y_val = X.iloc[stop_rows], y.iloc[stop_rows]
                 X, y = X.iloc[fit_rows], y.iloc[fit_rows]
-        return self._fit_with(self.pipeline(), X, y, X_val, y_val, epoch_callbacks)
+        return self._fit_with(self.pipeline(), X, y, X_val, y_val, epoch_callbacks, limit)
 
     def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
         fresh = clone(selected)

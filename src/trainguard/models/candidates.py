@@ -19,11 +19,14 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
-from trainguard.models.base import Candidate, EarlyStoppedCandidate, register, unwrap
+from trainguard.models.base import Candidate, Deadline, EarlyStoppedCandidate, RowKeys, register, unwrap
 from trainguard.models.threads import cpu_threads, threads_for
 
 BOOSTING_MAX_ROUNDS = 1000
 BOOSTING_PATIENCE = 20
+#: A forest under a deadline grows this share of its trees at a time, checking the clock between
+#: steps: ten steps cost a few calls more than one fit, and a step is short enough to stop in time.
+FOREST_STEP_SHARE = 0.1
 
 
 @register
@@ -89,6 +92,45 @@ class RandomForest(Candidate):
 
     #: The estimators for (regression, classification).
     forest: ClassVar[tuple[type, type]] = (RandomForestRegressor, RandomForestClassifier)
+
+    def fit(
+        self,
+        X: pd.DataFrame,
+        y: pd.Series,
+        X_val: pd.DataFrame | None = None,
+        y_val: pd.Series | None = None,
+        *,
+        epoch_callbacks: Sequence[Any] = (),
+        row_keys: RowKeys | None = None,
+        limit: Deadline | None = None,
+    ) -> Pipeline:
+        """Without ``limit``, one fit. With one, the trees are grown a step at a time (scikit-learn's
+        ``warm_start``, which draws each tree's seed as one fit would, so the forest is the same)
+        until all are grown or the deadline passes; the trees grown so far are a valid forest, and
+        ``n_estimators`` then says how many there are (see :meth:`grown_length`)."""
+        pipeline = self.pipeline()
+        if limit is None:
+            return pipeline.fit(X, y)
+        model = pipeline.named_steps["model"]
+        planned = int(model.n_estimators)
+        step = max(1, int(round(FOREST_STEP_SHARE * planned)))
+        model.set_params(warm_start=True, n_estimators=min(step, planned))
+        pipeline.fit(X, y)
+        if model.n_estimators < planned and not limit.past_deadline():
+            Xt, yt = pipeline.named_steps["preprocess"].transform(X), y
+            sampler = pipeline.named_steps.get("resample")
+            if sampler is not None:  # seeded: the same rows the pipeline's fit gave the model
+                Xt, yt = sampler.fit_resample(Xt, y)
+            while model.n_estimators < planned and not limit.past_deadline():
+                model.set_params(n_estimators=min(planned, model.n_estimators + step))
+                model.fit(Xt, yt)
+        model.set_params(warm_start=False)
+        return pipeline
+
+    def grown_length(self, fitted: Any) -> dict[str, int]:
+        grown = int(unwrap(fitted)[0].named_steps["model"].n_estimators)
+        planned = int(self.pipeline().named_steps["model"].n_estimators)
+        return {"n_estimators": grown} if grown < planned else {}
 
     def build(self) -> Pipeline:
         kwargs = dict(

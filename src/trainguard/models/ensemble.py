@@ -16,7 +16,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from trainguard.models.base import Candidate, ModelContext
+from trainguard.models.base import Candidate, Deadline, ModelContext, RowKeys
 from trainguard.models.predictions import predictions
 
 
@@ -114,8 +114,10 @@ class EnsembleCandidate(Candidate):
         y_val: pd.Series | None = None,
         *,
         epoch_callbacks: Sequence[Any] = (),
+        row_keys: RowKeys | None = None,
+        limit: Deadline | None = None,
     ) -> WeightedEnsemble:
-        return self.assemble([m.fit(X, y, X_val, y_val) for m in self.members])
+        return self.assemble([m.fit(X, y, X_val, y_val, row_keys=row_keys) for m in self.members])
 
     def refit(self, selected: Any, X: pd.DataFrame, y: pd.Series) -> WeightedEnsemble:
         """Each member refit on the rows given as its own family refits (frozen lengths kept)."""

@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
-from trainguard.models.base import EarlyStoppedCandidate, register, unwrap
+from trainguard.models.base import Deadline, EarlyStoppedCandidate, register, unwrap
 from trainguard.models.candidates import BOOSTING_MAX_ROUNDS, BOOSTING_PATIENCE
 from trainguard.models.threads import threads_for
 
@@ -36,6 +36,7 @@ class LightGBM(EarlyStoppedCandidate):
     search_rank = 5
     smote_ready = False  # native categories and missing values: SMOTE cannot interpolate them
     inner_validation = True
+    grows_to_deadline = True
     description = "LightGBM with native categories and missing values, early-stopped on inner rows"
 
     @classmethod
@@ -121,17 +122,20 @@ class LightGBM(EarlyStoppedCandidate):
         Xv: Any | None,
         y_val: pd.Series | None,
         epoch_callbacks: Sequence[Any] = (),
+        limit: Deadline | None = None,
     ) -> None:
         import lightgbm as lgb
 
         # Boosting rounds are not epochs: the search prunes this family per fold.
         model.set_params(n_jobs=threads_for(self.context.n_jobs, len(y)))
         kwargs: dict[str, Any] = {"categorical_feature": self._categorical or "auto"}
+        clock = DeadlineStop(limit) if limit is not None and Xv is not None else None
         if Xv is not None and y_val is not None:
-            kwargs.update(
-                eval_set=[(Xv, y_val)], callbacks=[lgb.early_stopping(BOOSTING_PATIENCE, verbose=False)]
-            )
+            callbacks: list[Any] = [lgb.early_stopping(BOOSTING_PATIENCE, verbose=False)]
+            kwargs.update(eval_set=[(Xv, y_val)], callbacks=callbacks + ([clock] if clock else []))
         model.fit(Xt, y, **kwargs)
+        # Read by grown_length: the rounds grown when the clock stopped it, None when it did not.
+        model.deadline_rounds_ = clock.stopped_at if clock is not None else None
 
     def _freeze_length(self, fresh: Any, selected: Any) -> None:
         fresh.set_params(n_estimators=rounds(selected))
@@ -140,6 +144,41 @@ class LightGBM(EarlyStoppedCandidate):
         params = super().params(fitted)
         params["n_estimators_"] = rounds(unwrap(fitted)[0].named_steps["model"])
         return params
+
+    def grown_length(self, fitted: Any) -> dict[str, int]:
+        stopped = getattr(unwrap(fitted)[0].named_steps["model"], "deadline_rounds_", None)
+        return {} if stopped is None else {"n_estimators": int(stopped)}
+
+
+class DeadlineStop:
+    """A LightGBM callback that ends training once ``limit`` passes, keeping the best round so far.
+
+    It picks the best round by the rule ``lgb.early_stopping`` applies when training ends at
+    ``n_estimators`` (the first validation metric, strictly better only), so a fit re-run with
+    ``n_estimators`` set to the rounds grown here (``--replay``) keeps the same round.
+    """
+
+    order = 40  # after early stopping (30): a round that ends by patience is not cut by the clock
+
+    def __init__(self, limit: Deadline) -> None:
+        self.limit = limit
+        self.best: tuple[int, list[Any]] | None = None
+        self.stopped_at: int | None = None
+
+    def __call__(self, env: Any) -> None:
+        import lightgbm as lgb
+
+        _, _, value, higher_is_better = env.evaluation_result_list[0][:4]
+        if self.best is None:
+            better = True
+        else:
+            best_value = self.best[1][0][2]
+            better = value > best_value if higher_is_better else value < best_value
+        if better:
+            self.best = (env.iteration, list(env.evaluation_result_list))
+        if env.iteration + 1 < env.end_iteration and self.limit.past_deadline():
+            self.stopped_at = env.iteration + 1 - env.begin_iteration
+            raise lgb.callback.EarlyStopException(self.best[0], self.best[1])
 
 
 def rounds(model: Any) -> int:

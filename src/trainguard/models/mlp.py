@@ -1,8 +1,9 @@
 """The PyTorch multilayer perceptron as a ``trainguard train`` candidate (``--models mlp``).
 
 It follows the gradient-boosting recipe: the number of training epochs is chosen by early
-stopping on the workflow's validation rows (never the test rows), and the refit on
-train+validation then trains exactly that many epochs with early stopping off.
+stopping on an inner hold-out of the rows it is fit on (never the rows a search scores it on,
+never the test rows), and the refit on train+validation then trains exactly that many epochs
+with early stopping off.
 
 torch is imported only when the candidate builds its model, so registering the candidate (and
 ``trainguard --help``) does not pay torch's import time.
@@ -27,14 +28,17 @@ if TYPE_CHECKING:
 
 @register
 class MultilayerPerceptron(EarlyStoppedCandidate):
-    """A 64-32 ReLU network on standardised numbers and one-hot categories, early-stopped on validation."""
+    """A 64-32 ReLU network on standardised numbers and one-hot categories, early-stopped on an
+    inner hold-out of its training rows."""
 
     name = "mlp"
     search_rank = 30
     reports_epochs = True
+    #: Early stopping on the fold it is scored on would pick the epoch that suits those rows.
+    inner_validation = True
     description = (
         "a PyTorch multilayer perceptron (64-32, ReLU) on scaled, one-hot encoded features, "
-        "early-stopped on validation"
+        "early-stopped on inner rows"
     )
 
     @classmethod

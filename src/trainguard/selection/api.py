@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, clone, is_classifier
 
 from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import default_metric, get_metric
-from trainguard.models.base import Candidate, ModelContext
+from trainguard.models.base import Candidate, Deadline, ModelContext, RowKeys
 from trainguard.selection.budget import Budget, parse_budget
 from trainguard.selection.folds import make_folds
 from trainguard.selection.spaces import parse_space
@@ -53,7 +53,8 @@ class _Estimator(Candidate):
         return self.build().set_params(**self.hyperparams)
 
     def fit(self, X: Any, y: Any, X_val: Any = None, y_val: Any = None, *,
-            epoch_callbacks: Sequence[Any] = ()) -> Any:
+            epoch_callbacks: Sequence[Any] = (), row_keys: RowKeys | None = None,
+            limit: Deadline | None = None) -> Any:
         return self.pipeline().fit(X, y)
 
 

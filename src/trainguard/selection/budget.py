@@ -23,6 +23,10 @@ A family's first trial (its defaults) may run past the family's share, up to the
 deadline: without one finished trial the family has no score at all. The very first family's
 first trial is never abandoned, so every run ends with at least one real model; when even that
 overruns, the run says so and how much budget the data needs.
+
+A fit that grows in steps (a forest's trees) does not run on past its deadline: it stops growing
+there and keeps the trees it has, which are a model, and the trial records how many (so
+``--replay`` grows exactly those). A family's first trial stops growing at the family's share.
 """
 
 from __future__ import annotations
@@ -81,6 +85,20 @@ def final_stages_seconds(fit_seconds: float, predict_seconds: float, n_predictio
     return REFIT_GROWTH * fit_seconds + n_predictions * predict_seconds
 
 
+def contention(wall_seconds: float, cpu_seconds: float) -> float:
+    """How many times longer than its own CPU time this process has taken so far: about 1 on a
+    quiet machine, about the busy processes per core on a shared one (never below 1: a fit on two
+    threads uses more CPU time than wall time).
+
+    The reserve for the stages after the search is CPU work measured on a quiet machine (the
+    bootstrap, the report's plots, the save); on a machine where other processes hold the cores
+    the same work takes this many times as long, and a fixed reserve overran the budget by half.
+    """
+    if cpu_seconds <= 0 or wall_seconds <= 0:
+        return 1.0
+    return max(1.0, wall_seconds / cpu_seconds)
+
+
 def search_deadline(started: float, budget: float, final_stages: float, reserve: float = 0.0) -> float:
     """When the search must end so that the final stages and ``reserve`` more seconds still fit."""
     return started + budget - reserve - final_stages
@@ -121,6 +139,10 @@ class TrialLimit:
     #: Never abandoned: the first trial of the first family (so the run ends with a model).
     protected: bool = False
     started: float = field(default_factory=time.monotonic)
+    #: When a fit that grows in steps stops growing, if sooner than ``deadline``: a family's first
+    #: trial may run on to the search's deadline, but a forest need not grow into the time of the
+    #: families after it when the trees it has by its own share already make a model.
+    grow_deadline: float | None = None
 
     def check(self, steps_done: int, steps_total: int) -> None:
         """Raise :class:`BudgetSpent` when the trial should stop (between folds or epochs)."""
@@ -128,6 +150,12 @@ class TrialLimit:
             return
         if abandon_trial(time.monotonic(), self.deadline, self.started, steps_done, steps_total):
             raise BudgetSpent("the time budget ran out during this trial")
+
+    def past_deadline(self) -> bool:
+        """Past the deadline, protected or not: a fit that grows in steps stops growing here and
+        keeps what it has (a protected trial still ends with a model)."""
+        ends = [d for d in (self.deadline, self.grow_deadline) if d is not None]
+        return bool(ends) and time.monotonic() >= min(ends)
 
     def spent(self) -> bool:
         """Past the deadline (for a loop that stops by flag rather than by raising)."""
@@ -149,6 +177,9 @@ class Budget:
     #: The shortest finished trial of any candidate: no family's first trial is expected to be
     #: quicker, so one is not started with less time than this left.
     cheapest_trial: float = math.inf
+    #: This process's CPU time when the clock started (``time.process_time()``; 0 for a clock
+    #: started with the process), to measure :func:`contention` since then.
+    cpu_started: float = field(default_factory=time.process_time)
 
     @property
     def limited(self) -> bool:
@@ -157,7 +188,8 @@ class Budget:
     def search_deadline(self) -> float | None:
         if self.seconds is None:
             return None
-        return search_deadline(self.started, self.seconds, self.final_stages, self.reserve)
+        slower = contention(self.elapsed(), time.process_time() - self.cpu_started)
+        return search_deadline(self.started, self.seconds, self.final_stages, self.reserve * slower)
 
     def search_left(self) -> float | None:
         """Seconds the search has left (0 when spent); None without a budget."""

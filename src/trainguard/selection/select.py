@@ -33,6 +33,7 @@ from trainguard.models.base import Candidate, with_threshold
 from trainguard.models.predictions import predictions
 from trainguard.selection.budget import Budget, BudgetSpent, final_stages_seconds
 from trainguard.selection.ensemble import ROUNDS, blend_value, greedy_selection
+from trainguard.selection.replay import FamilyRecord, ReplayEngine, SearchRecord, finished_trials
 from trainguard.selection.tuner import (
     SearchData,
     SearchSettings,
@@ -71,6 +72,8 @@ class CandidateResult:
     #: Out-of-fold predictions of the training rows (validation rows' with ``cv=0``), for the
     #: ensemble; None when there are none.
     oof: np.ndarray | None = field(default=None, repr=False)
+    #: The search's finished trials, in order (see :func:`~trainguard.selection.replay.finished_trials`).
+    trials: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
     @property
     def selection_score(self) -> float:
@@ -92,6 +95,8 @@ class Leaderboard:
 
     metric: Metric
     results: list[CandidateResult]
+    #: Every decision the clock made (trials run, predictions kept, ensemble or not), for ``--replay``.
+    record: SearchRecord | None = None
 
     def __post_init__(self) -> None:
         sign = -1.0 if self.metric.greater_is_better else 1.0
@@ -150,12 +155,16 @@ def _fit_one(
     X_train, y_train, X_val, y_val = data.X_train, data.y_train, data.X_val, data.y_val
     if tuned is not None:
         candidate = candidate.with_params(tuned.params)
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        # Convergence chatter is not actionable here: the validation score says how it went.
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        pipeline = candidate.fit(X_train, y_train, X_val, y_val)
-    elapsed = time.perf_counter() - start
+    if tuned is not None and tuned.fitted is not None:
+        # With cv=0 the best trial's one fit is exactly this fit (same rows, same seed).
+        pipeline, elapsed = tuned.fitted, tuned.fit_seconds
+    else:
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            # Convergence chatter is not actionable here: the validation score says how it went.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            pipeline = candidate.fit(X_train, y_train, X_val, y_val, row_keys=data.row_keys)
+        elapsed = time.perf_counter() - start
     threshold = None
     if tunes_threshold(candidate, metric, data):
         threshold = tune_threshold(candidate, data, metric)
@@ -213,10 +222,12 @@ def search_candidates(
     """
     results = []
     budget = settings.budget
+    replay = settings.engine.record if isinstance(settings.engine, ReplayEngine) else None
     searched = [c for c in candidates if not c.is_baseline]
     n_folds = len(data.folds) if data.folds else 0
     for candidate in candidates:
-        deadline, protect = None, False
+        # The baseline costs next to nothing and every run needs it: never abandoned either.
+        deadline, protect = None, candidate.is_baseline
         if not candidate.is_baseline:
             deadline = budget.share(len(searched))
             searched = searched[1:]
@@ -228,33 +239,50 @@ def search_candidates(
                 on_trial(name, done, total, best, budget.search_left())
 
         final_fits = 1 + (n_folds if tunes_threshold(candidate, metric, data) else 0)
+        recorded = replay.family(candidate.name) if replay is not None else None
         try:
-            if not candidate.is_baseline and not protect and not budget.room_for_a_family():
-                raise BudgetSpent("skipped: the time budget ran out before its turn")
-            tuned = tune(candidate, data, metric, settings, deadline=deadline, protect_first=protect,
-                         final_fits=final_fits, on_trial=progress)
-            result = _fit_one(candidate, metric, data, tuned)
-            if result.oof is None and data.folds and _folds_fit(budget, result.fit_seconds, n_folds):
-                # Its best trial ran elsewhere (a resumed run, Ray): the same folds and seed again.
-                result.oof = cross_validate(result.candidate, data, metric, keep_proba=True)[1]
-            budget.saw_candidate(
-                final_stages_seconds(result.fit_seconds, result.score_seconds,
-                                     evaluation_predictions(data.X_train.shape[1])),
-                [tuned.fastest_trial])
+            if recorded is not None and recorded.error is not None:
+                result = _unsearched(candidate, recorded.error, recorded.skipped)
+            else:
+                if not candidate.is_baseline and not protect and not budget.room_for_a_family():
+                    raise BudgetSpent("skipped: the time budget ran out before its turn")
+                tuned = tune(candidate, data, metric, settings, deadline=deadline, protect_first=protect,
+                             final_fits=final_fits, on_trial=progress)
+                result = _fit_one(candidate, metric, data, tuned)
+                result.trials = finished_trials(tuned.study)
+                keep_oof = (_folds_fit(budget, result.fit_seconds, n_folds) if recorded is None
+                            else recorded.oof)
+                if result.oof is None and data.folds and keep_oof:
+                    # Its best trial ran elsewhere (a resumed run, Ray): the same folds and seed again.
+                    result.oof = cross_validate(result.candidate, data, metric, keep_proba=True)[1]
+                elif not keep_oof:
+                    result.oof = None
+                budget.saw_candidate(
+                    final_stages_seconds(result.fit_seconds, result.score_seconds,
+                                         evaluation_predictions(data.X_train.shape[1])),
+                    [tuned.fastest_trial])
         except BudgetSpent as exc:
-            result = CandidateResult(candidate, None, math.nan, math.nan, 0.0, error=str(exc), skipped=True)
+            result = _unsearched(candidate, str(exc), skipped=True)
         except Exception as exc:  # noqa: BLE001 - reported in the leaderboard, never swallowed
-            result = CandidateResult(candidate, None, math.nan, math.nan, 0.0,
-                                     error=f"{type(exc).__name__}: {exc}")
+            result = _unsearched(candidate, f"{type(exc).__name__}: {exc}", skipped=False)
         results.append(result)
         if on_result is not None:
             on_result(result)
-    ensemble = ensemble_of(results, metric, data, settings)
+    allowed = ensemble_fits(results, data, budget) if replay is None else replay.ensemble
+    record = SearchRecord({r.name: FamilyRecord(trials=r.trials, error=r.error, skipped=r.skipped,
+                                                oof=r.oof is not None) for r in results},
+                          ensemble=allowed)
+    ensemble = ensemble_of(results, metric, data) if allowed else None
     if ensemble is not None:
         results.append(ensemble)
         if on_result is not None:
             on_result(ensemble)
-    return Leaderboard(metric, results)
+    return Leaderboard(metric, results, record)
+
+
+def _unsearched(candidate: Candidate, error: str, skipped: bool) -> CandidateResult:
+    """The leaderboard row of a family with no model: skipped for lack of time, or failed."""
+    return CandidateResult(candidate, None, math.nan, math.nan, 0.0, error=error, skipped=skipped)
 
 
 def _folds_fit(budget: Budget, fit_seconds: float, n_folds: int) -> bool:
@@ -263,24 +291,32 @@ def _folds_fit(budget: Budget, fit_seconds: float, n_folds: int) -> bool:
     return left is None or left >= n_folds * fit_seconds
 
 
-def ensemble_of(results: Sequence[CandidateResult], metric: Metric, data: SearchData,
-                settings: SearchSettings) -> CandidateResult | None:
+def _members(results: Sequence[CandidateResult]) -> list[CandidateResult]:
+    """The families the ensemble may choose from: real, fitted, scored, with predictions kept."""
+    return [r for r in results if not r.is_baseline and r.pipeline is not None and r.oof is not None
+            and not math.isnan(r.selection_score)]
+
+
+def ensemble_fits(results: Sequence[CandidateResult], data: SearchData, budget: Budget) -> bool:
+    """Whether the budget leaves time to refit and evaluate every family the ensemble may use."""
+    members = _members(results)
+    refit = final_stages_seconds(sum(r.fit_seconds for r in members),
+                                 sum(r.score_seconds for r in members),
+                                 evaluation_predictions(data.X_train.shape[1]))
+    left = budget.search_left()
+    return left is None or left + budget.final_stages >= refit
+
+
+def ensemble_of(results: Sequence[CandidateResult], metric: Metric,
+                data: SearchData) -> CandidateResult | None:
     """The ``ensemble`` row: greedy ensemble selection over the families' out-of-fold predictions
-    (see :mod:`trainguard.selection.ensemble`), or None when fewer than two families take part or
-    the budget leaves no time to refit them all."""
+    (see :mod:`trainguard.selection.ensemble`), or None when fewer than two families take part
+    (whether the budget leaves time for it is :func:`ensemble_fits`)."""
     from trainguard.models.ensemble import EnsembleCandidate
 
     start = time.perf_counter()
-    members = [r for r in results if not r.is_baseline and r.pipeline is not None and r.oof is not None
-               and not math.isnan(r.selection_score)]
+    members = _members(results)
     if len(members) < 2:
-        return None
-    budget = settings.budget
-    n_predictions = evaluation_predictions(data.X_train.shape[1])
-    refit = final_stages_seconds(sum(r.fit_seconds for r in members),
-                                 sum(r.score_seconds for r in members), n_predictions)
-    left = budget.search_left()
-    if left is not None and left + budget.final_stages < refit:
         return None
     y = np.asarray(data.y_train if data.folds else data.y_val)
     blend = greedy_selection([r.oof for r in members], blend_value(metric, y, data.classes, data.folds))

@@ -27,10 +27,10 @@ from sklearn.exceptions import ConvergenceWarning
 from trainguard.errors import ConfigError
 from trainguard.evaluate.metrics import Metric
 from trainguard.evaluate.scoring import score
-from trainguard.models.base import Candidate
+from trainguard.models.base import Candidate, RowKeys
 from trainguard.models.predictions import predictions
 from trainguard.selection.budget import Budget, BudgetSpent, TrialLimit, next_trial_fits
-from trainguard.selection.engine import Engine, LocalEngine, Report, running_mean
+from trainguard.selection.engine import GROWN, Engine, LocalEngine, Report, running_mean
 from trainguard.selection.folds import Folds
 from trainguard.selection.spaces import Space, contains, grid_size, parse_space
 
@@ -46,6 +46,11 @@ DEFAULT_TRIALS = 4
 TRIALS_PER_PARAMETER = 15
 #: Per-epoch steps of one fold for the network's pruning reports (fold k reports at k * this + epoch).
 EPOCH_STEPS = 10_000
+
+
+def trial_params(trial: Any) -> dict[str, Any]:
+    """A finished trial's whole configuration: its sampled parameters and any length it was cut to."""
+    return {**trial.params, **trial.user_attrs.get(GROWN, {})}
 
 
 class TestRowsInSearchError(RuntimeError):
@@ -97,6 +102,8 @@ class SearchData:
     #: the data's row positions in the training workflow).
     test_rows: np.ndarray | None = None
     classes: np.ndarray | None = None
+    #: How the run split its rows (``--time``, ``--group``), for fits' inner hold-outs to follow.
+    row_keys: RowKeys | None = None
 
     def __post_init__(self) -> None:
         if self.test_rows is not None and len(self.test_rows):
@@ -109,22 +116,28 @@ class SearchData:
 
 
 def fit_quietly(candidate: Candidate, X: pd.DataFrame, y: pd.Series, X_val: pd.DataFrame | None,
-                y_val: pd.Series | None, epoch_callbacks: Sequence[Any] = ()) -> Any:
+                y_val: pd.Series | None, epoch_callbacks: Sequence[Any] = (), *,
+                row_keys: RowKeys | None = None, limit: TrialLimit | None = None) -> Any:
     with warnings.catch_warnings():
         # Convergence chatter is not actionable here: the score says how it went.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return candidate.fit(X, y, X_val, y_val, epoch_callbacks=epoch_callbacks)
+        return candidate.fit(X, y, X_val, y_val, epoch_callbacks=epoch_callbacks, row_keys=row_keys,
+                             limit=limit)
 
 
 def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, report: Report | None = None,
-                   *, sign: float = 1.0, keep_proba: bool = False,
-                   limit: TrialLimit | None = None) -> tuple[list[float], np.ndarray | None]:
+                   *, sign: float = 1.0, keep_proba: bool = False, limit: TrialLimit | None = None,
+                   grown: dict[str, int] | None = None,
+                   fits: list[Any] | None = None) -> tuple[list[float], np.ndarray | None]:
     """Fold scores of ``candidate`` and, with ``keep_proba``, its out-of-fold predictions of the
     training rows (:func:`~trainguard.evaluate.scoring.predictions`: probabilities in the order
     of ``data.classes``, or values; NaN for rows no fold held out, and None with ``cv=0``).
 
     ``limit`` is checked before each fold after the first and after each epoch of the network:
-    :class:`BudgetSpent` ends the trial when its time is up.
+    :class:`BudgetSpent` ends the trial when its time is up. A family that grows in steps stops
+    growing at it instead; ``grown`` then receives the shortest length a fold grew
+    (:meth:`~trainguard.models.base.Candidate.grown_length`), so the trial can be re-run exactly.
+    ``fits`` receives each fold's fitted pipeline.
     """
     folds = data.folds or [(None, None)]
     scores: list[float] = []
@@ -145,7 +158,13 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
             from trainguard.selection.epoch_reporter import EpochReporter
 
             reporter = EpochReporter(report, k * EPOCH_STEPS, limit)
-        fitted = fit_quietly(candidate, X_a, y_a, X_b, y_b, [reporter] if reporter is not None else ())
+        fitted = fit_quietly(candidate, X_a, y_a, X_b, y_b, [reporter] if reporter is not None else (),
+                             row_keys=data.row_keys, limit=limit)
+        if fits is not None:
+            fits.append(fitted)
+        if grown is not None:
+            for name, length in candidate.grown_length(fitted).items():
+                grown[name] = min(length, grown.get(name, length))
         if reporter is not None and reporter.verdict is not None:
             _end_trial(reporter.verdict)
         scores.append(score(metric, fitted, X_b, y_b, classes=data.classes))
@@ -168,6 +187,18 @@ def _end_trial(verdict: Any) -> None:
 
 
 @dataclass
+class KeptTrial:
+    """What a trial left behind for after the search: its out-of-fold predictions (with CV) or
+    its fitted model (with ``cv=0``, where the trial's one fit is the family's final fit)."""
+
+    value: float
+    params: dict[str, Any]
+    oof: np.ndarray | None
+    fitted: Any
+    seconds: float
+
+
+@dataclass
 class FoldObjective:
     """A trial's work: all folds in turn with pruning reports (``__call__``, the local engine), or
     one fold at a time (:meth:`fold`, for engines that spread the folds over machines)."""
@@ -179,9 +210,9 @@ class FoldObjective:
     pruning: bool = True
     #: The limit of the trial about to start (set by :func:`tune`); None runs without one.
     trial_limit: Callable[[], TrialLimit] | None = None
-    #: The out-of-fold predictions of the best trial run here so far, by its parameters (for the
-    #: ensemble: no refit needed for the family's best configuration).
-    best_oof: tuple[float, dict[str, Any], np.ndarray] | None = field(default=None, repr=False)
+    #: What the best trial run here so far left (for the ensemble, and with ``cv=0`` the model
+    #: itself: the family's best configuration need not be fit again).
+    best_kept: KeptTrial | None = field(default=None, repr=False)
 
     @property
     def n_folds(self) -> int:
@@ -190,25 +221,37 @@ class FoldObjective:
     def limit(self) -> TrialLimit | None:
         return self.trial_limit() if self.trial_limit is not None else None
 
+    #: What the engine records with the trial just run besides its scores (``grown``: the
+    #: lengths a deadline cut its fits to, which are part of its configuration from then on).
+    trial_attrs: dict[str, Any] = field(default_factory=dict, repr=False)
+
     def __call__(self, params: dict[str, Any], report: Report) -> list[float]:
+        grown: dict[str, int] = {}
+        self.trial_attrs = {GROWN: grown}  # filled fold by fold: a pruned trial records it too
+        # A network's trial fit carries the search's epoch callbacks, so it keeps no training
+        # history: the final fit of a network is its own.
+        fits: list[Any] | None = [] if self.data.folds is None and not self.candidate.reports_epochs else None
+        started = time.perf_counter()
         scores, oof = cross_validate(self.candidate.with_params(params), self.data, self.metric,
                                      report if self.pruning else None, sign=self.sign,
-                                     keep_proba=True, limit=self.limit())
+                                     keep_proba=True, limit=self.limit(), grown=grown, fits=fits)
         value = self.sign * float(np.mean(scores))
-        if oof is not None and math.isfinite(value) and (self.best_oof is None or value > self.best_oof[0]):
-            self.best_oof = (value, dict(params), oof)
+        kept = oof is not None or fits
+        if kept and math.isfinite(value) and (self.best_kept is None or value > self.best_kept.value):
+            self.best_kept = KeptTrial(value, {**params, **grown}, oof, fits[0] if fits else None,
+                                       time.perf_counter() - started)
         return scores
 
     def __getstate__(self) -> dict[str, Any]:
         # Sent to Ray workers, which run single folds without a limit (the driver keeps the clock)
         # and keep no predictions.
-        return {**self.__dict__, "trial_limit": None, "best_oof": None}
+        return {**self.__dict__, "trial_limit": None, "best_kept": None}
 
     def fold(self, params: dict[str, Any], k: int) -> float:
         data = self.data
         if data.folds:
             data = SearchData(data.X_train, data.y_train, None, None, folds=[data.folds[k]],
-                              classes=data.classes)
+                              classes=data.classes, row_keys=data.row_keys)
         scores, _ = cross_validate(self.candidate.with_params(params), data, self.metric)
         return scores[0]
 
@@ -261,6 +304,9 @@ class Tuned:
     #: Out-of-fold predictions of ``params`` on the training rows, when this process ran that
     #: trial (None with ``cv=0``, after a resume, or on Ray).
     oof: np.ndarray | None = field(default=None, repr=False, compare=False)
+    #: With ``cv=0``: ``params`` fitted on the training rows by its trial, and how long it took.
+    fitted: Any = field(default=None, repr=False, compare=False)
+    fit_seconds: float = math.nan
 
 
 def candidate_space(candidate: Candidate, settings: SearchSettings) -> Space:
@@ -349,7 +395,8 @@ class CandidateStudy:
         """The first trial may run to the search's deadline (and is protected); later ones to the
         candidate's own."""
         if not self.complete_seconds():
-            return TrialLimit(self.settings.budget.search_deadline(), protected=self.protect_first)
+            return TrialLimit(self.settings.budget.search_deadline(), protected=self.protect_first,
+                              grow_deadline=self.deadline)
         return TrialLimit(self.deadline)
 
     def keep_going(self) -> bool:
@@ -370,7 +417,9 @@ class CandidateStudy:
 
     def run(self, on_trial: Callable[[int, int | None, float], None] | None = None) -> Tuned:
         self._close_stale_trials()
-        if not self.study.get_trials(deepcopy=False) and self.settings.sampler != "grid" and self.space:
+        replays = getattr(self.settings.engine, "replays", False)  # the record holds the portfolio
+        if (not self.study.get_trials(deepcopy=False) and self.settings.sampler != "grid" and self.space
+                and not replays):
             portfolio = self.candidate.portfolio(self.candidate.context.task)
             for params in first_trials(default_params(self.candidate, self.space), portfolio, self.space):
                 self.study.enqueue_trial(params)
@@ -403,14 +452,17 @@ class CandidateStudy:
             raise RuntimeError(f"no trial of {self.candidate.name} finished ({len(failed)} failed)")
         finished = self.trials(*self.FINISHED)
         seconds = sum((t.duration.total_seconds() for t in finished if t.duration is not None), 0.0)
-        kept = self.objective.best_oof
-        oof = kept[2] if kept is not None and kept[1] == dict(best.params) else None
-        return Tuned(params=dict(best.params), cv_mean=best.user_attrs["score_mean"],
+        params = trial_params(best)
+        kept = self.objective.best_kept
+        if kept is not None and kept.params != params:
+            kept = None  # the best trial ran in an earlier process (a resumed run) or elsewhere
+        return Tuned(params=params, cv_mean=best.user_attrs["score_mean"],
                      cv_std=best.user_attrs["score_std"], n_trials=len(finished),
                      n_pruned=sum(t.state.name == "PRUNED" for t in finished),
                      seconds=seconds or wall_seconds,
                      fastest_trial=min(self.complete_seconds(), default=math.inf), study=self.study,
-                     oof=oof)
+                     oof=kept.oof if kept else None, fitted=kept.fitted if kept else None,
+                     fit_seconds=kept.seconds if kept else math.nan)
 
 
 def _best(study: Any) -> Any:

@@ -40,6 +40,8 @@ IMPORTANCE = "importance.csv"
 HISTORY = "history.csv"
 LR_FINDER = "lr_finder.csv"
 DIAGNOSIS = "diagnosis.json"
+#: The search's record of every finished trial, for ``trainguard train --replay``.
+TRIALS = "trials.json"
 #: Resume state of a run still searching, in its state folder beside the run folder.
 STATE = "state.json"
 

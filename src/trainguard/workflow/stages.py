@@ -36,12 +36,13 @@ from trainguard.evaluate.metrics import Metric, default_metric, get_metric
 from trainguard.evaluate.sealed import SealedTestSet
 from trainguard.findings import Finding, Severity
 from trainguard.models import ModelContext
-from trainguard.models.base import Candidate
+from trainguard.models.base import Candidate, RowKeys
 from trainguard.models.persist import save_model
 from trainguard.models.threads import cpu_threads
 from trainguard.selection.budget import Budget, run_reserve
 from trainguard.selection.engine import Engine, LocalEngine
 from trainguard.selection.folds import make_folds, resolve_folds
+from trainguard.selection.replay import ReplayEngine, SearchRecord
 from trainguard.selection.select import CandidateResult, Leaderboard, search_candidates
 from trainguard.selection.spaces import read_space_file
 from trainguard.selection.stage import documented_spaces, resolve_imbalance
@@ -55,6 +56,7 @@ from trainguard.track.run_folder import (
     METRICS,
     MODEL,
     SPLIT,
+    TRIALS,
     RunFolder,
     claim_destination,
     default_run_path,
@@ -177,7 +179,9 @@ def check(prepared: Prepared, split: Split, settings: TrainSettings) -> list[Fin
 def run_budget(settings: TrainSettings, started: float | None = None) -> Budget:
     """The run's ``--budget`` clock, started at ``started`` (``time.monotonic()``) or now."""
     seconds = settings.budget_seconds
+    # A clock started by the command line started with the process, and so did its CPU time.
     return Budget(seconds, started=time.monotonic() if started is None else started,
+                  cpu_started=time.process_time() if started is None else 0.0,
                   reserve=run_reserve(seconds) if seconds is not None else 0.0)
 
 
@@ -197,8 +201,9 @@ def run_destination(data: pd.DataFrame | str | os.PathLike[str], settings: Train
 
 
 def search_settings(settings: TrainSettings, task: str, state_folder: Path | None,
-                    budget: Budget | None = None) -> SearchSettings:
-    """How the search runs: sampler, trials, budget, spaces (``--space`` for this task), engine."""
+                    budget: Budget | None = None, replay: SearchRecord | None = None) -> SearchSettings:
+    """How the search runs: sampler, trials, budget, spaces (``--space`` for this task), engine
+    (with ``replay``, the recorded trials of ``--replay``)."""
     budget = budget or Budget(None)
     config = settings.config
     trials = settings.trials if settings.trials is not None else (None if budget.limited else DEFAULT_TRIALS)
@@ -206,7 +211,7 @@ def search_settings(settings: TrainSettings, task: str, state_folder: Path | Non
     return SearchSettings(
         sampler=settings.sampler, n_trials=trials, budget=budget, seed=config.seed, spaces=spaces,
         storage=search_state.storage_url(state_folder) if state_folder is not None else None,
-        engine=_engine(config.engine, config.address),
+        engine=ReplayEngine(replay) if replay is not None else _engine(config.engine, config.address),
     )
 
 
@@ -232,6 +237,8 @@ class Selected:
     metric: Metric
     destination: Path
     state_folder: Path
+    #: The run this one replays (``--replay``), or None.
+    replay_of: str | None = None
 
     @property
     def best(self) -> CandidateResult:
@@ -251,7 +258,7 @@ class Selected:
 
 def select(prepared: Prepared, split: Split, settings: TrainSettings, metric: Metric, *,
            source: str | None, destination: Path, budget: Budget, reporter: Reporter,
-           resume: bool = False) -> Selected:
+           resume: bool = False, replay: tuple[str, SearchRecord] | None = None) -> Selected:
     """Search every candidate on the training rows (CV) and compare them; the test rows are sealed.
 
     The search state lives beside the run folder until it completes, so ``--resume`` can continue
@@ -271,7 +278,7 @@ def select(prepared: Prepared, split: Split, settings: TrainSettings, metric: Me
     candidates: list[Candidate] = [cls(context) for cls in settings.candidates]
     groups = prepared.frame[config.group].iloc[split.train] if config.group else None
     times = prepared.times.iloc[split.train] if prepared.times is not None else None
-    data = _search_data(settings, task, X_train, y_train, X_val, y_val, split.test, groups, times)
+    data = search_data(settings, task, X_train, y_train, X_val, y_val, split.test, groups, times)
     engine = search_settings(settings, task, None).engine  # refuses a bad space file now
     engine_check = getattr(engine, "check", None)
     if engine_check is not None:
@@ -282,13 +289,15 @@ def select(prepared: Prepared, split: Split, settings: TrainSettings, metric: Me
     reporter.started(destination, resumable=source is not None)
     with reporter.stage("Searching and training candidates"), cpu_threads(config.n_jobs):
         board = search_candidates(candidates, metric, data,
-                                  search_settings(settings, task, state_folder, budget),
+                                  search_settings(settings, task, state_folder, budget,
+                                                  replay[1] if replay is not None else None),
                                   on_result=reporter.candidate, on_trial=reporter.trial)
     reporter.leaderboard(board)
-    return Selected(board, task, X, y, X_train, sealed, metric, destination, state_folder)
+    return Selected(board, task, X, y, X_train, sealed, metric, destination, state_folder,
+                    replay_of=replay[0] if replay is not None else None)
 
 
-def _search_data(settings: TrainSettings, task: str, X_train: pd.DataFrame, y_train: pd.Series,
+def search_data(settings: TrainSettings, task: str, X_train: pd.DataFrame, y_train: pd.Series,
                  X_val: pd.DataFrame, y_val: pd.Series, test_rows: np.ndarray,
                  groups: pd.Series | None, times: pd.Series | None) -> SearchData:
     """Folds over the training rows as the split was made (stratified, grouped or in time order)."""
@@ -299,7 +308,13 @@ def _search_data(settings: TrainSettings, task: str, X_train: pd.DataFrame, y_tr
         folds = make_folds(n_folds, classification=classification, y=y_train, groups=groups,
                            times=times, seed=settings.config.seed)
     classes = np.unique(np.concatenate([y_train, y_val])) if classification else None
-    return SearchData(X_train, y_train, X_val, y_val, folds=folds, test_rows=test_rows, classes=classes)
+    row_keys = None
+    if times is not None:
+        row_keys = RowKeys("time", times)
+    elif groups is not None:
+        row_keys = RowKeys("group", groups)
+    return SearchData(X_train, y_train, X_val, y_val, folds=folds, test_rows=test_rows, classes=classes,
+                      row_keys=row_keys)
 
 
 def diagnose(selected: Selected, budget: Budget, settings: TrainSettings) -> list[Finding]:
@@ -415,6 +430,8 @@ def save(prepared: Prepared, split: Split, selected: Selected, final: Final, set
     destination = selected.destination
     manifest = _manifest(settings, prepared, split, selected.metric, best.name,
                          best.candidate.params(final.model), findings, destination.name)
+    if selected.replay_of is not None:
+        manifest["replay_of"] = selected.replay_of
     metrics = {
         "metric": selected.metric.name,
         "greater_is_better": selected.metric.greater_is_better,
@@ -431,6 +448,8 @@ def save(prepared: Prepared, split: Split, selected: Selected, final: Final, set
         folder.write_csv(SPLIT, split_frame)
         folder.write_csv(LEADERBOARD, leaderboard)
         folder.write_json(METRICS, metrics)
+        if board.record is not None:
+            folder.write_json(TRIALS, board.record.to_dict())
         save_model(final.model, folder.file(MODEL))
         search_state.finish(selected.state_folder, folder.path)
         folder.write_json(MANIFEST, manifest)

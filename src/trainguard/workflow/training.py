@@ -21,6 +21,7 @@ from trainguard.track import search_state
 from trainguard.track.run import Run
 from trainguard.workflow import stages
 from trainguard.workflow.progress import Reporter
+from trainguard.workflow.replay import read_replay, replay_config
 
 
 def make_config(target: str | None, config: TrainConfig | None, options: dict[str, Any]) -> TrainConfig:
@@ -33,13 +34,14 @@ def make_config(target: str | None, config: TrainConfig | None, options: dict[st
 
 
 def train(
-    data: pd.DataFrame | str | os.PathLike[str],
+    data: pd.DataFrame | str | os.PathLike[str] | None,
     target: str | None = None,
     *,
     config: TrainConfig | None = None,
     reporter: Reporter | None = None,
     resume: bool = False,
     started: float | None = None,
+    replay: str | os.PathLike[str] | None = None,
     **options: Any,
 ) -> Run:
     """Train, select and evaluate models on ``data`` and save the run; see ``trainguard train``.
@@ -47,7 +49,19 @@ def train(
     ``options`` are the fields of :class:`~trainguard.config.TrainConfig` (``task``, ``metric``,
     ``split``, ``group``, ``time``, ``seed``, ``models``, ``out`` ...). ``started``
     (``time.monotonic()``) is when the ``--budget`` clock started; by default, now.
+
+    ``replay`` (a run folder, or a run name under ``runs_dir``) re-fits exactly the trials that
+    run finished, without a clock, and gives its leaderboard, model and test metrics: ``data``
+    (by default the run's data file) and the config (by default the run's) must be the run's own.
     """
+    recorded = None
+    if replay is not None:
+        recorded = read_replay(replay, options.get("runs_dir", config.runs_dir if config else "runs"))
+        given = make_config(target, config, options) if target is not None or config is not None else None
+        config, options = replay_config(recorded, given, options), {}
+        data = recorded.source if data is None else data
+    if data is None:
+        raise ConfigError("no data given", where="data", fix="pass a data file or a DataFrame")
     settings = make_config(target, config, options).settings()
     reporter = reporter or Reporter()
     budget = stages.run_budget(settings, started)
@@ -59,6 +73,8 @@ def train(
         prepared = stages.prepare(data, settings)
         split = stages.split(prepared, settings)
         metric = stages.metric_for(prepared, settings)
+        if recorded is not None:
+            recorded.check_data(prepared.frame, prepared.source)
         findings = sort_findings(refuse(stages.check(prepared, split, settings), settings.allow))
     reporter.data({"source": prepared.source, "rows": prepared.n_rows_read,
                    "columns": prepared.frame.shape[1], "rows_used": len(prepared.frame)})
@@ -69,7 +85,8 @@ def train(
 
     source = None if isinstance(data, pd.DataFrame) else str(Path(data).resolve())
     selected = stages.select(prepared, split, settings, metric, source=source,
-                             destination=destination, budget=budget, reporter=reporter, resume=resume)
+                             destination=destination, budget=budget, reporter=reporter, resume=resume,
+                             replay=(str(recorded.run), recorded.record) if recorded is not None else None)
     diagnosis = stages.diagnose(selected, budget, settings)
     for finding in diagnosis:
         reporter.finding(finding)

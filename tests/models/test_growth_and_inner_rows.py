@@ -1,0 +1,69 @@
+"""Inner hold-outs that follow the run's split (--time, --group), and forests grown to a deadline."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from datagen import make_table
+from trainguard.data.schema import coerce_features, infer_schema
+from trainguard.models import ModelContext
+from trainguard.models.base import RowKeys, inner_split
+from trainguard.models.candidates import ExtraTrees, RandomForest
+from trainguard.selection.budget import TrialLimit
+
+
+def test_inner_rows_of_a_time_split_are_the_latest_rows_of_the_fit():
+    # Row labels 100..299 in shuffled order, with times that are not the label order either.
+    rng = np.random.default_rng(0)
+    labels = rng.permutation(np.arange(100, 300))
+    times = pd.Series(pd.date_range("2024-01-01", periods=200, freq="h")[rng.permutation(200)],
+                      index=labels)
+    y = pd.Series(rng.integers(0, 2, 200), index=labels)
+    fit_rows, stop_rows = inner_split(y, "binary", seed=0, keys=RowKeys("time", times))
+    assert len(stop_rows) == 30 and len(np.intersect1d(fit_rows, stop_rows)) == 0
+    stop_times, fit_times = times.loc[y.index[stop_rows]], times.loc[y.index[fit_rows]]
+    assert stop_times.min() > fit_times.max()  # only the future is held out
+
+
+def test_inner_rows_of_a_grouped_split_are_whole_groups():
+    rng = np.random.default_rng(1)
+    groups = pd.Series(rng.integers(0, 25, 300), index=np.arange(300) * 3)
+    y = pd.Series(rng.integers(0, 2, 300), index=groups.index)
+    fit_rows, stop_rows = inner_split(y, "binary", seed=0, keys=RowKeys("group", groups))
+    fit_groups, stop_groups = set(groups.iloc[fit_rows]), set(groups.iloc[stop_rows])
+    assert stop_groups and fit_groups and not fit_groups & stop_groups
+    assert 0.05 < len(stop_rows) / 300 < 0.3
+    one_group = RowKeys("group", pd.Series(0, index=groups.index))
+    assert inner_split(y, "binary", seed=0, keys=one_group) is None
+
+
+def _forest(cls=RandomForest, n=400):
+    frame = make_table("binary", n=n)
+    schema = infer_schema(frame, target="churned", drop=["customer_id"])
+    X, y = coerce_features(frame, schema), frame["churned"]
+    return cls(ModelContext(task="binary", schema=schema, seed=0)), X, y
+
+
+@pytest.mark.parametrize("cls", [RandomForest, ExtraTrees])
+def test_a_forest_grown_in_steps_without_hitting_its_deadline_is_the_one_fit_forest(cls):
+    candidate, X, y = _forest(cls)
+    whole = candidate.fit(X, y)
+    stepped = candidate.fit(X, y, limit=TrialLimit(time.monotonic() + 600))
+    assert stepped.named_steps["model"].n_estimators == 300 and not stepped.named_steps["model"].warm_start
+    assert candidate.grown_length(stepped) == {}
+    assert np.array_equal(whole.predict_proba(X), stepped.predict_proba(X))
+
+
+def test_a_forest_past_its_deadline_keeps_the_trees_grown_and_says_how_many():
+    candidate, X, y = _forest()
+    cut = candidate.fit(X, y, limit=TrialLimit(time.monotonic() - 1, protected=True))
+    model = cut.named_steps["model"]
+    assert len(model.estimators_) == model.n_estimators == 30  # one step: still a valid model
+    assert candidate.grown_length(cut) == {"n_estimators": 30}
+    # Re-fitting with the length it was cut to, without a clock, gives the same forest.
+    replayed = candidate.with_params(candidate.grown_length(cut)).fit(X, y)
+    assert np.array_equal(replayed.predict_proba(X), cut.predict_proba(X))
