@@ -65,6 +65,11 @@ class Candidate(ABC):
     #: 4x quicker on the bundled data) stays available by name without lengthening every run.
     by_default: ClassVar[bool] = True
 
+    @classmethod  # noqa: B027 - a hook that most families leave empty: they need nothing extra
+    def check_available(cls) -> None:
+        """Raise :class:`ConfigError` (what is missing, the install command) when the family's
+        optional library is not installed."""
+
     def __init__(self, context: ModelContext, hyperparams: Mapping[str, Any] | None = None) -> None:
         self.context = context
         self.hyperparams: dict[str, Any] = dict(hyperparams or {})
@@ -343,6 +348,8 @@ def resolve_candidates(names: list[str] | None) -> list[type[Candidate]]:
         raise ConfigError(f"unknown model(s): {', '.join(unknown)}", where="--models",
                           fix=f"choose from: {choices}")
     chosen = [registry[n] for n in names if not registry[n].is_baseline]
+    for cls in chosen:
+        cls.check_available()
     if not chosen:
         raise ConfigError("no model to train besides the baseline", where="--models",
                           fix="name at least one real model")
