@@ -23,6 +23,7 @@ from sklearn.pipeline import Pipeline
 from trainguard.data.schema import Schema
 from trainguard.data.target import Task
 from trainguard.errors import ConfigError
+from trainguard.models import target_transform as target
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class ModelContext:
     imbalance: str = "none"
     #: ``trainguard train --tensorboard DIR``: network candidates write their curves under it.
     tensorboard_dir: str | None = None
+    #: A regression target's shape on the training rows: which target transforms to search.
+    target_shape: target.TargetShape | None = None
 
 
 IMBALANCE_SAMPLERS = ("smote", "undersample")
@@ -64,6 +67,9 @@ class Candidate(ABC):
     #: another one supersedes (scikit-learn's boosting, by LightGBM: the same histogram algorithm,
     #: 4x quicker on the bundled data) stays available by name without lengthening every run.
     by_default: ClassVar[bool] = True
+    #: Whether a regression search tries transforms of the target (see models/target_transform).
+    #: Not for the network, whose per-epoch validation losses the pruner compares across trials.
+    target_transform_ready: ClassVar[bool] = True
 
     @classmethod  # noqa: B027 - a hook that most families leave empty: they need nothing extra
     def check_available(cls) -> None:
@@ -101,9 +107,20 @@ class Candidate(ABC):
         other.hyperparams = dict(hyperparams)
         return other
 
+    def target_transforms(self) -> list[str]:
+        """The target transforms a search may try (none for classification or other families)."""
+        shape = self.context.target_shape
+        if shape is None or self.context.task != "regression" or self.is_baseline:
+            return []
+        return shape.choices() if self.target_transform_ready else []
+
     def current_params(self) -> dict[str, Any]:
         """The untuned values of the searchable parameters (the first trial of a search)."""
-        return self.build().named_steps["model"].get_params(deep=False)
+        params = self.build().named_steps["model"].get_params(deep=False)
+        if self.target_transforms():
+            assert self.context.target_shape is not None
+            params[target.TARGET_TRANSFORM] = self.context.target_shape.default()
+        return params
 
     def configure(self, hyperparams: Mapping[str, Any]) -> dict[str, Any]:
         """Model constructor arguments for search parameters; override to decode encoded choices."""
@@ -113,7 +130,9 @@ class Candidate(ABC):
         """``build()`` with this candidate's hyperparameters and the imbalance handling applied."""
         pipeline = self.build()
         model = pipeline.named_steps["model"]
-        settings = self.configure(self.hyperparams)
+        hyperparams = dict(self.hyperparams)
+        transform = hyperparams.pop(target.TARGET_TRANSFORM, target.NONE)
+        settings = self.configure(hyperparams)
         imbalance = self.context.imbalance
         if imbalance == "smote" and not self.smote_ready:
             imbalance = "weights"
@@ -121,6 +140,8 @@ class Candidate(ABC):
             settings.setdefault("class_weight", "balanced")
         if settings:
             model.set_params(**settings)
+        if transform != target.NONE and self.target_transforms():
+            pipeline.steps[-1] = ("model", target.wrap(model, transform))
         if imbalance in IMBALANCE_SAMPLERS and not self.is_baseline:
             from imblearn.pipeline import Pipeline as ImbPipeline
 
@@ -160,7 +181,7 @@ class Candidate(ABC):
     def params(self, fitted: Any) -> dict[str, Any]:
         """The model's hyperparameters worth reporting (the non-default ones)."""
         fitted, threshold = unwrap(fitted)
-        model = fitted.named_steps["model"]
+        model = fitted_model(fitted)
         defaults = type(model)().get_params(deep=False)
         params = {
             k: v for k, v in model.get_params(deep=False).items()
@@ -168,9 +189,17 @@ class Candidate(ABC):
         }
         if threshold is not None:
             params["threshold"] = threshold
+        transform = target.name_of(fitted.named_steps["model"])
+        if transform != target.NONE:
+            params[target.TARGET_TRANSFORM] = transform
         if "resample" in fitted.named_steps:
             params["resample"] = type(fitted.named_steps["resample"]).__name__
         return params
+
+
+def fitted_model(pipeline: Any) -> Any:
+    """The model of a pipeline's ``model`` step, inside a target transform where there is one."""
+    return target.split(pipeline.named_steps["model"])[0]
 
 
 def _sampler(kind: str, seed: int) -> Any:
@@ -276,7 +305,7 @@ class EarlyStoppedCandidate(Candidate):
         epoch_callbacks: Sequence[Any] = (),
     ) -> Pipeline:
         preprocess = pipeline.named_steps["preprocess"].fit(X, y)
-        model = pipeline.named_steps["model"]
+        model, transformer = target.split(pipeline.named_steps["model"])
         self._prepare_model(model, preprocess)
         has_val = X_val is not None and y_val is not None and len(X_val) > 0
         Xv = preprocess.transform(X_val) if has_val else None
@@ -285,7 +314,19 @@ class EarlyStoppedCandidate(Candidate):
         if sampler is not None:
             # Resample the training rows only; the validation rows that steer stopping stay real.
             Xt, yt = sampler.fit_resample(Xt, y)
-        self._fit_model(model, Xt, yt, Xv, y_val if has_val else None, epoch_callbacks)
+        yv = y_val if has_val else None
+        if transformer is not None:
+            # Fit, and stop early, on the transformed target; predict on the original scale.
+            transformer = clone(transformer).fit(np.asarray(yt, dtype=float).reshape(-1, 1))
+            fit_y = pd.Series(transformer.transform(np.asarray(yt, dtype=float).reshape(-1, 1)).ravel(),
+                              index=getattr(yt, "index", None))
+            if yv is not None:
+                yv = pd.Series(transformer.transform(np.asarray(yv, dtype=float).reshape(-1, 1)).ravel(),
+                               index=yv.index)
+            self._fit_model(model, Xt, fit_y, Xv, yv, epoch_callbacks)
+            model = target.wrap_fitted(model, clone(transformer), Xt, yt)
+        else:
+            self._fit_model(model, Xt, yt, Xv, yv, epoch_callbacks)
         steps = [("preprocess", preprocess), ("model", model)]
         if sampler is not None:
             from imblearn.pipeline import Pipeline as ImbPipeline
@@ -314,7 +355,12 @@ class EarlyStoppedCandidate(Candidate):
 
     def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
         fresh = clone(selected)
-        self._freeze_length(fresh.named_steps["model"], selected.named_steps["model"])
+        chosen, transformer = target.split(selected.named_steps["model"])
+        model = clone(chosen)
+        self._freeze_length(model, chosen)
+        if transformer is not None:
+            model = target.wrap(model, target.name_of(selected.named_steps["model"]))
+        fresh.steps[-1] = ("model", model)
         return self._fit_with(fresh, X, y, None, None)
 
 

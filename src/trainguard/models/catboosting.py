@@ -25,7 +25,7 @@ from sklearn.pipeline import Pipeline
 
 from trainguard.errors import ConfigError
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
-from trainguard.models.base import EarlyStoppedCandidate, register, unwrap
+from trainguard.models.base import EarlyStoppedCandidate, fitted_model, register, unwrap
 from trainguard.models.candidates import BOOSTING_MAX_ROUNDS, BOOSTING_PATIENCE
 from trainguard.models.threads import threads_for
 
@@ -266,5 +266,5 @@ class CatBoost(EarlyStoppedCandidate):
 
     def params(self, fitted: Any) -> dict[str, Any]:
         params = super().params(fitted)
-        params["iterations_"] = unwrap(fitted)[0].named_steps["model"].tree_count_
+        params["iterations_"] = fitted_model(unwrap(fitted)[0]).tree_count_
         return params

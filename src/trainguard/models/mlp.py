@@ -32,6 +32,7 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
     name = "mlp"
     search_rank = 30
     reports_epochs = True
+    target_transform_ready = False  # the pruner compares its epochs' losses, on one scale
     description = (
         "a PyTorch multilayer perceptron (64-32, ReLU) on scaled, one-hot encoded features, "
         "early-stopped on validation"
