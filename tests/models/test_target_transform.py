@@ -134,3 +134,20 @@ def test_a_trained_run_with_a_transform_reloads_identically_and_export_refuses_i
     with pytest.raises(ConfigError, match="log1p transform of the target") as error:
         export_onnx(run, data=frame)
     assert "target_transform: [none]" in str(error.value)
+
+
+def test_a_space_file_may_pin_the_transform_for_regression_only(tmp_path):
+    from trainguard.selection.spaces import read_space_file
+    from trainguard.selection.stage import check_space_file, documented_spaces
+
+    file = tmp_path / "space.yaml"
+    file.write_text("lightgbm: {target_transform: [none]}\n", encoding="utf-8")
+    check_space_file(str(file))
+    pinned = read_space_file(file, documented_spaces("regression"))["lightgbm"]
+    assert pinned["target_transform"].choices == ("none",)
+    with pytest.raises(ConfigError, match="no searchable parameter 'target_transform'"):
+        read_space_file(file, documented_spaces("binary"))
+    frame = _skewed()
+    candidate = LightGBM(_context(frame, TargetShape.of(frame["cost"]))[0])
+    space = candidate_space(candidate, SearchSettings(spaces={"lightgbm": pinned}))
+    assert space["target_transform"].choices == ("none",)
