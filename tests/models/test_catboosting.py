@@ -37,6 +37,18 @@ def test_catboost_is_a_default_family_where_installed_and_refused_clearly_where_
     assert "pip install 'trainguard[catboost]'" in str(error.value)
 
 
+@pytest.mark.parametrize("task", ["binary", "regression"])
+def test_the_untuned_defaults_are_legal_draws_of_the_documented_space(task):
+    from trainguard.selection.stage import documented_spaces
+    from trainguard.selection.tuner import default_params
+
+    schema, _, _ = _data(task)
+    space = documented_spaces(task)["catboost"]
+    candidate = CatBoost(ModelContext(task=task, schema=schema, seed=0))
+    assert set(default_params(candidate, space)) == set(space)
+    assert ("target_transform" in space) == (task == "regression")
+
+
 class _Recording(CatBoost):
     """CatBoost that keeps the rows it was handed to stop on."""
 

@@ -107,19 +107,21 @@ class Candidate(ABC):
         other.hyperparams = dict(hyperparams)
         return other
 
+    def _transforms_target(self) -> bool:
+        return self.context.task == "regression" and self.target_transform_ready and not self.is_baseline
+
     def target_transforms(self) -> list[str]:
-        """The target transforms a search may try (none for classification or other families)."""
+        """The target transforms a search may try: none for classification, other families, or
+        a context that does not know the training target's shape."""
         shape = self.context.target_shape
-        if shape is None or self.context.task != "regression" or self.is_baseline:
-            return []
-        return shape.choices() if self.target_transform_ready else []
+        return shape.choices() if shape is not None and self._transforms_target() else []
 
     def current_params(self) -> dict[str, Any]:
         """The untuned values of the searchable parameters (the first trial of a search)."""
         params = self.build().named_steps["model"].get_params(deep=False)
-        if self.target_transforms():
-            assert self.context.target_shape is not None
-            params[target.TARGET_TRANSFORM] = self.context.target_shape.default()
+        if self._transforms_target():
+            shape = self.context.target_shape
+            params[target.TARGET_TRANSFORM] = shape.default() if shape is not None else target.NONE
         return params
 
     def configure(self, hyperparams: Mapping[str, Any]) -> dict[str, Any]:
