@@ -320,12 +320,8 @@ class EarlyStoppedCandidate(Candidate):
         if transformer is not None:
             # Fit, and stop early, on the transformed target; predict on the original scale.
             transformer = clone(transformer).fit(np.asarray(yt, dtype=float).reshape(-1, 1))
-            fit_y = pd.Series(transformer.transform(np.asarray(yt, dtype=float).reshape(-1, 1)).ravel(),
-                              index=getattr(yt, "index", None))
-            if yv is not None:
-                yv = pd.Series(transformer.transform(np.asarray(yv, dtype=float).reshape(-1, 1)).ravel(),
-                               index=yv.index)
-            self._fit_model(model, Xt, fit_y, Xv, yv, epoch_callbacks)
+            yv = None if yv is None else target.transformed(transformer, yv)
+            self._fit_model(model, Xt, target.transformed(transformer, yt), Xv, yv, epoch_callbacks)
             model = target.wrap_fitted(model, clone(transformer), Xt, yt)
         else:
             self._fit_model(model, Xt, yt, Xv, yv, epoch_callbacks)

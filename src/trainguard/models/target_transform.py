@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 #: The parameter name in a family's search space (and in ``--space`` files).
 TARGET_TRANSFORM = "target_transform"
@@ -74,6 +75,12 @@ def wrap(model: Any, choice: str) -> Any:
     if choice == NONE:
         return model
     return TransformedTargetRegressor(regressor=model, transformer=transformer(choice), check_inverse=False)
+
+
+def transformed(fitted_transformer: Any, y: Any) -> pd.Series:
+    """``y`` through a fitted transformer, as a Series on ``y``'s index."""
+    values = fitted_transformer.transform(np.asarray(y, dtype=float).reshape(-1, 1)).ravel()
+    return pd.Series(values, index=getattr(y, "index", None))
 
 
 def wrap_fitted(fitted_model: Any, fitted_transformer: Any, X: Any, y: Any) -> Any:
