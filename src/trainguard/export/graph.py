@@ -22,6 +22,7 @@ from trainguard.export.converters import register_converters
 from trainguard.export.converters.heads import label_kind
 from trainguard.export.converters.trees import declare_ml_opset
 from trainguard.export.inputs import MISSING_STRING, check_exportable_columns, input_types
+from trainguard.models import target_transform
 from trainguard.models.base import unwrap
 from trainguard.version import __version__
 
@@ -65,6 +66,15 @@ def build_onnx(run: Any) -> Any:
     pipeline, threshold = unwrap(run.model)
     pipeline = _scoring_pipeline(pipeline)
     model = pipeline.steps[-1][1]
+    transform = target_transform.name_of(model)
+    if transform != target_transform.NONE:
+        raise ConfigError(
+            f"model family {run.model_name!r} predicts through a {transform} transform of the target, "
+            "which ONNX export does not support",
+            where=str(run.path),
+            fix=f"retrain with a --space file holding '{run.model_name}: {{target_transform: [none]}}', "
+            "or deploy the skops model with 'trainguard predict' or MLflow",
+        )
     classification = is_classifier(model)
     options = {id(model): {"zipmap": False}} if classification else None
     try:

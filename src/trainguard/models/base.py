@@ -23,6 +23,7 @@ from sklearn.pipeline import Pipeline
 from trainguard.data.schema import Schema
 from trainguard.data.target import Task
 from trainguard.errors import ConfigError
+from trainguard.models import target_transform as target
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class ModelContext:
     imbalance: str = "none"
     #: ``trainguard train --tensorboard DIR``: network candidates write their curves under it.
     tensorboard_dir: str | None = None
+    #: A regression target's shape on the training rows: which target transforms to search.
+    target_shape: target.TargetShape | None = None
 
 
 IMBALANCE_SAMPLERS = ("smote", "undersample")
@@ -71,6 +74,14 @@ class Candidate(ABC):
     #: another one supersedes (scikit-learn's boosting, by LightGBM: the same histogram algorithm,
     #: 4x quicker on the bundled data) stays available by name without lengthening every run.
     by_default: ClassVar[bool] = True
+    #: Whether a regression search tries transforms of the target (see models/target_transform).
+    #: Not for the network, whose per-epoch validation losses the pruner compares across trials.
+    target_transform_ready: ClassVar[bool] = True
+
+    @classmethod  # noqa: B027 - a hook that most families leave empty: they need nothing extra
+    def check_available(cls) -> None:
+        """Raise :class:`ConfigError` (what is missing, the install command) when the family's
+        optional library is not installed."""
 
     def __init__(self, context: ModelContext, hyperparams: Mapping[str, Any] | None = None) -> None:
         self.context = context
@@ -103,9 +114,22 @@ class Candidate(ABC):
         other.hyperparams = dict(hyperparams)
         return other
 
+    def _transforms_target(self) -> bool:
+        return self.context.task == "regression" and self.target_transform_ready and not self.is_baseline
+
+    def target_transforms(self) -> list[str]:
+        """The target transforms a search may try: none for classification, other families, or
+        a context that does not know the training target's shape."""
+        shape = self.context.target_shape
+        return shape.choices() if shape is not None and self._transforms_target() else []
+
     def current_params(self) -> dict[str, Any]:
         """The untuned values of the searchable parameters (the first trial of a search)."""
-        return self.build().named_steps["model"].get_params(deep=False)
+        params = self.build().named_steps["model"].get_params(deep=False)
+        if self._transforms_target():
+            shape = self.context.target_shape
+            params[target.TARGET_TRANSFORM] = shape.default() if shape is not None else target.NONE
+        return params
 
     def configure(self, hyperparams: Mapping[str, Any]) -> dict[str, Any]:
         """Model constructor arguments for search parameters; override to decode encoded choices."""
@@ -115,7 +139,9 @@ class Candidate(ABC):
         """``build()`` with this candidate's hyperparameters and the imbalance handling applied."""
         pipeline = self.build()
         model = pipeline.named_steps["model"]
-        settings = self.configure(self.hyperparams)
+        hyperparams = dict(self.hyperparams)
+        transform = hyperparams.pop(target.TARGET_TRANSFORM, target.NONE)
+        settings = self.configure(hyperparams)
         imbalance = self.context.imbalance
         if imbalance == "smote" and not self.smote_ready:
             imbalance = "weights"
@@ -123,6 +149,8 @@ class Candidate(ABC):
             settings.setdefault("class_weight", "balanced")
         if settings:
             model.set_params(**settings)
+        if transform != target.NONE and self.target_transforms():
+            pipeline.steps[-1] = ("model", target.wrap(model, transform))
         if imbalance in IMBALANCE_SAMPLERS and not self.is_baseline:
             from imblearn.pipeline import Pipeline as ImbPipeline
 
@@ -171,7 +199,7 @@ class Candidate(ABC):
     def params(self, fitted: Any) -> dict[str, Any]:
         """The model's hyperparameters worth reporting (the non-default ones)."""
         fitted, threshold = unwrap(fitted)
-        model = fitted.named_steps["model"]
+        model = fitted_model(fitted)
         defaults = type(model)().get_params(deep=False)
         params = {
             k: v for k, v in model.get_params(deep=False).items()
@@ -179,9 +207,17 @@ class Candidate(ABC):
         }
         if threshold is not None:
             params["threshold"] = threshold
+        transform = target.name_of(fitted.named_steps["model"])
+        if transform != target.NONE:
+            params[target.TARGET_TRANSFORM] = transform
         if "resample" in fitted.named_steps:
             params["resample"] = type(fitted.named_steps["resample"]).__name__
         return params
+
+
+def fitted_model(pipeline: Any) -> Any:
+    """The model of a pipeline's ``model`` step, inside a target transform where there is one."""
+    return target.split(pipeline.named_steps["model"])[0]
 
 
 def _sampler(kind: str, seed: int) -> Any:
@@ -325,7 +361,7 @@ class EarlyStoppedCandidate(Candidate):
         limit: Deadline | None = None,
     ) -> Pipeline:
         preprocess = pipeline.named_steps["preprocess"].fit(X, y)
-        model = pipeline.named_steps["model"]
+        model, transformer = target.split(pipeline.named_steps["model"])
         self._prepare_model(model, preprocess)
         has_val = X_val is not None and y_val is not None and len(X_val) > 0
         Xv = preprocess.transform(X_val) if has_val else None
@@ -335,7 +371,15 @@ class EarlyStoppedCandidate(Candidate):
             # Resample the training rows only; the validation rows that steer stopping stay real.
             Xt, yt = sampler.fit_resample(Xt, y)
         extra = {"limit": limit} if self.grows_to_deadline and limit is not None else {}
-        self._fit_model(model, Xt, yt, Xv, y_val if has_val else None, epoch_callbacks, **extra)
+        yv = y_val if has_val else None
+        if transformer is not None:
+            # Fit, and stop early, on the transformed target; predict on the original scale.
+            transformer = clone(transformer).fit(np.asarray(yt, dtype=float).reshape(-1, 1))
+            yv = None if yv is None else target.transformed(transformer, yv)
+            self._fit_model(model, Xt, target.transformed(transformer, yt), Xv, yv, epoch_callbacks, **extra)
+            model = target.wrap_fitted(model, clone(transformer), Xt, yt)
+        else:
+            self._fit_model(model, Xt, yt, Xv, yv, epoch_callbacks, **extra)
         steps = [("preprocess", preprocess), ("model", model)]
         if sampler is not None:
             from imblearn.pipeline import Pipeline as ImbPipeline
@@ -366,7 +410,12 @@ class EarlyStoppedCandidate(Candidate):
 
     def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
         fresh = clone(selected)
-        self._freeze_length(fresh.named_steps["model"], selected.named_steps["model"])
+        chosen, transformer = target.split(selected.named_steps["model"])
+        model = clone(chosen)
+        self._freeze_length(model, chosen)
+        if transformer is not None:
+            model = target.wrap(model, target.name_of(selected.named_steps["model"]))
+        fresh.steps[-1] = ("model", model)
         return self._fit_with(fresh, X, y, None, None)
 
 
@@ -400,6 +449,8 @@ def resolve_candidates(names: list[str] | None) -> list[type[Candidate]]:
         raise ConfigError(f"unknown model(s): {', '.join(unknown)}", where="--models",
                           fix=f"choose from: {choices}")
     chosen = [registry[n] for n in names if not registry[n].is_baseline]
+    for cls in chosen:
+        cls.check_available()
     if not chosen:
         raise ConfigError("no model to train besides the baseline", where="--models",
                           fix="name at least one real model")

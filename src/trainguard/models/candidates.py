@@ -19,7 +19,15 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
-from trainguard.models.base import Candidate, Deadline, EarlyStoppedCandidate, RowKeys, register, unwrap
+from trainguard.models.base import (
+    Candidate,
+    Deadline,
+    EarlyStoppedCandidate,
+    RowKeys,
+    fitted_model,
+    register,
+    unwrap,
+)
 from trainguard.models.threads import cpu_threads, threads_for
 
 BOOSTING_MAX_ROUNDS = 1000
@@ -233,5 +241,5 @@ class GradientBoosting(EarlyStoppedCandidate):
 
     def params(self, fitted: Pipeline) -> dict[str, object]:
         params = super().params(fitted)
-        params["n_iter_"] = int(unwrap(fitted)[0].named_steps["model"].n_iter_)
+        params["n_iter_"] = int(fitted_model(unwrap(fitted)[0]).n_iter_)
         return params

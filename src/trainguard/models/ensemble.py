@@ -84,6 +84,7 @@ class EnsembleCandidate(Candidate):
 
     name = "ensemble"
     description = "a weighted average of the searched models (greedy ensemble selection)"
+    target_transform_ready = False  # its members predict on the original scale already
 
     def __init__(
         self, context: ModelContext, members: Sequence[Candidate] = (), weights: Sequence[float] = ()

@@ -10,7 +10,7 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
-from trainguard.models.base import Deadline, EarlyStoppedCandidate, register, unwrap
+from trainguard.models.base import Deadline, EarlyStoppedCandidate, fitted_model, register, unwrap
 from trainguard.models.candidates import BOOSTING_MAX_ROUNDS, BOOSTING_PATIENCE
 from trainguard.models.threads import threads_for
 
@@ -142,7 +142,7 @@ class LightGBM(EarlyStoppedCandidate):
 
     def params(self, fitted: Any) -> dict[str, Any]:
         params = super().params(fitted)
-        params["n_estimators_"] = rounds(unwrap(fitted)[0].named_steps["model"])
+        params["n_estimators_"] = rounds(fitted_model(unwrap(fitted)[0]))
         return params
 
     def grown_length(self, fitted: Any) -> dict[str, int]:

@@ -36,6 +36,7 @@ class MultilayerPerceptron(EarlyStoppedCandidate):
     reports_epochs = True
     #: Early stopping on the fold it is scored on would pick the epoch that suits those rows.
     inner_validation = True
+    target_transform_ready = False  # the pruner compares its epochs' losses, on one scale
     description = (
         "a PyTorch multilayer perceptron (64-32, ReLU) on scaled, one-hot encoded features, "
         "early-stopped on inner rows"

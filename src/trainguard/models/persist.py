@@ -31,6 +31,10 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
     "lightgbm.sklearn.LGBMClassifier",
     "lightgbm.sklearn.LGBMRegressor",
     "lightgbm.basic.Booster",
+    # The CatBoost candidate: settings plus the booster as CatBoost's binary .cbm bytes, which
+    # ``__setstate__`` hands to CatBoost's own parser (data, never code; see models/catboosting).
+    "trainguard.models.catboosting.CatBoostClassifierModel",
+    "trainguard.models.catboosting.CatBoostRegressorModel",
     # --imbalance smote|undersample: imbalanced-learn's pipeline and samplers (they act only
     # during fit; a saved pipeline holds their settings as data).
     "imblearn.pipeline.Pipeline",

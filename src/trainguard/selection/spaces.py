@@ -165,6 +165,18 @@ def contains(dist: Dist, value: Any) -> bool:
     return dist.low <= value <= dist.high  # type: ignore[operator]
 
 
+def with_choices(space: Space, name: str, allowed: list[Any]) -> Space:
+    """``space`` with ``name`` a categorical over ``allowed``, kept to the choices the space
+    already lists where it lists ``name`` (a ``--space`` file), the first allowed if none of those
+    is; without ``name`` when nothing is allowed."""
+    rest = {k: v for k, v in space.items() if k != name}
+    if not allowed:
+        return rest
+    given = space.get(name)
+    choices = [c for c in allowed if given is None or c in given.choices] or allowed[:1]
+    return {**rest, name: Dist("categorical", choices=tuple(choices))}
+
+
 def to_optuna(space: Space) -> dict[str, Any]:
     return {name: dist.to_optuna() for name, dist in space.items()}
 

@@ -6,10 +6,13 @@ The stage itself (rows in, leaderboard out) is :func:`trainguard.workflow.stages
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from trainguard.errors import ConfigError
 from trainguard.models import available_candidates
+from trainguard.models.target_transform import LOG1P, NONE, TARGET_TRANSFORM, YEO_JOHNSON
 from trainguard.selection.spaces import Space, parse_space, read_space_file
 
 IMBALANCE = ("auto", "none", "weights", "smote", "undersample")
@@ -20,8 +23,16 @@ AUTO_IMBALANCE_RATIO = 0.25
 
 
 def documented_spaces(task: str) -> dict[str, Space]:
-    return {name: parse_space(cls.search_space(task), f"candidate {name}")
+    """Each family's documented space; for regression with every target transform (the search
+    offers those the training target allows, see ``Candidate.target_transforms``)."""
+    return {name: parse_space({**cls.search_space(task), **_target_space(cls, task)}, f"candidate {name}")
             for name, cls in available_candidates().items()}
+
+
+def _target_space(cls: type, task: str) -> dict[str, Any]:
+    if task != "regression" or cls.is_baseline or not cls.target_transform_ready:
+        return {}
+    return {TARGET_TRANSFORM: {"type": "categorical", "choices": [NONE, LOG1P, YEO_JOHNSON]}}
 
 
 def check_space_file(path: str) -> None:

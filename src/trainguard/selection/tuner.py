@@ -29,10 +29,11 @@ from trainguard.evaluate.metrics import Metric
 from trainguard.evaluate.scoring import score
 from trainguard.models.base import Candidate, RowKeys
 from trainguard.models.predictions import predictions
+from trainguard.models.target_transform import TARGET_TRANSFORM
 from trainguard.selection.budget import Budget, BudgetSpent, TrialLimit, next_trial_fits
 from trainguard.selection.engine import GROWN, Engine, LocalEngine, Report, running_mean
 from trainguard.selection.folds import Folds
-from trainguard.selection.spaces import Space, contains, grid_size, parse_space
+from trainguard.selection.spaces import Space, contains, grid_size, parse_space, with_choices
 
 SAMPLERS = ("bayes", "random", "grid")
 #: Trials per candidate when neither --trials nor --budget is given: the defaults plus three
@@ -312,8 +313,10 @@ class Tuned:
 def candidate_space(candidate: Candidate, settings: SearchSettings) -> Space:
     override = settings.spaces.get(candidate.name)
     if override is not None:
-        return dict(override)
-    return parse_space(candidate.search_space(candidate.context.task), f"candidate {candidate.name}")
+        space = dict(override)
+    else:
+        space = parse_space(candidate.search_space(candidate.context.task), f"candidate {candidate.name}")
+    return with_choices(space, TARGET_TRANSFORM, candidate.target_transforms())
 
 
 def tune(

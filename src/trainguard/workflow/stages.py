@@ -38,6 +38,7 @@ from trainguard.findings import Finding, Severity
 from trainguard.models import ModelContext
 from trainguard.models.base import Candidate, RowKeys
 from trainguard.models.persist import save_model
+from trainguard.models.target_transform import TargetShape
 from trainguard.models.threads import cpu_threads
 from trainguard.selection.budget import Budget, run_reserve
 from trainguard.selection.engine import Engine, LocalEngine
@@ -274,7 +275,8 @@ def select(prepared: Prepared, split: Split, settings: TrainSettings, metric: Me
 
     imbalance = resolve_imbalance(config.imbalance, task, y_train)
     context = ModelContext(task=task, schema=prepared.schema, seed=config.seed, n_jobs=config.n_jobs,
-                           imbalance=imbalance, tensorboard_dir=config.tensorboard)
+                           imbalance=imbalance, tensorboard_dir=config.tensorboard,
+                           target_shape=TargetShape.of(y_train) if task == "regression" else None)
     candidates: list[Candidate] = [cls(context) for cls in settings.candidates]
     groups = prepared.frame[config.group].iloc[split.train] if config.group else None
     times = prepared.times.iloc[split.train] if prepared.times is not None else None
