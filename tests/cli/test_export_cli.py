@@ -128,8 +128,7 @@ def test_datetime_columns_export_as_seconds_since_the_epoch(binary_csv, tmp_path
     np.testing.assert_allclose(got["probabilities"], expected.filter(like="proba_").to_numpy(), atol=1e-5)
 
 
-@pytest.mark.parametrize("family", ["linear", "gradient_boosting"])
-def test_text_columns_export_with_scikit_learn_tokens(tmp_path, family):
+def test_text_columns_export_with_scikit_learn_tokens(tmp_path):
     """TF-IDF of free text, with accented, Greek, Turkish, CJK, digit and underscore words and
     missing values, scores in ONNX as in `trainguard predict`."""
     frame = make_table("binary")
@@ -141,7 +140,7 @@ def test_text_columns_export_with_scikit_learn_tokens(tmp_path, family):
     frame["notes"] = [f"{s} " + " ".join(rng.choice(words, 6)) for s in signal]
     frame.loc[rng.choice(len(frame), 25, replace=False), "notes"] = np.nan
     frame.drop(columns="signup").to_csv(tmp_path / "notes.csv", index=False)
-    trainguard("train", "notes.csv", "-t", "churned", "--models", family, "--out", "run", cwd=tmp_path)
+    trainguard("train", "notes.csv", "-t", "churned", "--models", "linear", "--out", "run", cwd=tmp_path)
     assert Run.load(tmp_path / "run").schema["notes"].role == "text"
     result = trainguard("export", "run", "-o", "notes.onnx", cwd=tmp_path)
     assert "labels identical" in result.stderr
