@@ -9,8 +9,8 @@ onnxruntime with the skops model on two sets of rows:
   all   every row of the data, training rows included
 
 Reported per pair: whether the export succeeded, label mismatches and the largest difference in
-probabilities (or regression values) on each set. Datasets with datetime or text columns would be
-refused by the export; none of these has one.
+probabilities (or regression values) on each set. None of these datasets has a datetime or text
+column (those converters are checked in tests/export/test_converters.py).
 
     .venv/bin/python benchmarks/onnx_parity.py
     .venv/bin/python benchmarks/onnx_parity.py --datasets penguins,titanic --families mlp

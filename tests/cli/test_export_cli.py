@@ -128,18 +128,29 @@ def test_datetime_columns_export_as_seconds_since_the_epoch(binary_csv, tmp_path
     np.testing.assert_allclose(got["probabilities"], expected.filter(like="proba_").to_numpy(), atol=1e-5)
 
 
-def test_unexportable_columns_and_wrong_data_are_one_line_errors(tmp_path):
+def test_text_columns_export_with_scikit_learn_tokens(tmp_path):
+    """TF-IDF of free text, with accented, Greek, Turkish, CJK, digit and underscore words and
+    missing values, scores in ONNX as in `trainguard predict`."""
     frame = make_table("binary")
-    words = np.array(["late", "bill", "router", "called", "twice", "upgrade", "slow", "refund", "app"])
+    words = np.array(["late", "bill", "router", "called", "twice", "upgrade", "slow", "refund", "app",
+                      "café", "naïve", "ΟΔΟΣ", "Σοφία", "İstanbul", "東京", "北京市", "2fa", "wi_fi", "x²",
+                      "ÜBER", "über"])
     rng = np.random.default_rng(0)
-    frame["notes"] = [" ".join(rng.choice(words, 6)) for _ in range(len(frame))]
-    frame.to_csv(tmp_path / "notes.csv", index=False)
+    signal = np.where(frame["churned"].astype(bool), "refund café", "upgrade 東京")
+    frame["notes"] = [f"{s} " + " ".join(rng.choice(words, 6)) for s in signal]
+    frame.loc[rng.choice(len(frame), 25, replace=False), "notes"] = np.nan
+    frame.drop(columns="signup").to_csv(tmp_path / "notes.csv", index=False)
     trainguard("train", "notes.csv", "-t", "churned", "--models", "linear", "--out", "run", cwd=tmp_path)
-    refused = trainguard("export", "run", cwd=tmp_path, check=False)
-    assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert "'notes' (text)" in refused.stderr and "--drop" in refused.stderr
-    assert not (tmp_path / "run" / "model.onnx").exists()
+    assert Run.load(tmp_path / "run").schema["notes"].role == "text"
+    result = trainguard("export", "run", "-o", "notes.onnx", cwd=tmp_path)
+    assert "labels identical" in result.stderr
+    _, expected, got = onnx_vs_predict(tmp_path / "run", tmp_path / "notes.csv", tmp_path,
+                                       tmp_path / "notes.onnx")
+    assert got["label"].tolist() == expected["prediction"].tolist()
+    np.testing.assert_allclose(got["probabilities"], expected.filter(like="proba_").to_numpy(), atol=1e-5)
 
+
+def test_wrong_or_missing_data_are_one_line_errors(tmp_path):
     make_table("binary").drop(columns="signup").to_csv(tmp_path / "churn.csv", index=False)
     trainguard("train", "churn.csv", "-t", "churned", "--models", "linear", "--out", "run2", cwd=tmp_path)
     other = make_table("binary", seed=5).drop(columns="signup")

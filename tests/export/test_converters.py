@@ -194,3 +194,67 @@ def test_datetime_parts_match_pandas_calendar():
     expected = parts.transform(frame)
     assert got.shape == expected.shape == (len(frame), 11)
     np.testing.assert_array_equal(got, expected)  # integers and NaN, exactly
+
+
+def _tokens(onx_session, rows):
+    [tokens] = onx_session.run(None, {"t": np.array(rows, dtype=object).reshape(-1, 1)})
+    return [[t for t in row if t != "#"] for row in tokens.reshape(len(rows), -1)]
+
+
+def test_word_tokens_match_python_re_for_every_code_point():
+    """re2 with the spelled-out class splits each code point as Python's ``\\w\\w+`` does: alone,
+    doubled, and between two ASCII letters (a word character joins them, any other splits)."""
+    import re
+
+    from trainguard.export.converters.text import PAD, word_token_regex
+
+    graph = helper.make_graph(
+        [helper.make_node("Tokenizer", ["t"], ["tokens"], domain="com.microsoft", mark=0, mincharnum=1,
+                          pad_value=PAD, tokenexp=word_token_regex())],
+        "tokens", [helper.make_tensor_value_info("t", TensorProto.STRING, [None, 1])],
+        [helper.make_tensor_value_info("tokens", TensorProto.STRING, None)],
+    )
+    opsets = [helper.make_opsetid("", 19), helper.make_opsetid("com.microsoft", 1)]
+    model = helper.make_model(graph, opset_imports=opsets)
+    session = onnx_session(model)
+    code_points = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]  # surrogates are not text
+    rows = [" ".join(f"a{chr(c)}b {chr(c)}{chr(c)} {chr(c)}" for c in code_points[i:i + 2048])
+            for i in range(0, len(code_points), 2048)]
+    python = re.compile(r"(?u)\b\w\w+\b")
+    for row, got in zip(rows, _tokens(session, rows), strict=True):
+        assert got == python.findall(row)
+
+
+def _texts(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    words = ["café", "naïve", "ÜNÏCODE", "東京", "北京市", "x1", "a_b", "_", "__init__", "2024", "٣٤",
+             "Straße", "ΟΔΟΣ", "ΣΊΣΥΦΟΣ,", "İstanbul", "ﬁne", "Ⅻ", "x²", "e\u0301té", "it's", "e-mail", "a",
+             "I", "🙂ok", "tab\tsep", "new\nline", "ok.", "ok", "OK"]
+    texts = [" ".join(rng.choice(words, rng.integers(0, 9))) for _ in range(n)]
+    return texts + ["", " ", "\u00a0nbsp\u00a0word\u3000ideographic\u3000space"]
+
+
+@pytest.mark.parametrize("sublinear_tf", [True, False])
+def test_tfidf_matches_scikit_learn_on_unicode_and_empty_text(sublinear_tf):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = _texts()
+    vectorizer = TfidfVectorizer(max_features=25, sublinear_tf=sublinear_tf).fit(texts)
+    register_converters()
+    onx = convert_sklearn(vectorizer, initial_types=[("t", StringTensorType([None, 1]))], target_opset=OPSETS)
+    session = onnx_session(onx)
+    held_out = _texts(100, seed=1)
+    for rows in (texts, held_out, ["", ""], ["only unknown wörds"]):
+        [got] = session.run(None, {"t": np.array([r.lower() for r in rows], dtype=object).reshape(-1, 1)})
+        expected = vectorizer.transform(rows).toarray()
+        assert got.dtype == np.float64 and got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+def test_tfidf_settings_the_converter_does_not_reproduce_are_named():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), binary=True).fit(_texts(50))
+    register_converters()
+    with pytest.raises(NotImplementedError, match=r"ngram_range=\(1, 2\), binary=True"):
+        convert_sklearn(vectorizer, initial_types=[("t", StringTensorType([None, 1]))], target_opset=OPSETS)

@@ -21,7 +21,7 @@ from trainguard.errors import ConfigError
 from trainguard.export.converters import register_converters
 from trainguard.export.converters.heads import label_kind
 from trainguard.export.converters.trees import declare_ml_opset
-from trainguard.export.inputs import MISSING_STRING, check_exportable_columns, input_types
+from trainguard.export.inputs import MISSING_STRING, input_types
 from trainguard.models import target_transform
 from trainguard.models.base import unwrap
 from trainguard.version import __version__
@@ -61,7 +61,6 @@ def build_onnx(run: Any) -> Any:
             where="trainguard export",
             fix="pip install 'trainguard[onnx]'",
         ) from exc
-    check_exportable_columns(run.schema, str(run.path))
     register_converters()
     pipeline, threshold = unwrap(run.model)
     pipeline = _scoring_pipeline(pipeline)
@@ -171,6 +170,8 @@ def _add_metadata(onx: Any, run: Any, threshold: float | None) -> None:
                 "one_tensor_per_column": "[N, 1], named as the column",
                 "numeric_and_boolean": "double, NaN when missing (booleans as 0/1)",
                 "categorical": f"string, {MISSING_STRING!r} when missing",
+                "text": f"string lowercased with Python's str.lower (Unicode full case mapping), "
+                f"{MISSING_STRING!r} when missing",
                 "datetime": "double, whole seconds since 1970-01-01 (UTC), NaN when missing",
             }
         ),

@@ -203,7 +203,7 @@ class CatBoost(EarlyStoppedCandidate):
     name = "catboost"
     search_rank = 7
     # Opt-in (`--models ...,catboost`): on small tables its fits cost several times LightGBM's (penguins:
-    # the default run went from 64 s to 112 s with it) for no gain there, and it does not yet grow to a deadline.
+    # the default run went from 64 s to 112 s with it) for no gain there; it does not grow to a deadline yet.
     by_default = False
     smote_ready = False  # native categories and missing values: SMOTE cannot interpolate them
     inner_validation = True

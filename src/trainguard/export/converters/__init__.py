@@ -10,6 +10,8 @@ Each module registers one converter with ``skl2onnx.update_registered_converter`
   thresholds instead), as a ``TreeEnsemble`` too;
 * :mod:`.datetime_parts`: trainguard's ``DatetimeFeatures`` (calendar parts) as integer arithmetic
   on the day number, from seconds since the epoch;
+* :mod:`.text`: ``TfidfVectorizer`` (free-text columns) with scikit-learn's Unicode tokens and
+  ``sublinear_tf`` (skl2onnx's converter tokenises ASCII words and computes ``log(1 + tf)``);
 * :mod:`.neural_net`: trainguard's ``NeuralNetClassifier``/``Regressor``, the network exported with
   ``torch.onnx`` and spliced into the graph.
 
@@ -32,6 +34,7 @@ def register_converters() -> None:
         imputer,
         neural_net,
         random_forest,
+        text,
     )
 
     datetime_parts.register()
@@ -39,3 +42,4 @@ def register_converters() -> None:
     hist_gradient_boosting.register()
     neural_net.register()
     random_forest.register()
+    text.register()
