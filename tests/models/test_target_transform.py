@@ -151,3 +151,24 @@ def test_a_space_file_may_pin_the_transform_for_regression_only(tmp_path):
     candidate = LightGBM(_context(frame, TargetShape.of(frame["cost"]))[0])
     space = candidate_space(candidate, SearchSettings(spaces={"lightgbm": pinned}))
     assert space["target_transform"].choices == ("none",)
+
+
+@pytest.mark.parametrize("transform", ["log1p", "yeo-johnson"])
+def test_a_forest_grown_to_a_deadline_inside_a_target_transform_is_the_one_fit_forest(transform):
+    import time
+
+    from trainguard.models.base import fitted_model
+    from trainguard.models.candidates import RandomForest
+    from trainguard.selection.budget import TrialLimit
+
+    frame = _skewed()
+    context, X = _context(frame, TargetShape.of(frame["cost"]))
+    forest = RandomForest(context).with_params({"target_transform": transform, "n_estimators": 40})
+    whole = forest.fit(X, frame["cost"])
+    stepped = forest.fit(X, frame["cost"], limit=TrialLimit(time.monotonic() + 600))
+    assert fitted_model(stepped).n_estimators == 40 and forest.grown_length(stepped) == {}
+    np.testing.assert_allclose(stepped.predict(X), whole.predict(X), rtol=1e-12)
+    cut = forest.fit(X, frame["cost"], limit=TrialLimit(time.monotonic() - 1, protected=True))
+    assert forest.grown_length(cut) == {"n_estimators": 4} and len(fitted_model(cut).estimators_) == 4
+    replayed = forest.with_params({**forest.hyperparams, **forest.grown_length(cut)}).fit(X, frame["cost"])
+    np.testing.assert_allclose(replayed.predict(X), cut.predict(X), rtol=1e-12)

@@ -19,6 +19,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
+from trainguard.models import target_transform as target
 from trainguard.models.base import (
     Candidate,
     Deadline,
@@ -119,25 +120,31 @@ class RandomForest(Candidate):
         pipeline = self.pipeline()
         if limit is None:
             return pipeline.fit(X, y)
-        model = pipeline.named_steps["model"]
-        planned = int(model.n_estimators)
+        planned = int(fitted_model(pipeline).n_estimators)
         step = max(1, int(round(FOREST_STEP_SHARE * planned)))
-        model.set_params(warm_start=True, n_estimators=min(step, planned))
+        fitted_model(pipeline).set_params(warm_start=True, n_estimators=min(step, planned))
         pipeline.fit(X, y)
-        if model.n_estimators < planned and not limit.past_deadline():
+        # Inside a target transform the forest that grows is the wrapper's fitted clone, fit on the
+        # transformed target.
+        forest, transformer = target.split(pipeline.named_steps["model"])
+        if forest.n_estimators < planned and not limit.past_deadline():
             Xt, yt = pipeline.named_steps["preprocess"].transform(X), y
             sampler = pipeline.named_steps.get("resample")
             if sampler is not None:  # seeded: the same rows the pipeline's fit gave the model
                 Xt, yt = sampler.fit_resample(Xt, y)
-            while model.n_estimators < planned and not limit.past_deadline():
-                model.set_params(n_estimators=min(planned, model.n_estimators + step))
-                model.fit(Xt, yt)
-        model.set_params(warm_start=False)
+            if transformer is not None:
+                yt = target.transformed(transformer, yt)
+            while forest.n_estimators < planned and not limit.past_deadline():
+                forest.set_params(n_estimators=min(planned, forest.n_estimators + step))
+                forest.fit(Xt, yt)
+        forest.set_params(warm_start=False)
+        if transformer is not None:  # the wrapper's unfitted template too, for its params
+            pipeline.named_steps["model"].regressor.set_params(warm_start=False, n_estimators=planned)
         return pipeline
 
     def grown_length(self, fitted: Any) -> dict[str, int]:
-        grown = int(unwrap(fitted)[0].named_steps["model"].n_estimators)
-        planned = int(self.pipeline().named_steps["model"].n_estimators)
+        grown = int(fitted_model(unwrap(fitted)[0]).n_estimators)
+        planned = int(fitted_model(self.pipeline()).n_estimators)
         return {"n_estimators": grown} if grown < planned else {}
 
     def build(self) -> Pipeline:
