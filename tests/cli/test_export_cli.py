@@ -44,7 +44,7 @@ def onnx_vs_predict(run_dir, data, cwd, model_file):
     return run, expected, got
 
 
-@pytest.mark.parametrize("family", ["linear", "random_forest", "gradient_boosting", "mlp"])
+@pytest.mark.parametrize("family", ["linear", "random_forest", "gradient_boosting", "lightgbm", "mlp"])
 def test_each_family_exports_and_predicts_as_trainguard_predict(tmp_path, family):
     data = dataset_path("penguins")  # categorical columns and missing values in both kinds
     trainguard("train", data, "-t", "species", "--models", family, "--out", "run", cwd=tmp_path)
@@ -96,7 +96,7 @@ def test_tuned_threshold_is_part_of_the_graph(tmp_path):
     assert ((got["label"] == "yes") == (positive >= threshold)).all()
 
 
-@pytest.mark.parametrize("family", ["linear", "mlp"])
+@pytest.mark.parametrize("family", ["linear", "lightgbm", "mlp"])
 def test_regression_exports(tmp_path, family):
     frame = make_table("regression", n=300).drop(columns="signup")
     # A name skl2onnx would rewrite: the ONNX input keeps the column's name.
@@ -111,7 +111,7 @@ def test_regression_exports(tmp_path, family):
     np.testing.assert_allclose(got["prediction"].ravel(), expected["prediction"], rtol=0, atol=1e-5)
 
 
-@pytest.mark.parametrize("family", ["linear", "gradient_boosting"])
+@pytest.mark.parametrize("family", ["linear", "gradient_boosting", "lightgbm"])
 def test_datetime_columns_export_as_seconds_since_the_epoch(binary_csv, tmp_path, family):
     """``signup`` becomes calendar parts inside the graph (imputed and scaled for linear, NaN
     routed natively for boosting)."""

@@ -27,7 +27,7 @@ from trainguard.models.base import unwrap
 from trainguard.version import __version__
 
 OPSETS = {"": 19, "ai.onnx.ml": 3}
-EXPORTABLE_FAMILIES = ("baseline", "linear", "random_forest", "gradient_boosting", "mlp")
+EXPORTABLE_FAMILIES = ("baseline", "linear", "random_forest", "gradient_boosting", "lightgbm", "mlp")
 
 
 def _scoring_pipeline(pipeline: Any) -> Any:
