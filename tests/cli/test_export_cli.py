@@ -275,3 +275,25 @@ def test_a_family_skl2onnx_cannot_convert_is_named_with_the_options(tmp_path):
     assert "model family 'majority' (Majority) cannot be exported to ONNX" in message
     assert "--models baseline,linear,random_forest,gradient_boosting,mlp" in message
     assert "\n" not in message and not (tmp_path / "run" / "model.onnx").exists()
+
+
+def test_an_ensemble_exports_as_the_weighted_average_of_its_members(tmp_path):
+    from trainguard.export.graph import build_onnx
+    from trainguard.export.inputs import input_types
+    from trainguard.models.ensemble import WeightedEnsemble
+
+    data = dataset_path("penguins")
+    for family in ("linear", "lightgbm"):
+        trainguard("train", data, "-t", "species", "--models", family, "--out", family, cwd=tmp_path)
+    run, other = Run.load(tmp_path / "linear"), Run.load(tmp_path / "lightgbm")
+    members = [("linear", run.model), ("lightgbm", other.model)]
+    ensemble = WeightedEnsemble.from_fitted(members, [0.3, 0.7], run.model.classes_)
+    run._model = ensemble  # the run as if selection had chosen this ensemble
+    onx = build_onnx(run)
+    assert sum(n.op_type == "TreeEnsemble" for n in onx.graph.node) == 1  # the LightGBM member
+    assert [i.name for i in onx.graph.input] == [name for name, _ in input_types(run.schema)]  # once
+    frame = pd.read_csv(data)
+    got = onnx_predict(onnx_session(onx), frame, run.schema, prepare=run.prepare)
+    features = run.prepare(frame)
+    assert got["label"].tolist() == ensemble.predict(features).tolist()
+    np.testing.assert_allclose(got["probabilities"], ensemble.predict_proba(features), rtol=0, atol=1e-9)
