@@ -278,6 +278,10 @@ def test_a_family_skl2onnx_cannot_convert_is_named_with_the_options(tmp_path):
 
 
 def test_an_ensemble_exports_as_the_weighted_average_of_its_members(tmp_path):
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.pipeline import Pipeline
+
+    from trainguard.errors import ConfigError
     from trainguard.export.graph import build_onnx
     from trainguard.export.inputs import input_types
     from trainguard.models.ensemble import WeightedEnsemble
@@ -297,3 +301,20 @@ def test_an_ensemble_exports_as_the_weighted_average_of_its_members(tmp_path):
     features = run.prepare(frame)
     assert got["label"].tolist() == ensemble.predict(features).tolist()
     np.testing.assert_allclose(got["probabilities"], ensemble.predict_proba(features), rtol=0, atol=1e-9)
+
+    class Unconvertible(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            self.classes_ = np.unique(y)
+            return self
+
+        def predict_proba(self, X):
+            return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+    odd = Pipeline([("preprocess", members[0][1].steps[0][1]), ("model", Unconvertible())])
+    odd.steps[-1][1].fit(None, ensemble.classes_)
+    run._model = WeightedEnsemble.from_fitted(
+        [("lightgbm", other.model), ("odd", odd)], [0.5, 0.5], ensemble.classes_
+    )
+    with pytest.raises(ConfigError, match="member 'odd' cannot be exported to ONNX .*Unconvertible"):
+        build_onnx(run)
+
