@@ -157,21 +157,12 @@ def _ensemble_graph(run: Any, ensemble: Any) -> Any:
     nodes.append(helper.make_node("Sum", terms, [output]))
     outputs = [helper.make_tensor_value_info(output, TensorProto.DOUBLE, [None, None])]
     if not regression:
-        kind = label_kind(ensemble.classes_)
-        values = np.asarray(ensemble.classes_)
-        values = values.astype(np.int64) if kind == TensorProto.INT64 else values.astype(str)
-        initializers.append(
-            helper.make_tensor(
-                "ensemble_classes",
-                kind,
-                [len(values)],
-                [str(v).encode() for v in values] if kind == TensorProto.STRING else values.tolist(),
-            )
-        )
+        initializers.append(_classes_tensor("ensemble_classes", ensemble.classes_))
         nodes += [
             helper.make_node("ArgMax", [output], ["best_class"], axis=1, keepdims=0, select_last_index=0),
             helper.make_node("Gather", ["ensemble_classes", "best_class"], ["label"], axis=0),
         ]
+        kind = label_kind(ensemble.classes_)
         outputs.insert(0, helper.make_tensor_value_info("label", kind, [None]))
     graph = helper.make_graph(nodes, "trainguard-ensemble", inputs, outputs, initializers)
     return helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets.items()])
@@ -200,25 +191,26 @@ def _rename_output(onx: Any, old: str, new: str) -> None:
             output.name = new
 
 
+def _classes_tensor(name: str, classes: np.ndarray) -> Any:
+    """The class labels as a 1-D int64 or string initializer (for ``Gather`` by class index)."""
+    kind = label_kind(classes)
+    values = (
+        np.asarray(classes, dtype=np.int64) if kind == TensorProto.INT64 else np.asarray(classes).astype(str)
+    )
+    content = [str(v).encode() for v in values] if kind == TensorProto.STRING else values.tolist()
+    return helper.make_tensor(name, kind, [len(values)], content)
+
+
 def _apply_threshold(onx: Any, classes: np.ndarray, threshold: float) -> None:
     """``label`` = the second class where its probability is at least ``threshold``, else the first
     (scikit-learn's ``FixedThresholdClassifier`` on ``predict_proba``)."""
     graph = onx.graph
     _rename_output(onx, "label", "label_argmax")
-    kind = label_kind(classes)
-    values = (
-        np.asarray(classes, dtype=np.int64) if kind == TensorProto.INT64 else np.asarray(classes).astype(str)
-    )
     graph.initializer.extend(
         [
             helper.make_tensor("threshold_value", TensorProto.DOUBLE, [], [float(threshold)]),
             helper.make_tensor("threshold_column", TensorProto.INT64, [], [1]),
-            helper.make_tensor(
-                "threshold_classes",
-                kind,
-                [len(values)],
-                [str(v).encode() for v in values] if kind == TensorProto.STRING else values.tolist(),
-            ),
+            _classes_tensor("threshold_classes", classes),
         ]
     )
     graph.node.extend(

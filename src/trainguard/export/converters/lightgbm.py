@@ -9,9 +9,10 @@ The trees come from ``booster_.dump_model()`` (the rounds ``predict`` uses) and 
 * a categorical split (``==``) is ``BRANCH_MEMBER`` on the categories of its left side
   (LightGBM's bitset, written ``"1||4"``); missing and unknown categories go right, as in LightGBM.
 
-onnxmltools' LightGBM converter is not used: it compares float32-rounded inputs with float32
-thresholds (rows next to a split take the other branch, the random-forest problem of
-:mod:`.random_forest`).
+onnxmltools' LightGBM converter is not used: it writes the older ``TreeEnsembleClassifier``/
+``Regressor`` with float thresholds, while the opset-5 ``TreeEnsemble`` here keeps LightGBM's double
+thresholds and categorical sets (rows next to a split in float32 take the other branch, the
+random-forest problem of :mod:`.random_forest`), and it needs no further dependency.
 """
 
 from __future__ import annotations
