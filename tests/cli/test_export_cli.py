@@ -273,7 +273,7 @@ def test_a_family_skl2onnx_cannot_convert_is_named_with_the_options(tmp_path):
         del _REGISTRY["majority"]
     message = str(error.value)
     assert "model family 'majority' (Majority) cannot be exported to ONNX" in message
-    assert "--models baseline,linear,random_forest,gradient_boosting,mlp" in message
+    assert "--models baseline,linear,random_forest,gradient_boosting,lightgbm,mlp" in message
     assert "\n" not in message and not (tmp_path / "run" / "model.onnx").exists()
 
 
