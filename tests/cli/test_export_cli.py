@@ -44,7 +44,7 @@ def onnx_vs_predict(run_dir, data, cwd, model_file):
     return run, expected, got
 
 
-@pytest.mark.parametrize("family", ["linear", "random_forest", "gradient_boosting", "mlp"])
+@pytest.mark.parametrize("family", ["linear", "random_forest", "gradient_boosting", "lightgbm", "mlp"])
 def test_each_family_exports_and_predicts_as_trainguard_predict(tmp_path, family):
     data = dataset_path("penguins")  # categorical columns and missing values in both kinds
     trainguard("train", data, "-t", "species", "--models", family, "--out", "run", cwd=tmp_path)
@@ -96,7 +96,7 @@ def test_tuned_threshold_is_part_of_the_graph(tmp_path):
     assert ((got["label"] == "yes") == (positive >= threshold)).all()
 
 
-@pytest.mark.parametrize("family", ["linear", "mlp"])
+@pytest.mark.parametrize("family", ["linear", "lightgbm", "mlp"])
 def test_regression_exports(tmp_path, family):
     frame = make_table("regression", n=300).drop(columns="signup")
     # A name skl2onnx would rewrite: the ONNX input keeps the column's name.
@@ -111,7 +111,7 @@ def test_regression_exports(tmp_path, family):
     np.testing.assert_allclose(got["prediction"].ravel(), expected["prediction"], rtol=0, atol=1e-5)
 
 
-@pytest.mark.parametrize("family", ["linear", "gradient_boosting"])
+@pytest.mark.parametrize("family", ["linear", "gradient_boosting", "lightgbm"])
 def test_datetime_columns_export_as_seconds_since_the_epoch(binary_csv, tmp_path, family):
     """``signup`` becomes calendar parts inside the graph (imputed and scaled for linear, NaN
     routed natively for boosting)."""
@@ -273,5 +273,48 @@ def test_a_family_skl2onnx_cannot_convert_is_named_with_the_options(tmp_path):
         del _REGISTRY["majority"]
     message = str(error.value)
     assert "model family 'majority' (Majority) cannot be exported to ONNX" in message
-    assert "--models baseline,linear,random_forest,gradient_boosting,mlp" in message
+    assert "--models baseline,linear,random_forest,gradient_boosting,lightgbm,mlp" in message
     assert "\n" not in message and not (tmp_path / "run" / "model.onnx").exists()
+
+
+def test_an_ensemble_exports_as_the_weighted_average_of_its_members(tmp_path):
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.pipeline import Pipeline
+
+    from trainguard.errors import ConfigError
+    from trainguard.export.graph import build_onnx
+    from trainguard.export.inputs import input_types
+    from trainguard.models.ensemble import WeightedEnsemble
+
+    data = dataset_path("penguins")
+    for family in ("linear", "lightgbm"):
+        trainguard("train", data, "-t", "species", "--models", family, "--out", family, cwd=tmp_path)
+    run, other = Run.load(tmp_path / "linear"), Run.load(tmp_path / "lightgbm")
+    members = [("linear", run.model), ("lightgbm", other.model)]
+    ensemble = WeightedEnsemble.from_fitted(members, [0.3, 0.7], run.model.classes_)
+    run._model = ensemble  # the run as if selection had chosen this ensemble
+    onx = build_onnx(run)
+    assert sum(n.op_type == "TreeEnsemble" for n in onx.graph.node) == 1  # the LightGBM member
+    assert [i.name for i in onx.graph.input] == [name for name, _ in input_types(run.schema)]  # once
+    frame = pd.read_csv(data)
+    got = onnx_predict(onnx_session(onx), frame, run.schema, prepare=run.prepare)
+    features = run.prepare(frame)
+    assert got["label"].tolist() == ensemble.predict(features).tolist()
+    np.testing.assert_allclose(got["probabilities"], ensemble.predict_proba(features), rtol=0, atol=1e-9)
+
+    class Unconvertible(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            self.classes_ = np.unique(y)
+            return self
+
+        def predict_proba(self, X):
+            return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+    odd = Pipeline([("preprocess", members[0][1].steps[0][1]), ("model", Unconvertible())])
+    odd.steps[-1][1].fit(None, ensemble.classes_)
+    run._model = WeightedEnsemble.from_fitted(
+        [("lightgbm", other.model), ("odd", odd)], [0.5, 0.5], ensemble.classes_
+    )
+    with pytest.raises(ConfigError, match="member 'odd' cannot be exported to ONNX .*Unconvertible"):
+        build_onnx(run)
+

@@ -187,8 +187,9 @@ def test_datetime_parts_match_pandas_calendar():
     parts = DatetimeFeatures().fit(frame)
     assert parts.has_time_ == {"month_end": False, "stamp": True}
     register_converters()
-    onx = convert_sklearn(parts, initial_types=[(c, DoubleTensorType([None, 1])) for c in frame.columns],
-                          target_opset=OPSETS)
+    onx = convert_sklearn(
+        parts, initial_types=[(c, DoubleTensorType([None, 1])) for c in frame.columns], target_opset=OPSETS
+    )
     feed = {c: seconds_since_epoch(frame[c]).reshape(-1, 1) for c in frame.columns}
     [got] = onnx_session(onx).run(None, feed)
     expected = parts.transform(frame)
@@ -209,17 +210,30 @@ def test_word_tokens_match_python_re_for_every_code_point():
     from trainguard.export.converters.text import PAD, word_token_regex
 
     graph = helper.make_graph(
-        [helper.make_node("Tokenizer", ["t"], ["tokens"], domain="com.microsoft", mark=0, mincharnum=1,
-                          pad_value=PAD, tokenexp=word_token_regex())],
-        "tokens", [helper.make_tensor_value_info("t", TensorProto.STRING, [None, 1])],
+        [
+            helper.make_node(
+                "Tokenizer",
+                ["t"],
+                ["tokens"],
+                domain="com.microsoft",
+                mark=0,
+                mincharnum=1,
+                pad_value=PAD,
+                tokenexp=word_token_regex(),
+            )
+        ],
+        "tokens",
+        [helper.make_tensor_value_info("t", TensorProto.STRING, [None, 1])],
         [helper.make_tensor_value_info("tokens", TensorProto.STRING, None)],
     )
     opsets = [helper.make_opsetid("", 19), helper.make_opsetid("com.microsoft", 1)]
     model = helper.make_model(graph, opset_imports=opsets)
     session = onnx_session(model)
     code_points = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]  # surrogates are not text
-    rows = [" ".join(f"a{chr(c)}b {chr(c)}{chr(c)} {chr(c)}" for c in code_points[i:i + 2048])
-            for i in range(0, len(code_points), 2048)]
+    rows = [
+        " ".join(f"a{chr(c)}b {chr(c)}{chr(c)} {chr(c)}" for c in code_points[i : i + 2048])
+        for i in range(0, len(code_points), 2048)
+    ]
     python = re.compile(r"(?u)\b\w\w+\b")
     for row, got in zip(rows, _tokens(session, rows), strict=True):
         assert got == python.findall(row)
@@ -227,9 +241,37 @@ def test_word_tokens_match_python_re_for_every_code_point():
 
 def _texts(n=400, seed=0):
     rng = np.random.default_rng(seed)
-    words = ["café", "naïve", "ÜNÏCODE", "東京", "北京市", "x1", "a_b", "_", "__init__", "2024", "٣٤",
-             "Straße", "ΟΔΟΣ", "ΣΊΣΥΦΟΣ,", "İstanbul", "ﬁne", "Ⅻ", "x²", "e\u0301té", "it's", "e-mail", "a",
-             "I", "🙂ok", "tab\tsep", "new\nline", "ok.", "ok", "OK"]
+    words = [
+        "café",
+        "naïve",
+        "ÜNÏCODE",
+        "東京",
+        "北京市",
+        "x1",
+        "a_b",
+        "_",
+        "__init__",
+        "2024",
+        "٣٤",
+        "Straße",
+        "ΟΔΟΣ",
+        "ΣΊΣΥΦΟΣ,",
+        "İstanbul",
+        "ﬁne",
+        "Ⅻ",
+        "x²",
+        "e\u0301té",
+        "it's",
+        "e-mail",
+        "a",
+        "I",
+        "🙂ok",
+        "tab\tsep",
+        "new\nline",
+        "ok.",
+        "ok",
+        "OK",
+    ]
     texts = [" ".join(rng.choice(words, rng.integers(0, 9))) for _ in range(n)]
     return texts + ["", " ", "\u00a0nbsp\u00a0word\u3000ideographic\u3000space"]
 

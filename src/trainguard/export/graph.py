@@ -24,10 +24,12 @@ from trainguard.export.converters.trees import declare_ml_opset
 from trainguard.export.inputs import MISSING_STRING, input_types
 from trainguard.models import target_transform
 from trainguard.models.base import unwrap
+from trainguard.models.ensemble import WeightedEnsemble
 from trainguard.version import __version__
 
 OPSETS = {"": 19, "ai.onnx.ml": 3}
-EXPORTABLE_FAMILIES = ("baseline", "linear", "random_forest", "gradient_boosting", "mlp")
+#: Families ONNX export converts; an ``ensemble`` of them is exported too.
+EXPORTABLE_FAMILIES = ("baseline", "linear", "random_forest", "gradient_boosting", "lightgbm", "mlp")
 
 
 def _scoring_pipeline(pipeline: Any) -> Any:
@@ -51,10 +53,8 @@ def _unsupported(run: Any, model: Any, reason: object) -> ConfigError:
 
 def build_onnx(run: Any) -> Any:
     """The ONNX ``ModelProto`` of ``run``'s fitted pipeline (not yet checked: see ``export_onnx``)."""
-    from sklearn.base import is_classifier
-
     try:
-        from skl2onnx import convert_sklearn
+        import skl2onnx  # noqa: F401 - the onnx extra
     except ImportError as exc:
         raise ConfigError(
             f"ONNX export needs the onnx extra ({exc.name} is not installed)",
@@ -63,15 +63,32 @@ def build_onnx(run: Any) -> Any:
         ) from exc
     register_converters()
     pipeline, threshold = unwrap(run.model)
+    if isinstance(pipeline, WeightedEnsemble):
+        onx = _ensemble_graph(run, pipeline)
+    else:
+        onx = _member_graph(run, pipeline, run.model_name)
+    if threshold is not None:
+        model = pipeline if isinstance(pipeline, WeightedEnsemble) else pipeline.steps[-1][1]
+        _apply_threshold(onx, model.classes_, threshold)
+    _add_metadata(onx, run, threshold)
+    return onx
+
+
+def _member_graph(run: Any, pipeline: Any, family: str) -> Any:
+    """One fitted pipeline as a graph: the run's columns in, ``label`` and ``probabilities``
+    (classification) or ``prediction`` (regression) out."""
+    from skl2onnx import convert_sklearn
+    from sklearn.base import is_classifier
+
     pipeline = _scoring_pipeline(pipeline)
     model = pipeline.steps[-1][1]
     transform = target_transform.name_of(model)
     if transform != target_transform.NONE:
         raise ConfigError(
-            f"model family {run.model_name!r} predicts through a {transform} transform of the target, "
+            f"model family {family!r} predicts through a {transform} transform of the target, "
             "which ONNX export does not support",
             where=str(run.path),
-            fix=f"retrain with a --space file holding '{run.model_name}: {{target_transform: [none]}}', "
+            fix=f"retrain with a --space file holding '{family}: {{target_transform: [none]}}', "
             "or deploy the skops model with 'trainguard predict' or MLflow",
         )
     classification = is_classifier(model)
@@ -82,7 +99,7 @@ def build_onnx(run: Any) -> Any:
             initial_types=input_types(run.schema),
             options=options,
             target_opset=OPSETS,
-            name=f"trainguard-{run.model_name}",
+            name=f"trainguard-{family}",
         )
     except Exception as exc:  # noqa: BLE001 - skl2onnx raises many types for one meaning
         raise _unsupported(run, model, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}") from exc
@@ -92,12 +109,63 @@ def build_onnx(run: Any) -> Any:
     if classification:
         _rename_output(onx, outputs[0], "label")
         _rename_output(onx, outputs[1], "probabilities")
-        if threshold is not None:
-            _apply_threshold(onx, model.classes_, threshold)
     else:
         _rename_output(onx, outputs[0], "prediction")
-    _add_metadata(onx, run, threshold)
     return onx
+
+
+def _ensemble_graph(run: Any, ensemble: Any) -> Any:
+    """The members' graphs side by side on the same inputs (names prefixed ``m0_``, ``m1_``..),
+    then the weighted sum of their probabilities (and its argmax) or predictions."""
+    from onnx import compose
+
+    regression = ensemble.regression
+    output = "prediction" if regression else "probabilities"
+    nodes: list[Any] = []
+    initializers: list[Any] = []
+    opsets: dict[str, int] = {}
+    inputs = None
+    terms = []
+    for i, (weight, member) in enumerate(zip(ensemble.weights_, ensemble.estimators_, strict=True)):
+        name = ensemble.estimators[i][0]
+        family = name if isinstance(name, str) else f"member {i}"
+        try:
+            graph = _member_graph(run, unwrap(member)[0], family)
+        except ConfigError as exc:
+            raise ConfigError(
+                f"the ensemble's member {family!r} cannot be exported to ONNX ({exc.what})",
+                where=str(run.path),
+                fix=f"retrain without {family!r} in --models, or deploy the skops model with "
+                "'trainguard predict' or MLflow",
+            ) from exc
+        if not regression and list(member.classes_) != list(ensemble.classes_):
+            raise ConfigError(
+                f"the ensemble's member {family!r} knows the classes {list(member.classes_)}, "
+                f"not all of {list(ensemble.classes_)}, which ONNX export does not support",
+                where=str(run.path),
+                fix="deploy the skops model with 'trainguard predict' or MLflow",
+            )
+        prefixed = compose.add_prefix(graph, f"m{i}_", rename_inputs=False)
+        inputs = inputs or list(prefixed.graph.input)
+        nodes += list(prefixed.graph.node)
+        initializers += list(prefixed.graph.initializer)
+        for entry in prefixed.opset_import:
+            opsets[entry.domain] = max(opsets.get(entry.domain, 0), entry.version)
+        initializers.append(helper.make_tensor(f"m{i}_weight", TensorProto.DOUBLE, [], [float(weight)]))
+        nodes.append(helper.make_node("Mul", [f"m{i}_{output}", f"m{i}_weight"], [f"m{i}_weighted"]))
+        terms.append(f"m{i}_weighted")
+    nodes.append(helper.make_node("Sum", terms, [output]))
+    outputs = [helper.make_tensor_value_info(output, TensorProto.DOUBLE, [None, None])]
+    if not regression:
+        initializers.append(_classes_tensor("ensemble_classes", ensemble.classes_))
+        nodes += [
+            helper.make_node("ArgMax", [output], ["best_class"], axis=1, keepdims=0, select_last_index=0),
+            helper.make_node("Gather", ["ensemble_classes", "best_class"], ["label"], axis=0),
+        ]
+        kind = label_kind(ensemble.classes_)
+        outputs.insert(0, helper.make_tensor_value_info("label", kind, [None]))
+    graph = helper.make_graph(nodes, "trainguard-ensemble", inputs, outputs, initializers)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets.items()])
 
 
 def _restore_input_names(onx: Any, columns: list[str]) -> None:
@@ -123,25 +191,26 @@ def _rename_output(onx: Any, old: str, new: str) -> None:
             output.name = new
 
 
+def _classes_tensor(name: str, classes: np.ndarray) -> Any:
+    """The class labels as a 1-D int64 or string initializer (for ``Gather`` by class index)."""
+    kind = label_kind(classes)
+    values = (
+        np.asarray(classes, dtype=np.int64) if kind == TensorProto.INT64 else np.asarray(classes).astype(str)
+    )
+    content = [str(v).encode() for v in values] if kind == TensorProto.STRING else values.tolist()
+    return helper.make_tensor(name, kind, [len(values)], content)
+
+
 def _apply_threshold(onx: Any, classes: np.ndarray, threshold: float) -> None:
     """``label`` = the second class where its probability is at least ``threshold``, else the first
     (scikit-learn's ``FixedThresholdClassifier`` on ``predict_proba``)."""
     graph = onx.graph
     _rename_output(onx, "label", "label_argmax")
-    kind = label_kind(classes)
-    values = (
-        np.asarray(classes, dtype=np.int64) if kind == TensorProto.INT64 else np.asarray(classes).astype(str)
-    )
     graph.initializer.extend(
         [
             helper.make_tensor("threshold_value", TensorProto.DOUBLE, [], [float(threshold)]),
             helper.make_tensor("threshold_column", TensorProto.INT64, [], [1]),
-            helper.make_tensor(
-                "threshold_classes",
-                kind,
-                [len(values)],
-                [str(v).encode() for v in values] if kind == TensorProto.STRING else values.tolist(),
-            ),
+            _classes_tensor("threshold_classes", classes),
         ]
     )
     graph.node.extend(

@@ -6,6 +6,8 @@ Each module registers one converter with ``skl2onnx.update_registered_converter`
   missing categories (skl2onnx handles neither as trainguard's pipelines use them);
 * :mod:`.hist_gradient_boosting`: ``HistGradientBoosting*`` with native categorical splits, as an
   ``ai.onnx.ml`` ``TreeEnsemble`` (opset 5, whose ``BRANCH_MEMBER`` nodes are categorical splits);
+* :mod:`.lightgbm`: LightGBM's trees from ``dump_model()``, native categorical splits as
+  ``BRANCH_MEMBER``, compared in double precision as LightGBM compares them;
 * :mod:`.random_forest`: ``RandomForest*`` compared in scikit-learn's float32 (skl2onnx rounds the
   thresholds instead), as a ``TreeEnsemble`` too;
 * :mod:`.datetime_parts`: trainguard's ``DatetimeFeatures`` (calendar parts) as integer arithmetic
@@ -32,6 +34,7 @@ def register_converters() -> None:
         datetime_parts,
         hist_gradient_boosting,
         imputer,
+        lightgbm,
         neural_net,
         random_forest,
         text,
@@ -40,6 +43,7 @@ def register_converters() -> None:
     datetime_parts.register()
     imputer.register()
     hist_gradient_boosting.register()
+    lightgbm.register()
     neural_net.register()
     random_forest.register()
     text.register()

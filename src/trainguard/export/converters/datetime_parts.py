@@ -80,8 +80,10 @@ def _civil_from_days(ops: _Ops, days: str) -> tuple[str, str, str]:
     era, doe = _era_parts(ops, ops.plus(days, EPOCH_SHIFT))
     # year of era = (doe - doe/1460 + doe/36524 - doe/146096) / 365
     yoe = ops.floordiv(
-        ops.sub(ops.add(ops.sub(doe, ops.floordiv(doe, 1460)), ops.floordiv(doe, 36524)),
-                ops.floordiv(doe, 146096)),
+        ops.sub(
+            ops.add(ops.sub(doe, ops.floordiv(doe, 1460)), ops.floordiv(doe, 36524)),
+            ops.floordiv(doe, 146096),
+        ),
         365,
     )
     doy = ops.sub(doe, ops.sub(ops.add(ops.mul(yoe, 365), ops.floordiv(yoe, 4)), ops.floordiv(yoe, 100)))
@@ -98,8 +100,9 @@ def _days_to_january_first(ops: _Ops, year: str) -> str:
     era = ops.floordiv(march_year, 400)
     yoe = ops.sub(march_year, ops.mul(era, 400))
     day_of_march_year = 306.0  # (153 * 10 + 2) // 5 for January 1
-    doe = ops.plus(ops.sub(ops.add(ops.mul(yoe, 365), ops.floordiv(yoe, 4)), ops.floordiv(yoe, 100)),
-                   day_of_march_year)
+    doe = ops.plus(
+        ops.sub(ops.add(ops.mul(yoe, 365), ops.floordiv(yoe, 4)), ops.floordiv(yoe, 100)), day_of_march_year
+    )
     return ops.plus(ops.add(ops.mul(era, DAYS_PER_ERA), doe), -EPOCH_SHIFT)
 
 
@@ -127,12 +130,14 @@ def _convert(scope: Any, operator: Any, container: Any) -> None:
         parts += [year, month, day, weekday, day_of_year]
         if width == 6:
             parts.append(ops.floordiv(ops.sub(seconds, ops.mul(days, SECONDS_PER_DAY)), SECONDS_PER_HOUR))
-    container.add_node("Concat", parts, operator.outputs[0].full_name, axis=1,
-                       name=scope.get_unique_operator_name("Concat"))
+    container.add_node(
+        "Concat", parts, operator.outputs[0].full_name, axis=1, name=scope.get_unique_operator_name("Concat")
+    )
 
 
 def register() -> None:
     from skl2onnx import update_registered_converter
 
-    update_registered_converter(DatetimeFeatures, "TrainguardDatetimeFeatures", _shape, _convert,
-                                overwrite=True)
+    update_registered_converter(
+        DatetimeFeatures, "TrainguardDatetimeFeatures", _shape, _convert, overwrite=True
+    )
