@@ -6,7 +6,9 @@ probabilities here, and the manifest's schema is embedded as metadata. Outputs:
 
 * classification: ``label`` (``[N]``, the class labels) and ``probabilities`` (``[N, K]``, in the
   order of the ``classes`` metadata);
-* regression: ``prediction`` (``[N, 1]``).
+* regression: ``prediction`` (``[N, 1]``), on the target's scale: a model fitted through a target
+  transform predicts on the transformed scale, and the graph ends with the inverse transform
+  (:mod:`trainguard.export.converters.target_transform`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from onnx import TensorProto, helper
 from trainguard.errors import ConfigError
 from trainguard.export.converters import register_converters
 from trainguard.export.converters.heads import label_kind
+from trainguard.export.converters.target_transform import append_inverse
 from trainguard.export.converters.trees import declare_ml_opset
 from trainguard.export.inputs import MISSING_STRING, input_types
 from trainguard.models import target_transform
@@ -52,6 +55,7 @@ def _unsupported(run: Any, model: Any, reason: object) -> ConfigError:
 def build_onnx(run: Any) -> Any:
     """The ONNX ``ModelProto`` of ``run``'s fitted pipeline (not yet checked: see ``export_onnx``)."""
     from sklearn.base import is_classifier
+    from sklearn.pipeline import Pipeline
 
     try:
         from skl2onnx import convert_sklearn
@@ -64,16 +68,10 @@ def build_onnx(run: Any) -> Any:
     register_converters()
     pipeline, threshold = unwrap(run.model)
     pipeline = _scoring_pipeline(pipeline)
-    model = pipeline.steps[-1][1]
-    transform = target_transform.name_of(model)
-    if transform != target_transform.NONE:
-        raise ConfigError(
-            f"model family {run.model_name!r} predicts through a {transform} transform of the target, "
-            "which ONNX export does not support",
-            where=str(run.path),
-            fix=f"retrain with a --space file holding '{run.model_name}: {{target_transform: [none]}}', "
-            "or deploy the skops model with 'trainguard predict' or MLflow",
-        )
+    # A target transform: convert the inner regressor, then append the inverse to its prediction.
+    model, transformer = target_transform.split(pipeline.steps[-1][1])
+    if transformer is not None:
+        pipeline = Pipeline([*pipeline.steps[:-1], (pipeline.steps[-1][0], model)])
     classification = is_classifier(model)
     options = {id(model): {"zipmap": False}} if classification else None
     try:
@@ -95,7 +93,9 @@ def build_onnx(run: Any) -> Any:
         if threshold is not None:
             _apply_threshold(onx, model.classes_, threshold)
     else:
-        _rename_output(onx, outputs[0], "prediction")
+        _rename_output(onx, outputs[0], "prediction" if transformer is None else "transformed_prediction")
+        if transformer is not None:
+            append_inverse(onx.graph, transformer, "transformed_prediction", "prediction")
     _add_metadata(onx, run, threshold)
     return onx
 
