@@ -47,7 +47,9 @@ class _Nodes:
 def _expm1(g: _Nodes, x: str) -> str:
     u = g.op("Exp", [x], "exp")
     u_minus_1 = g.op("Sub", [u, g.constant("one", 1.0)], "exp_minus_one")
-    kahan = g.op("Div", [g.op("Mul", [u_minus_1, x], "kahan_numerator"), g.op("Log", [u], "log_exp")], "kahan")
+    kahan = g.op(
+        "Div", [g.op("Mul", [u_minus_1, x], "kahan_numerator"), g.op("Log", [u], "log_exp")], "kahan"
+    )
     tiny = g.op("Equal", [u, g.constant("one", 1.0)], "exp_is_one")  # |x| below half an ulp of 1
     underflow = g.op("Equal", [u, g.constant("zero", 0.0)], "exp_is_zero")  # x < -745: log(0)
     exact = g.op("Where", [tiny, x, kahan], "expm1_finite")
@@ -65,8 +67,11 @@ def _yeo_johnson(g: _Nodes, x: str, lmbda: float) -> str:
     if abs(lmbda) < np.spacing(1.0):
         upper = _exp_minus_one(g, positive, "upper")
     else:
-        base = g.op("Add", [g.op("Mul", [positive, g.constant("lambda", lmbda)], "upper_scaled"),
-                            g.constant("one", 1.0)], "upper_base")
+        base = g.op(
+            "Add",
+            [g.op("Mul", [positive, g.constant("lambda", lmbda)], "upper_scaled"), g.constant("one", 1.0)],
+            "upper_base",
+        )
         power = g.op("Pow", [base, g.constant("inverse_lambda", 1 / lmbda)], "upper_power")
         upper = g.op("Sub", [power, g.constant("one", 1.0)], "upper")
     if abs(lmbda - 2) > np.spacing(1.0):
