@@ -135,7 +135,7 @@ def test_a_model_fitted_through_a_target_transform_exports_on_the_original_scale
     skewed_costs().to_csv(tmp_path / "costs.csv", index=False)
     (tmp_path / "space.yaml").write_text(f"{family}: {{target_transform: [{transform}]}}\n", encoding="utf-8")
     trainguard(
-        "train", "costs.csv", "-t", "cost", "--models", family, "--space", "space.yaml", "--trials", "2",
+        "train", "costs.csv", "-t", "cost", "--models", family, "--space", "space.yaml", "--trials", "1",
         "--out", "run", cwd=tmp_path,
     )  # fmt: skip
     run = Run.load(tmp_path / "run")
