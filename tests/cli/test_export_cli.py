@@ -111,6 +111,43 @@ def test_regression_exports(tmp_path, family):
     np.testing.assert_allclose(got["prediction"].ravel(), expected["prediction"], rtol=0, atol=1e-5)
 
 
+def skewed_costs(n=300, seed=0):
+    """A positive, right-skewed regression target (log-normal in two features and a category)."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "age": rng.uniform(18, 80, n),
+            "visits": rng.poisson(3, n).astype(float),
+            "plan": rng.choice(["basic", "plus", "premium"], n),
+        }
+    )
+    plan = frame["plan"].map({"basic": 0.0, "plus": 0.5, "premium": 1.0})
+    frame["cost"] = np.exp(5 + 0.03 * frame["age"] + 0.2 * frame["visits"] + plan + rng.normal(0, 0.3, n))
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("family", "transform"),
+    # gradient_boosting stops early on the transformed target: a FrozenEstimator inside the wrapper.
+    [("linear", "log1p"), ("gradient_boosting", "yeo-johnson")],
+)
+def test_a_model_fitted_through_a_target_transform_exports_on_the_original_scale(tmp_path, family, transform):
+    skewed_costs().to_csv(tmp_path / "costs.csv", index=False)
+    (tmp_path / "space.yaml").write_text(f"{family}: {{target_transform: [{transform}]}}\n", encoding="utf-8")
+    trainguard(
+        "train", "costs.csv", "-t", "cost", "--models", family, "--space", "space.yaml", "--trials", "1",
+        "--out", "run", cwd=tmp_path,
+    )  # fmt: skip
+    run = Run.load(tmp_path / "run")
+    assert run.manifest["model"]["params"]["target_transform"] == transform
+    trainguard("export", "run", "-o", "costs.onnx", cwd=tmp_path)
+    _, expected, got = onnx_vs_predict(
+        tmp_path / "run", tmp_path / "costs.csv", tmp_path, tmp_path / "costs.onnx"
+    )
+    assert expected["prediction"].min() > 50  # costs, not log costs or standardised values
+    np.testing.assert_allclose(got["prediction"].ravel(), expected["prediction"], rtol=1e-9, atol=0)
+
+
 @pytest.mark.parametrize("family", ["linear", "gradient_boosting", "lightgbm"])
 def test_datetime_columns_export_as_seconds_since_the_epoch(binary_csv, tmp_path, family):
     """``signup`` becomes calendar parts inside the graph (imputed and scaled for linear, NaN

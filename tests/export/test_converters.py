@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,8 +20,10 @@ from sklearn.impute import SimpleImputer
 
 from trainguard.export import onnx_session
 from trainguard.export.converters import register_converters
+from trainguard.export.converters.target_transform import inverse_nodes
 from trainguard.export.converters.trees import Tree, declare_ml_opset, ensemble_attributes
 from trainguard.export.graph import OPSETS
+from trainguard.models import target_transform
 
 
 def run_onnx(model, X, kind=DoubleTensorType):
@@ -300,3 +304,53 @@ def test_tfidf_settings_the_converter_does_not_reproduce_are_named():
     register_converters()
     with pytest.raises(NotImplementedError, match=r"ngram_range=\(1, 2\), binary=True"):
         convert_sklearn(vectorizer, initial_types=[("t", StringTensorType([None, 1]))], target_opset=OPSETS)
+
+
+def inverse_onnx(transformer, values):
+    """``values`` (transformed scale) through the ONNX inverse of ``transformer`` alone."""
+    nodes, constants = inverse_nodes(transformer, "y", "x")
+    graph = helper.make_graph(
+        nodes,
+        "inverse",
+        [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [None, 1])],
+        [helper.make_tensor_value_info("x", TensorProto.DOUBLE, [None, 1])],
+        constants,
+    )
+    onx = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSETS[""])])
+    return onnx_session(onx).run(None, {"y": values.reshape(-1, 1)})[0].ravel()
+
+
+def transformed_values(rng):
+    """Negatives, zero, values near 0 (where exp(x) - 1 loses precision) and large ones."""
+    tiny = [0.0, -0.0, 1e-300, -1e-300, 1e-12, -1e-12, 1e-8, -1e-8, 3e-5, -3e-5]
+    return np.concatenate([rng.normal(scale=2.0, size=200), tiny, [-800.0, -40.0, 15.0, 40.0, 300.0]])
+
+
+def test_log1p_inverse_graph_equals_expm1():
+    transformer = target_transform.transformer(target_transform.LOG1P).fit(np.ones((3, 1)))
+    values = transformed_values(np.random.default_rng(0))
+    expected = transformer.inverse_transform(values.reshape(-1, 1)).ravel()
+    np.testing.assert_allclose(inverse_onnx(transformer, values), expected, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("y", "lambdas"),
+    [
+        (np.random.default_rng(1).lognormal(sigma=1.0, size=300), None),  # skewed positive: lambda < 0
+        (np.random.default_rng(2).normal(size=300) ** 3, None),  # heavy tails on both sides
+        (np.random.default_rng(3).normal(size=300), [0.0]),  # the log branch of x >= 0
+        (np.random.default_rng(4).normal(size=300), [2.0]),  # the log branch of x < 0
+        (np.random.default_rng(5).normal(size=300), [0.5]),
+    ],
+)
+def test_yeo_johnson_inverse_graph_equals_power_transformer(y, lambdas):
+    transformer = target_transform.transformer(target_transform.YEO_JOHNSON).fit(y.reshape(-1, 1))
+    if lambdas is not None:
+        transformer.lambdas_ = np.array(lambdas)
+    values = transformed_values(np.random.default_rng(6))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # NaN where the inverse does not exist: the graph must agree
+        expected = transformer.inverse_transform(values.reshape(-1, 1)).ravel()
+    assert np.isfinite(expected).sum() > len(values) // 2
+    got = inverse_onnx(transformer, values)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0, equal_nan=True)

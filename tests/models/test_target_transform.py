@@ -117,9 +117,9 @@ def test_early_stopping_sees_the_transformed_inner_rows_and_the_refit_keeps_the_
                                                                     .transform(X.iloc[260:]))))
 
 
-def test_a_trained_run_with_a_transform_reloads_identically_and_export_refuses_it(tmp_path):
+def test_a_trained_run_with_a_transform_reloads_identically_and_exports_to_onnx(tmp_path):
     pytest.importorskip("skl2onnx")
-    from trainguard.export import export_onnx
+    from trainguard.export import export_onnx, onnx_feed, onnx_session
 
     frame = _skewed(400)
     run = trainguard.train(frame, "cost", models=["linear"], out=tmp_path / "run", trials=2, cv=0,
@@ -131,9 +131,10 @@ def test_a_trained_run_with_a_transform_reloads_identically_and_export_refuses_i
     test = run.metrics["test"]
     assert test["model"]["metrics"]["rmse"] < test["baseline"]["metrics"]["rmse"]
     assert test["model"]["metrics"]["r2"] > 0.5  # R2 on costs, not on log costs
-    with pytest.raises(ConfigError, match="log1p transform of the target") as error:
-        export_onnx(run, data=frame)
-    assert "target_transform: [none]" in str(error.value)
+    export_onnx(run, tmp_path / "cost.onnx", data=frame)  # checks parity on the test rows itself
+    session = onnx_session(tmp_path / "cost.onnx")
+    (got,) = session.run(None, onnx_feed(run.prepare(new), run.schema))
+    np.testing.assert_allclose(got.ravel(), run.predict(new), rtol=1e-12, atol=0)  # costs, not log costs
 
 
 def test_a_space_file_may_pin_the_transform_for_regression_only(tmp_path):

@@ -6,7 +6,9 @@ probabilities here, and the manifest's schema is embedded as metadata. Outputs:
 
 * classification: ``label`` (``[N]``, the class labels) and ``probabilities`` (``[N, K]``, in the
   order of the ``classes`` metadata);
-* regression: ``prediction`` (``[N, 1]``).
+* regression: ``prediction`` (``[N, 1]``), on the target's scale: a model fitted through a target
+  transform predicts on the transformed scale, and the graph ends with the inverse transform
+  (:mod:`trainguard.export.converters.target_transform`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from onnx import TensorProto, helper
 from trainguard.errors import ConfigError
 from trainguard.export.converters import register_converters
 from trainguard.export.converters.heads import label_kind
+from trainguard.export.converters.target_transform import append_inverse
 from trainguard.export.converters.trees import declare_ml_opset
 from trainguard.export.inputs import MISSING_STRING, input_types
 from trainguard.models import target_transform
@@ -81,16 +84,12 @@ def _member_graph(run: Any, pipeline: Any, family: str) -> Any:
     from sklearn.base import is_classifier
 
     pipeline = _scoring_pipeline(pipeline)
-    model = pipeline.steps[-1][1]
-    transform = target_transform.name_of(model)
-    if transform != target_transform.NONE:
-        raise ConfigError(
-            f"model family {family!r} predicts through a {transform} transform of the target, "
-            "which ONNX export does not support",
-            where=str(run.path),
-            fix=f"retrain with a --space file holding '{family}: {{target_transform: [none]}}', "
-            "or deploy the skops model with 'trainguard predict' or MLflow",
-        )
+    # A target transform: convert the inner regressor, then append the inverse to its prediction.
+    model, transformer = target_transform.split(pipeline.steps[-1][1])
+    if transformer is not None:
+        from sklearn.pipeline import Pipeline
+
+        pipeline = Pipeline([*pipeline.steps[:-1], (pipeline.steps[-1][0], model)])
     classification = is_classifier(model)
     options = {id(model): {"zipmap": False}} if classification else None
     try:
@@ -110,7 +109,9 @@ def _member_graph(run: Any, pipeline: Any, family: str) -> Any:
         _rename_output(onx, outputs[0], "label")
         _rename_output(onx, outputs[1], "probabilities")
     else:
-        _rename_output(onx, outputs[0], "prediction")
+        _rename_output(onx, outputs[0], "prediction" if transformer is None else "transformed_prediction")
+        if transformer is not None:
+            append_inverse(onx.graph, transformer, "transformed_prediction", "prediction")
     return onx
 
 

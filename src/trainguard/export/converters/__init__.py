@@ -15,7 +15,10 @@ Each module registers one converter with ``skl2onnx.update_registered_converter`
 * :mod:`.text`: ``TfidfVectorizer`` (free-text columns) with scikit-learn's Unicode tokens and
   ``sublinear_tf`` (skl2onnx's converter tokenises ASCII words and computes ``log(1 + tf)``);
 * :mod:`.neural_net`: trainguard's ``NeuralNetClassifier``/``Regressor``, the network exported with
-  ``torch.onnx`` and spliced into the graph.
+  ``torch.onnx`` and spliced into the graph;
+* :mod:`.target_transform`: not a converter but the inverse of a fitted target transform
+  (``log1p``, Yeo-Johnson), appended by :func:`trainguard.export.graph.build_onnx` to the output
+  of a regressor fitted through ``TransformedTargetRegressor``.
 
 Everything is computed in double precision, so the ONNX model reproduces the skops model to
 within 1e-7 or better on real data (see benchmarks/onnx_parity.py), inside the 1e-5 the
