@@ -146,7 +146,7 @@ class LightGBM(EarlyStoppedCandidate):
         return params
 
     def grown_length(self, fitted: Any) -> dict[str, int]:
-        stopped = getattr(unwrap(fitted)[0].named_steps["model"], "deadline_rounds_", None)
+        stopped = getattr(fitted_model(unwrap(fitted)[0]), "deadline_rounds_", None)
         return {} if stopped is None else {"n_estimators": int(stopped)}
 
 
