@@ -90,7 +90,6 @@ class TrainGuard(GuardCallback, keras.callbacks.Callback):
                 batch_size=fit.get("batch_size"),
             )
         )
-        self._hooks: _StepHooks | None = None
         self._quiet = _RanOutOfDataSilenced() if self.epoch_length else None
         if self.epoch_length and self.data_checks and _is_py_dataset(x):
             self._stop_if_error(past_end_finding(x, steps))

@@ -29,12 +29,10 @@ Every finding is in ``callback.findings``. Lightning is imported only when this 
 from __future__ import annotations
 
 import itertools
-import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import numpy as np
 import torch
 
 try:
@@ -50,6 +48,7 @@ from trainguard.guards.nonfinite import NonFiniteError
 from trainguard.nn.data import batch_rows, call_module
 from trainguard.nn.guards.loss_mismatch import LossMismatchError, check_loss_inputs, loss_kind
 from trainguard.nn.guards.step import act_on_step, diagnose_torch_step, learning_rates, step_numbers
+from trainguard.nn.seed import rng_state, set_rng_state
 
 __all__ = ["TrainGuard", "past_len_finding"]
 
@@ -245,13 +244,11 @@ def past_len_finding(dataset: Any, n_batches: int, batch_size: int | None) -> Fi
 @contextmanager
 def _random_state_kept() -> Iterator[None]:
     """The probe may shuffle with any generator; the user's run must not see it happen."""
-    state, np_state = random.getstate(), np.random.get_state()
-    with torch.random.fork_rng(devices=[]):
-        try:
-            yield
-        finally:
-            random.setstate(state)
-            np.random.set_state(np_state)
+    state = rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
 
 
 # --- small helpers -------------------------------------------------------------------------------------

@@ -41,8 +41,10 @@ class NewRowsCheck:
     def __init__(self, frame: pd.DataFrame, where: str, schema: Schema, *, target: str) -> None:
         self.frame = frame
         self.schema = schema
-        self.where = where
         self.findings = _column_findings(frame, schema, target, where)
+        # The known labels of each categorical column, built once for every chunk.
+        self._known = {spec.name: set(spec.categories) for spec in schema.columns
+                       if spec.role == Role.CATEGORICAL and spec.categories is not None}
         self._unseen: dict[str, Counter[Any]] = {}
 
     def chunks(self, rows: int) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
@@ -64,13 +66,11 @@ class NewRowsCheck:
                 coerce_features(self.frame[[spec.name]], Schema([spec]), strict=True)
 
     def _count_unseen(self, features: pd.DataFrame) -> None:
-        for spec in self.schema.columns:
-            if spec.role != Role.CATEGORICAL or spec.categories is None:
-                continue
-            labels = features[spec.name].dropna()  # coerce_features made them category labels
-            unseen = labels[~labels.isin(set(spec.categories))]
+        for name, known in self._known.items():
+            labels = features[name].dropna()  # coerce_features made them category labels
+            unseen = labels[~labels.isin(known)]
             if len(unseen):
-                counts = self._unseen.setdefault(spec.name, Counter())
+                counts = self._unseen.setdefault(name, Counter())
                 counts.update(unseen.value_counts(sort=False).to_dict())
 
 

@@ -383,7 +383,6 @@ class GuardSet:
         check_empty: bool = True,
         max_lr_reductions: int = 5,
         history: int = 10,
-        findings: list[Finding] | None = None,
     ) -> GuardSet:
         """The guards a loop's settings ask for (``None``/``False`` leaves one out)."""
         return cls(
@@ -392,7 +391,6 @@ class GuardSet:
             if nonfinite is None
             else NonFiniteGuard(nonfinite, max_lr_reductions=max_lr_reductions, history=history),
             LossMismatchGuard() if loss_mismatch else None,
-            findings=[] if findings is None else findings,
         )
 
     @property

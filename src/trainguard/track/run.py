@@ -170,17 +170,21 @@ class Run:
         features, self.last_findings = check_new_data(frame, self.schema, target=self.target, where=where)
         return features
 
-    def predict(self, data: pd.DataFrame | str | os.PathLike[str]) -> np.ndarray:
-        return np.concatenate([np.asarray(self.model.predict(features))
+    def _scored(self, method: str, data: pd.DataFrame | str | os.PathLike[str]) -> np.ndarray:
+        """The model's ``method`` over the checked chunks, joined. The model is reached only after
+        the first chunk passed its checks, so bad data fails before the model is loaded."""
+        return np.concatenate([np.asarray(getattr(self.model, method)(features))
                                for _, features in self._checked_chunks(data)])
+
+    def predict(self, data: pd.DataFrame | str | os.PathLike[str]) -> np.ndarray:
+        return self._scored("predict", data)
 
     def predict_proba(self, data: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
         """Class probabilities, one column per class, rows in the input's order."""
         if self.task == "regression":
             raise DataError("probabilities are only defined for classification",
                             where=str(self.path), fix="use predict() for a regression run")
-        proba = np.concatenate([np.asarray(self.model.predict_proba(features))
-                                for _, features in self._checked_chunks(data)])
+        proba = self._scored("predict_proba", data)
         return pd.DataFrame(proba, columns=[str(c) for c in self.model.classes_])
 
     def iter_predictions(

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from onnx import TensorProto
 
+from trainguard.export.converters.heads import constant, feature_matrix, node
 from trainguard.features.preprocess import DatetimeFeatures
 
 SECONDS_PER_DAY = 86_400.0
@@ -37,14 +39,10 @@ class _Ops:
         self.scope, self.container = scope, container
 
     def _node(self, op: str, inputs: list[str], **attrs: Any) -> str:
-        out = self.scope.get_unique_variable_name(op.lower())
-        self.container.add_node(op, inputs, out, name=self.scope.get_unique_operator_name(op), **attrs)
-        return out
+        return node(self.scope, self.container, op, inputs, **attrs)
 
     def const(self, value: float) -> str:
-        name = self.scope.get_unique_variable_name("c")
-        self.container.add_initializer(name, TensorProto.DOUBLE, [], [float(value)])
-        return name
+        return constant(self.scope, self.container, "c", float(value))
 
     def add(self, a: str, b: str) -> str:
         return self._node("Add", [a, b])
@@ -115,13 +113,10 @@ def _shape(operator: Any) -> None:
 
 def _convert(scope: Any, operator: Any, container: Any) -> None:
     ops = _Ops(scope, container)
-    source = operator.inputs[0].full_name
-    if len(operator.inputs) > 1:  # several [N, 1] columns: one matrix first
-        source = ops._node("Concat", [i.full_name for i in operator.inputs], axis=1)
+    source = feature_matrix(scope, operator, container)
     parts: list[str] = []
     for i, width in enumerate(parts_per_column(operator.raw_operator)):
-        index = scope.get_unique_variable_name("column")
-        container.add_initializer(index, TensorProto.INT64, [1], [i])
+        index = constant(scope, container, "column", np.array([i], dtype=np.int64))
         seconds = ops._node("Gather", [source, index], axis=1)  # [N, 1]
         days = ops.floordiv(seconds, SECONDS_PER_DAY)
         year, month, day = _civil_from_days(ops, days)
@@ -130,9 +125,7 @@ def _convert(scope: Any, operator: Any, container: Any) -> None:
         parts += [year, month, day, weekday, day_of_year]
         if width == 6:
             parts.append(ops.floordiv(ops.sub(seconds, ops.mul(days, SECONDS_PER_DAY)), SECONDS_PER_HOUR))
-    container.add_node(
-        "Concat", parts, operator.outputs[0].full_name, axis=1, name=scope.get_unique_operator_name("Concat")
-    )
+    node(scope, container, "Concat", parts, operator.outputs[0].full_name, axis=1)
 
 
 def register() -> None:

@@ -18,6 +18,7 @@ from torch.optim import Optimizer
 from trainguard.errors import DataError, TrainguardError
 from trainguard.nn.callbacks.base import Callback, Logs
 from trainguard.nn.data import LoadedBatch, all_finite
+from trainguard.nn.guards.step import learning_rates
 
 #: Why a sweep ended (``LRFinder.stop_reason``, ``LRFinderResult.stop_reason``).
 COMPLETED: Final = "completed"
@@ -48,7 +49,7 @@ def diverged(smoothed_loss: float, best: float, factor: float) -> bool:
 
 def lr_ratios(optimizer: Optimizer) -> list[float]:
     """Each param group's learning rate over the first group's (1 where that is 0)."""
-    lrs = [float(group["lr"]) for group in optimizer.param_groups]
+    lrs = learning_rates(optimizer)
     base = lrs[0]
     return [lr / base if base > 0 else 1.0 for lr in lrs]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Literal
 
 from trainguard.findings import Severity
-from trainguard.guards.core import BatchInfo, EpochInfo, EpochLengthGuard, Verdict
+from trainguard.guards.core import BatchInfo, EpochInfo, EpochLengthGuard
 from trainguard.guards.epoch_length import BY_STEPS, EpochLengthError
 from trainguard.guards.nonfinite import skipped_finding
 from trainguard.nn.callbacks.base import CallbackList, Logs
@@ -84,7 +84,7 @@ class TrainingEpochLoop:
                 logs = {"batch": received, "size": rows}
                 callbacks.on_batch_begin(step, logs)
             result = optimization.run(epoch, received, batch, stats, logs)
-            skipped = result.verdict is not Verdict.STEP
+            skipped = result.skipped
             if not skipped:
                 stats.add(result.loss, rows, result.grad_norm, result.pending, scaled=scaled)
             if logs is not None:
