@@ -1200,6 +1200,14 @@ class DataFlow:
             out = replace(out, grouped=True)
         return out
 
+    def column_range(self, base: Val) -> Val:
+        """``df.iloc[:, :-1]``, ``X[:, 1:]``: several columns by position, any of them a leaky one.
+
+        Unlike one unknown column, which keeps only the leaks of no particular column, a range of
+        columns keeps them all; a leak of the target column is still dropped where the data is split.
+        """
+        return replace(self.column(base, None), leaks=base.leaks)
+
     def subscript(self, node: ast.Subscript) -> Val:
         base = self.expr(node.value)
         key_node = node.slice
@@ -1219,6 +1227,8 @@ class DataFlow:
                 cols = (
                     key_node.elts[1] if isinstance(key_node, ast.Tuple) and len(key_node.elts) > 1 else None
                 )
+                if _several_by_position(cols):
+                    return self.column_range(base)
                 name = _const(cols) if cols is not None else None
                 return self.column(base, name if isinstance(name, str) else None)
             if isinstance(rows_key, ast.Slice):
@@ -1243,6 +1253,8 @@ class DataFlow:
         if isinstance(key_node, ast.Tuple) and key_node.elts and isinstance(key_node.elts[0], ast.Slice):
             first = key_node.elts[0]
             if first.lower is None and first.upper is None:
+                if len(key_node.elts) > 1 and _several_by_position(key_node.elts[1]):
+                    return self.column_range(base)
                 return self.column(base, None)
             return self.positional(base, first, node)
         const = _const(key_node)
@@ -2088,6 +2100,14 @@ def _makes_dates(node: ast.AST | None) -> bool:
         "DatetimeIndex",
         "date_range",
     )
+
+
+def _several_by_position(key: ast.AST | None) -> bool:
+    """A column key that takes several columns by position: a slice (``:-1``, ``0:8``) or ``[0, 2, 5]``."""
+    if isinstance(key, ast.Slice):
+        return True
+    positions = _const(key) if isinstance(key, ast.List) else None
+    return isinstance(positions, list) and len(positions) > 1 and all(isinstance(c, int) for c in positions)
 
 
 def _stat_of_all(value: Val, part: Val) -> bool:
