@@ -531,6 +531,10 @@ class DataFlow:
             int | None, tuple[str, int]
         ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
         self.tuning_scores: list[tuple[Position, str]] = []
+        # Held-out rows read from a file of their own (test = pd.read_csv("test.csv")), and TG206 findings
+        # on them kept until the end: they count only if those rows are scored somewhere.
+        self.loaded_held_out: set[int] = set()
+        self.test_stats_of_loaded: list[tuple[int, int, int, str]] = []  # root, line, col, detail
         self.stops_on_holdout: list[tuple[int, int, int, set[int | None]]] = []  # step, line, col, roots
         # (step, root, line) of each score on held-out rows; steps count scores and stops in the order
         # the analysis meets them, so a score made before an early stopping is not blamed on it
@@ -705,6 +709,10 @@ class DataFlow:
         for name, func in list(self.functions.items()):
             if name not in self.called:
                 self.call_function(func, [], {}, by_name=True)
+        scored = {root for _, root, _ in self.scores}
+        for root, line, col, detail in self.test_stats_of_loaded:
+            if root in scored:
+                self.hit("TG206", line, col, detail)
         for step, line, col, roots in self.stops_on_holdout:
             scored = sorted(at for later, root, at in self.scores if root in roots and later > step)
             if scored:
@@ -835,7 +843,9 @@ class DataFlow:
     def named(self, name: str, value: Val, node: ast.AST) -> Val:
         role = role_of(name)
         if value.source and role in (TEST, VAL):
-            return replace(value, rows=role, root=self.new_root(), source=False)
+            root = self.new_root()
+            self.loaded_held_out.add(root)
+            return replace(value, rows=role, root=root, source=False)
         if value.subset and role and value.rows in (FULL, TRAIN):
             line, col = node.lineno, node.col_offset
             if value.sampled and value.rows == FULL and role in (TRAIN, TEST):
@@ -1031,6 +1041,18 @@ class DataFlow:
                 )
                 return
 
+    def test_statistics(self, root: int | None, line: int, col: int, detail: str) -> None:
+        """TG206: the test rows prepared with statistics of their own.
+
+        Test rows read from a file of their own and never scored are a competition's unlabeled test file,
+        prepared for a submission: no score is made from them, so nothing is reported unless they are
+        scored somewhere in the script.
+        """
+        if root in self.loaded_held_out:
+            self.test_stats_of_loaded.append((root, line, col, detail))
+        else:
+            self.hit("TG206", line, col, detail)
+
     def record_score(self, root: int | None, line: int) -> None:
         self.steps += 1
         self.scores.append((self.steps, root, line))
@@ -1140,8 +1162,8 @@ class DataFlow:
                 out = replace(out, leaks=out.leaks | {leak})
         for data, stat in ((left, right), (right, left)):
             if data.rows == TEST and not data.target and stat.test_stat:
-                self.hit(
-                    "TG206",
+                self.test_statistics(
+                    data.root,
                     node.lineno,
                     node.col_offset,
                     "the test rows are transformed with a statistic of the test rows",
@@ -1717,8 +1739,8 @@ class DataFlow:
             and not X.target
             and not X.partial
         ):
-            self.hit(
-                "TG206",
+            self.test_statistics(
+                X.root,
                 line,
                 col,
                 f"{recv.cls or 'a transformer'} is fit on the test rows (it should only transform them "
@@ -1918,8 +1940,8 @@ class DataFlow:
             and recv.rows == TEST
             and any(a.test_stat for a in [*args, *kwargs.values()])
         ):
-            self.hit(
-                "TG206", line, col, f"the test rows are filled ({name}) with a statistic of the test rows"
+            self.test_statistics(
+                recv.root, line, col, f"the test rows are filled ({name}) with a statistic of the test rows"
             )
         elif name in ("bfill", "backfill") or (
             name == "fillna" and _const(_kw(node, "method")) in ("bfill", "backfill")
