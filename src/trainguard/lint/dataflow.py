@@ -75,6 +75,7 @@ class GroupStat(NamedTuple):
     line: int
     col: int
     root: int | None
+    by_target: bool = False  # the groups are the target's classes: groupby("label")[c].transform("mean")
 
 
 @dataclass(eq=False)
@@ -120,6 +121,7 @@ class Val:
     val_named: bool = False  # the held-out rows of a single split, named as a validation set
     group_stat: GroupStat | None = None
     group_key: str | None = None  # the column a grouped value is grouped by
+    group_by_target: bool = False  # grouped by the target column itself: df.groupby("label")
     date_index: bool = False  # a frame indexed by dates: sorting its index puts the rows in time order
     sampled: bool = False  # a random draw of rows: df.sample(frac=...)
     # layers of a model adapted on all rows (Keras Normalization inside Sequential): (leak, root adapted on)
@@ -941,13 +943,21 @@ class DataFlow:
         self.bind(base_node.id, base)
 
     @staticmethod
-    def encoding_leak(value: Val) -> Leak:
+    def encoding_leak(value: Val, how: str = "encoded") -> Leak:
         stat = value.group_stat
+        if stat.by_target:
+            return Leak(
+                "TG105",
+                stat.line,
+                stat.col,
+                f"a feature is {how} with a statistic of each target class over all rows, so it carries "
+                "each row's label",
+            )
         return Leak(
             "TG102",
             stat.line,
             stat.col,
-            "a feature is encoded with a per-group statistic (mean, count, frequency) of all rows",
+            f"a feature is {how} with a per-group statistic (mean, count, frequency) of all rows",
         )
 
     # ---------------------------------------------------------------- emission
@@ -1907,7 +1917,8 @@ class DataFlow:
                 and how in GROUP_STATS
                 and recv.group_key not in self.group_split_columns  # within-group under a group split
             ):
-                out = replace(out, group_stat=GroupStat(line, col, recv.root))  # mean or frequency encoding
+                # mean or frequency encoding
+                out = replace(out, group_stat=GroupStat(line, col, recv.root, recv.group_by_target))
         elif name == "value_counts" and recv.rows == FULL and not recv.target and not recv.grouped:
             return Val(group_stat=GroupStat(line, col, recv.root))
         elif name in STATS and name != "sum" or (name == "sum" and recv.rows == FULL and axis != 1):
@@ -1919,7 +1930,12 @@ class DataFlow:
         elif name in ("fillna", "clip", "replace", "where", "mask") and any(
             a.stat or _same_table(a, recv) for a in [*args, *kwargs.values()]
         ):  # fillna(df[c].median()), fillna(df.groupby(k)[c].transform("median"))
-            if recv.rows == FULL and not recv.target:
+            fills = [*args, *kwargs.values()]
+            by_class = next((a for a in fills if _same_table(a, recv) and a.group_stat.by_target), None)
+            if recv.rows == FULL and not recv.target and by_class is not None:
+                # fillna(df.groupby("label")[c].transform("mean")): the filled values tell the label
+                out = replace(out, leaks=out.leaks | {self.encoding_leak(by_class, f"filled ({name})")})
+            elif recv.rows == FULL and not recv.target:
                 leak = Leak(
                     "TG102", line, col, f"missing values are filled ({name}) with a statistic of all rows"
                 )
@@ -1956,7 +1972,13 @@ class DataFlow:
             key = _const(node.args[0]) if node.args else _const(_kw(node, "by"))
             if isinstance(key, str) and GROUP_COLUMN_RE.search(key) and recv.rows == FULL:
                 self.repeated.setdefault(recv.root, (key, line))
-            out = replace(out, grouped=True, group_key=key if isinstance(key, str) else None)
+            keys = key if isinstance(key, list) else [key]
+            out = replace(
+                out,
+                grouped=True,
+                group_key=key if isinstance(key, str) else None,
+                group_by_target=any(isinstance(k, str) and k in self.target_names for k in keys),
+            )
         elif name in ("rolling", "expanding", "ewm"):
             out = replace(out, time_ordered=True, windowed=True)
             if _const(_kw(node, "center")) is True:
