@@ -62,7 +62,8 @@ def measure(part: str) -> dict:
         fp += flagged and not leaky
         fn += leaky and not flagged
         tn += not leaky and not flagged
-        right_rule += leaky and row["rule"] in codes
+        # several labelled codes ("TG101,TG202"): each of them must be found
+        right_rule += leaky and set(row["rule"].split(",")) <= codes
         if leaky != flagged:
             wrong.append(f"{'missed' if leaky else 'false positive'}: {row['file']} {sorted(codes) or ''}")
     precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)
