@@ -91,6 +91,7 @@ class Val:
     selstat: bool = False
     time_ordered: bool = False
     test_score: Position | None = None  # a score of the test rows, where it is computed
+    model: Position | None = None  # predictions: where the model that made them was fit
     mask: bool = False
     subset: bool = False
     source: bool = False
@@ -537,6 +538,8 @@ class DataFlow:
         # on them kept until the end: they count only if those rows are scored somewhere.
         self.loaded_held_out: set[int] = set()
         self.test_stats_of_loaded: list[tuple[int, int, int, str]] = []  # root, line, col, detail
+        # test root -> {where a model was fit: where it is first scored on those rows}, outside tuning loops
+        self.models_scored: dict[int, dict[Position, Position]] = {}
         self.stops_on_holdout: list[tuple[int, int, int, set[int | None]]] = []  # step, line, col, roots
         # (step, root, line) of each score on held-out rows; steps count scores and stops in the order
         # the analysis meets them, so a score made before an early stopping is not blamed on it
@@ -726,6 +729,7 @@ class DataFlow:
                     f"(line {scored[0]})",
                     ((scored[0], "score"),),
                 )
+        self.models_compared_on_test()
         for (line, col), loop in self.tuning_scores:
             tried = (
                 "fits with a new hyperparameter value" if loop == HYPERPARAMETERS else "takes another model"
@@ -1067,12 +1071,39 @@ class DataFlow:
         self.steps += 1
         self.scores.append((self.steps, root, line))
 
-    def test_score(self, line: int, col: int, root: int | None = None) -> Val:
-        """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
+    def test_score(self, line: int, col: int, root: int | None = None, model: Position | None = None) -> Val:
+        """A score on test rows; inside a loop that refits with each hyperparameter value, a selection.
+
+        ``model`` is where the scored model was fit, so that two models scored on the same test rows
+        one after the other (not in a loop, which the tuning loops cover) are found as a comparison too.
+        """
         self.record_score(root, line)
         if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
             self.tuning_scores.append((Position(line, col), self.tuning[-1]))
+        elif model is not None and root is not None and not self.loop_depth:
+            # outside loops: a fold loop scores each fold's model on that fold, an epoch loop one model
+            self.models_scored.setdefault(root, {}).setdefault(model, Position(line, col))
         return Val(test_score=Position(line, col))
+
+    def models_compared_on_test(self) -> None:
+        """Two models scored on the same test rows: the test set compares them (multi-test leakage).
+
+        ``lr.score(X_test, y_test)`` in one cell and ``knn.score(X_test, y_test)`` in the next is the
+        loop over candidate models written out; whichever looks better is chosen on the test rows.
+        """
+        for by_model in self.models_scored.values():
+            if len(by_model) < 2:
+                continue
+            (first_fit, first), (second_fit, second) = sorted(by_model.items(), key=lambda kv: kv[1])[:2]
+            self.hit(
+                "TG202",
+                second.line,
+                second.col,
+                f"a second model (fit at line {second_fit.line}) is scored on the same test rows as the "
+                f"model fit at line {first_fit.line} (scored at line {first.line}): the test set compares "
+                "them",
+                ((first.line, "first model scored"),),
+            )
 
     def selection(self, score: Position, line: int) -> None:
         self.hit(
@@ -1536,7 +1567,10 @@ class DataFlow:
         if METRIC_RE.search(name) or name in ("accuracy_score", "classification_report"):
             tested = [a for a in [*args, *kwargs.values()] if a.rows == TEST]
             if tested:
-                return self.test_score(line, col, tested[0].root)
+                made_by = next((a.model for a in tested if a.model), None)
+                if any(a.val_named for a in tested):
+                    made_by = None
+                return self.test_score(line, col, tested[0].root, made_by)
             return EMPTY
         if name in ("choice", "permutation") and "random" in qual:
             return Val(draw=True)
@@ -1880,13 +1914,16 @@ class DataFlow:
                     f"it is evaluated on at line {line}",
                     ((line, "evaluation"),),
                 )
+        # where the model was fit; not for the only held-out rows named as validation, where comparing
+        # models is what they are for
+        made_by = Position(recv.fitted.line, recv.fitted.col) if recv.fitted and not X.val_named else None
         if name in ("score", "evaluate"):
-            return self.test_score(line, col, X.root) if X.rows == TEST else EMPTY
+            return self.test_score(line, col, X.root, made_by) if X.rows == TEST else EMPTY
         if name in TRANSFORM_METHODS:
             if X.rows == FULL and recv.pending:
                 return replace(X, leaks=X.leaks | recv.pending, subset=False)
             return replace(X, subset=False)
-        return Val(rows=X.rows, root=X.root) if X.data else EMPTY
+        return Val(rows=X.rows, root=X.root, model=made_by, val_named=X.val_named) if X.data else EMPTY
 
     def data_method(
         self, recv: Val, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
