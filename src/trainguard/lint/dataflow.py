@@ -987,7 +987,7 @@ class DataFlow:
                 f"time-ordered data (sorted by time or with lag/window features) is split at random by {how}",
             )
 
-    def group_split(self, vals: list[Val], line: int, col: int) -> None:
+    def group_split(self, vals: list[Val], line: int, col: int, how: str = "split at random") -> None:
         """A random split of rows that the code itself groups by an entity (patient, user, subject)."""
         for value in vals:
             if value.rows == FULL and value.root in self.repeated and not self.group_split_columns:
@@ -996,11 +996,21 @@ class DataFlow:
                     "TG304",
                     line,
                     col,
-                    f"rows are split at random although several rows share a {column} (grouped at line "
+                    f"rows are {how} although several rows share a {column} (grouped at line "
                     f"{grouped}): the same {column} lands in both train and test",
                     ((grouped, "groupby"),),
                 )
                 return
+
+    def group_cv(self, vals: list[Val], cv: Val, grouped: bool, line: int, col: int) -> None:
+        """Cross-validation (cross_val_score, a search's cv) of such rows with folds that ignore the groups.
+
+        The entity column is often dropped from the features first (``X = df.drop(columns=["patient_id"])``);
+        the rows still repeat each patient. ``groups=`` or a group splitter keeps them together.
+        """
+        if not grouped and not (cv.cls or "").startswith(GROUP_SPLITTER_PREFIXES):
+            folds = f"{cv.cls} folds" if cv.cls else "folds"
+            self.group_split(vals, line, col, f"cross-validated in {folds} that ignore the groups")
 
     def time_cv(self, vals: list[Val], cls: str | None, shuffles: bool, line: int, col: int) -> None:
         """Cross-validation of time-ordered rows with folds that are not in time order."""
@@ -1535,6 +1545,7 @@ class DataFlow:
                 )
             cv = kwargs.get("cv", EMPTY)
             self.time_cv(data, cv.cls, cv.shuffles, line, col)
+            self.group_cv(data, cv, "groups" in kwargs, line, col)
             return EMPTY
         part = _packaged_part(qual, node)
         if part is not None:  # datasets.MNIST(root, train=False), load_dataset("imdb", split="test")
@@ -1816,6 +1827,7 @@ class DataFlow:
         elif kind == "search" and X.rows in (FULL, TRAIN):
             if X.rows == FULL:
                 self.split_point([X, y], line, col, "the search's cross-validation")
+                self.group_cv([X], Val(cls=recv.cv_cls), "groups" in kwargs, line, col)
             self.time_cv([X], recv.cv_cls, recv.shuffles, line, col)
         elif name == "fit_transform":
             result = replace(X, subset=False)
