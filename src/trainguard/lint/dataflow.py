@@ -91,7 +91,8 @@ class Val:
     selstat: bool = False
     time_ordered: bool = False
     test_score: Position | None = None  # a score of the test rows, where it is computed
-    model: Position | None = None  # predictions: where the model that made them was fit
+    model: Position | None = None  # predictions: which model made them (where it was built, else fit)
+    built: Position | None = None  # a model or search: where it was constructed (one object, refit or not)
     mask: bool = False
     subset: bool = False
     source: bool = False
@@ -1084,8 +1085,9 @@ class DataFlow:
     def test_score(self, line: int, col: int, root: int | None = None, model: Position | None = None) -> Val:
         """A score on test rows; inside a loop that refits with each hyperparameter value, a selection.
 
-        ``model`` is where the scored model was fit, so that two models scored on the same test rows
-        one after the other (not in a loop, which the tuning loops cover) are found as a comparison too.
+        ``model`` says which model is scored (where it was built, else fit), so that two models scored
+        on the same test rows one after the other (not in a loop, which the tuning loops cover) are
+        found as a comparison too.
         """
         self.record_score(root, line)
         if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
@@ -1104,14 +1106,14 @@ class DataFlow:
         for by_model in self.models_scored.values():
             if len(by_model) < 2:
                 continue
-            (first_fit, first), (second_fit, second) = sorted(by_model.items(), key=lambda kv: kv[1])[:2]
+            (first_model, first), (second_model, second) = sorted(by_model.items(), key=lambda kv: kv[1])[:2]
             self.hit(
                 "TG202",
                 second.line,
                 second.col,
-                f"a second model (fit at line {second_fit.line}) is scored on the same test rows as the "
-                f"model fit at line {first_fit.line} (scored at line {first.line}): the test set compares "
-                "them",
+                f"a second model (made at line {second_model.line}) is scored on the same test rows as the "
+                f"model made at line {first_model.line} (scored at line {first.line}): the test set "
+                "compares them",
                 ((first.line, "first model scored"),),
             )
 
@@ -1687,14 +1689,15 @@ class DataFlow:
             return Val(kind="resample", cls=name)
         if name in SEARCHES:
             cv = kwargs.get("cv", EMPTY)
-            return Val(kind="search", cls=name, cv_cls=cv.cls, shuffles=cv.shuffles)
+            built = Position(line, col)
+            return Val(kind="search", cls=name, cv_cls=cv.cls, shuffles=cv.shuffles, built=built)
         if name in PIPELINES:
             steps = args[0].items if name == "Pipeline" and args and args[0].items else tuple(args)
             last = steps[-1] if steps else EMPTY
             if last.items:
                 last = last.items[-1]
             kind = "transform" if last.kind in LEARNING_KINDS else "model"
-            return Val(kind=kind, cls=name)
+            return Val(kind=kind, cls=name, built=Position(line, col))
         if name in EARLY_STOP_NAMES:
             return Val(cls=name, early_stop=True)
         if name[:1].isupper() and not any(
@@ -1704,7 +1707,11 @@ class DataFlow:
                 _const(_kw(node, "early_stopping"))
             )
             return Val(
-                kind="model", cls=name, early_stop=stop, adapted=_adapted_layers([*args, *kwargs.values()])
+                kind="model",
+                cls=name,
+                early_stop=stop,
+                adapted=_adapted_layers([*args, *kwargs.values()]),
+                built=Position(line, col),
             )
         return None
 
@@ -1926,9 +1933,12 @@ class DataFlow:
                     f"it is evaluated on at line {line}",
                     ((line, "evaluation"),),
                 )
-        # where the model was fit; not for the only held-out rows named as validation, where comparing
-        # models is what they are for
-        made_by = Position(recv.fitted.line, recv.fitted.col) if recv.fitted and not X.val_named else None
+        # which model: where it was built (the same object fit again, as a notebook cell run twice, is
+        # one model), else where it was fit; not for the only held-out rows named as validation, where
+        # comparing models is what they are for
+        made_by = recv.built or (Position(recv.fitted.line, recv.fitted.col) if recv.fitted else None)
+        if X.val_named:
+            made_by = None
         if name in ("score", "evaluate"):
             return self.test_score(line, col, X.root, made_by) if X.rows == TEST else EMPTY
         if name in TRANSFORM_METHODS:
