@@ -1935,9 +1935,9 @@ class DataFlow:
                 )
         # which model: where it was built (the same object fit again, as a notebook cell run twice, is
         # one model), else where it was fit; not for the only held-out rows named as validation, where
-        # comparing models is what they are for
+        # comparing models is what they are for, nor for a DummyClassifier (a baseline, not a candidate)
         made_by = recv.built or (Position(recv.fitted.line, recv.fitted.col) if recv.fitted else None)
-        if X.val_named:
+        if X.val_named or (recv.cls or "").startswith("Dummy"):
             made_by = None
         if name in ("score", "evaluate"):
             return self.test_score(line, col, X.root, made_by) if X.rows == TEST else EMPTY
