@@ -607,13 +607,28 @@ class DataFlow:
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 bound.add(node.name)
         # read before (or on the line where) it is first assigned: ``X_train = scaler.fit_transform(X_train)``
-        free = {n for n, line in first_load.items() if n not in bound and line <= first_store.get(n, line)}
+        # a name that is called is a function (``train_test_split`` used without its import), never data
+        called = {call.func.id for call in self.index.of_type(ast.Call) if isinstance(call.func, ast.Name)}
+        free = {
+            n
+            for n, line in first_load.items()
+            if n not in bound and n not in called and line <= first_store.get(n, line)
+        }
         parts = {name: role_of(name) for name in free if role_of(name) in (TRAIN, TEST)}
         if TEST not in parts.values():
             # no unseen split: a never-assigned ``df`` or ``train`` (a training file read earlier) is data
-            # from an unknown source, all rows until it is split here
+            # from an unknown source, all rows until it is split here; so is any never-assigned name a
+            # fitter learns from (``cv.fit_transform(corpus)``): what it is decides, not what it is called
+            fitted = {
+                call.args[0].id
+                for call in self.index.of_type(ast.Call)
+                if isinstance(call.func, ast.Attribute)
+                and call.func.attr in FIT_METHODS
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+            }
             for name in free:
-                if WHOLE_DATA_NAME_RE.match(name) or role_of(name) == TRAIN:
+                if WHOLE_DATA_NAME_RE.match(name) or role_of(name) == TRAIN or name in fitted:
                     target = bool(TARGET_NAME_RE.match(name) or re.match(r"y", name, re.I))
                     self.free[name] = Val(rows=FULL, root=self.new_root(), target=target)
             return
@@ -1783,6 +1798,8 @@ class DataFlow:
                 out = replace(out, selstat=recv.selstat or out.selstat, test_score=recv.test_score)
             if (recv.stat or recv.test_stat) and not out.data:  # df[c].mean().round(2)
                 out = replace(out, stat=recv.stat, test_stat=recv.test_stat)
+            if recv.group_stat and not out.data:  # df[c].map(df[c].value_counts().to_dict())
+                out = replace(out, group_stat=recv.group_stat)
             return out
         return self.data_method(recv, name, node, args, kwargs)
 
