@@ -39,12 +39,16 @@ def test_inner_split_holds_out_part_of_the_given_rows_stratified_and_refuses_tin
 
 
 def test_rounds_stop_early_on_inner_rows_never_on_the_validation_rows():
+    import warnings
+
     schema, X, y = _data()
     candidate = LightGBM(ModelContext(task="binary", schema=schema, seed=0))
     X_train, y_train, X_val = X.iloc[:200], y.iloc[:200], X.iloc[200:]
     # Validation rows whose labels are all flipped: stopping on them would end at the first rounds.
     flipped = y.iloc[200:].map({"yes": "no", "no": "yes"})
-    fitted = candidate.fit(X_train, y_train, X_val, flipped)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no deprecation (nor any other) warning on an early-stopped fit
+        fitted = candidate.fit(X_train, y_train, X_val, flipped)
     again = candidate.fit(X_train, y_train, X_val, y.iloc[200:])
     model = fitted.named_steps["model"]
     assert 1 <= model.best_iteration_ < model.n_estimators  # stopped early, on its own rows
@@ -54,6 +58,36 @@ def test_rounds_stop_early_on_inner_rows_never_on_the_validation_rows():
     final = candidate.refit(fitted, X.iloc[:260], y.iloc[:260]).named_steps["model"]
     assert final.n_estimators == rounds(model) == final.n_estimators_
     assert candidate.params(fitted)["n_estimators_"] == rounds(model)
+
+
+@pytest.mark.parametrize("labels", [["yes", "no", "maybe"], [7, 3, 5]])
+def test_early_stopping_uses_lightgbms_current_api_without_its_deprecation_warning(labels):
+    import warnings
+
+    import lightgbm as lgb
+
+    from trainguard.models.lgbm import stopping_rows
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = np.array(labels)[np.digitize(X[:, 0] + 0.5 * rng.normal(size=300), [-0.4, 0.4])]
+    X_val, y_val = X[200:], y[200:]
+    def fit(**stop):
+        model = lgb.LGBMClassifier(n_estimators=200, verbose=-1, random_state=0)
+        return model.fit(X[:200], y[:200], callbacks=[lgb.early_stopping(5, verbose=False)], **stop)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # LightGBM 4.7: "The argument 'eval_set' is deprecated"
+        current = fit(**stopping_rows(lgb.LGBMClassifier(), X_val, y[:200], y_val))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        deprecated = fit(eval_set=[(X_val, y_val)])  # LightGBM encodes these labels itself
+    # The stopping rows are scored on the classes' own indices (lightgbm-org/LightGBM#7400).
+    assert current.best_iteration_ == deprecated.best_iteration_ < 200
+    assert current.best_score_ == deprecated.best_score_
+    # A class only the stopping rows hold has no index: those rows are left out, not misread.
+    kept = stopping_rows(lgb.LGBMClassifier(), X_val, np.array(labels[:2]), y_val)
+    assert set(kept["eval_y"]) <= {0, 1} and len(kept["eval_y"]) == np.isin(y_val, labels[:2]).sum()
 
 
 def test_categories_are_split_natively_and_threads_follow_the_row_count():
