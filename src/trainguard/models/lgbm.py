@@ -139,7 +139,7 @@ class LightGBM(EarlyStoppedCandidate):
             callbacks: list[Any] = [lgb.early_stopping(BOOSTING_PATIENCE, verbose=False)]
             kwargs.update(stop, callbacks=callbacks + ([clock] if clock else []))
         model.fit(Xt, y, **kwargs)
-        # Read by grown_length: the rounds grown when the clock stopped it, None when it did not.
+        # Read by grown_length (EarlyStoppedCandidate's).
         model.deadline_rounds_ = clock.stopped_at if clock is not None else None
 
     def _freeze_length(self, fresh: Any, selected: Any) -> None:
@@ -149,10 +149,6 @@ class LightGBM(EarlyStoppedCandidate):
         params = super().params(fitted)
         params["n_estimators_"] = rounds(fitted_model(unwrap(fitted)[0]))
         return params
-
-    def grown_length(self, fitted: Any) -> dict[str, int]:
-        stopped = getattr(fitted_model(unwrap(fitted)[0]), "deadline_rounds_", None)
-        return {} if stopped is None else {"n_estimators": int(stopped)}
 
 
 def stopping_rows(model: Any, Xv: Any, y: Any, y_val: Any) -> dict[str, Any]:
