@@ -9,9 +9,8 @@ import pytest
 import skops.io as sio
 
 import trainguard
-from datagen import make_table
+from datagen import churn_features, make_table
 from deadlines import AfterChecks
-from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.datasets import path as dataset_path
 from trainguard.errors import ConfigError
 from trainguard.models import ModelContext, resolve_candidates, xgboosting
@@ -19,12 +18,6 @@ from trainguard.models.persist import TRUSTED_TYPES, load_model, save_model
 from trainguard.models.xgboosting import XGBoost
 
 pytest.importorskip("xgboost")  # an extra: trainguard[xgboost]
-
-
-def _data(task="binary", n=300):
-    frame = make_table(task, n=n)
-    schema = infer_schema(frame.drop(columns="customer_id"), target="churned")
-    return schema, coerce_features(frame, schema), frame["churned"]
 
 
 def test_xgboost_is_chosen_by_name_and_refused_clearly_where_not_installed(monkeypatch):
@@ -41,7 +34,7 @@ def test_the_untuned_defaults_and_the_portfolio_are_legal_draws_of_the_documente
     from trainguard.selection.stage import documented_spaces
     from trainguard.selection.tuner import default_params
 
-    schema, _, _ = _data(task)
+    schema, _, _ = churn_features(task)
     space = documented_spaces(task)["xgboost"]
     candidate = XGBoost(ModelContext(task=task, schema=schema, seed=0))
     assert set(default_params(candidate, space)) == set(space)
@@ -62,7 +55,7 @@ class _Recording(XGBoost):
 
 
 def test_rounds_stop_early_on_inner_rows_never_on_the_validation_rows():
-    schema, X, y = _data()
+    schema, X, y = churn_features()
     candidate = _Recording(ModelContext(task="binary", schema=schema, seed=0))
     X_train, y_train, X_val = X.iloc[:200], y.iloc[:200], X.iloc[200:]
     # Validation rows whose labels are all flipped: stopping on them would end at the first rounds.
@@ -86,7 +79,7 @@ def test_rounds_stop_early_on_inner_rows_never_on_the_validation_rows():
 
 
 def test_categories_are_native_missing_values_pass_threads_and_class_weights_follow_the_context():
-    schema, X, y = _data()
+    schema, X, y = churn_features()
     X = X.copy()
     X.loc[X.index[:20], "plan"] = np.nan
     X.loc[X.index[20:40], "tenure"] = np.nan
@@ -113,7 +106,7 @@ def test_a_fit_past_its_deadline_stops_growing_and_replays_from_the_rounds_it_gr
 
     from trainguard.selection.budget import TrialLimit
 
-    schema, X, y = _data("regression")
+    schema, X, y = churn_features("regression")
     candidate = XGBoost(ModelContext(task="regression", schema=schema, seed=0))
     cut = candidate.fit(X, y, limit=AfterChecks(6))
     grown = candidate.grown_length(cut)
@@ -128,7 +121,7 @@ def test_a_fit_past_its_deadline_stops_growing_and_replays_from_the_rounds_it_gr
 
 
 def test_a_fitted_pipeline_saves_as_ubj_bytes_and_reloads_predicting_the_same(tmp_path):
-    schema, X, y = _data("multiclass")
+    schema, X, y = churn_features("multiclass")
     fitted = XGBoost(ModelContext(task="multiclass", schema=schema, seed=0)).fit(X, y)
     save_model(fitted, tmp_path / "model.skops")
     named = set(sio.get_untrusted_types(file=tmp_path / "model.skops"))
