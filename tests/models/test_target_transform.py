@@ -3,11 +3,14 @@ original scale, early-stopped on transformed inner rows, saved and refused by ON
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import trainguard
+from deadlines import AfterChecks
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.errors import ConfigError
 from trainguard.models import ModelContext, available_candidates
@@ -175,23 +178,13 @@ def test_a_forest_grown_to_a_deadline_inside_a_target_transform_is_the_one_fit_f
     np.testing.assert_allclose(replayed.predict(X), cut.predict(X), rtol=1e-12)
 
 
-def test_a_lightgbm_fit_cut_by_its_deadline_inside_a_target_transform_records_the_rounds_it_grew():
-    from trainguard.models.lgbm import LightGBM
-
-    class AfterRounds:
-        """A deadline that passes after ``n`` checks (LightGBM checks once per round)."""
-
-        def __init__(self, n):
-            self.left = n
-
-        def past_deadline(self):
-            self.left -= 1
-            return self.left < 0
-
+@pytest.mark.parametrize("family", ["lightgbm", pytest.param("xgboost", marks=pytest.mark.skipif(
+    importlib.util.find_spec("xgboost") is None, reason="an extra: trainguard[xgboost]"))])
+def test_a_boosting_fit_cut_by_its_deadline_inside_a_target_transform_records_the_rounds_it_grew(family):
     frame = _skewed()
     context, X = _context(frame, TargetShape.of(frame["cost"]))
-    candidate = LightGBM(context).with_params({"target_transform": "log1p"})
-    cut = candidate.fit(X, frame["cost"], limit=AfterRounds(6))
+    candidate = available_candidates()[family](context).with_params({"target_transform": "log1p"})
+    cut = candidate.fit(X, frame["cost"], limit=AfterChecks(6))
     grown = candidate.grown_length(cut)
     assert grown == {"n_estimators": 7}  # the replay record, as without a transform
     replayed = candidate.with_params({**candidate.hyperparams, **grown}).fit(X, frame["cost"])
