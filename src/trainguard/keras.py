@@ -227,16 +227,14 @@ class _StepHooks:
     # --- judgements ------------------------------------------------------------------------------
 
     def _judge_before_step(self, grads: list[Any], variables: list[Any] | None) -> Verdict:
-        from trainguard.nn.guards.step import grads_step_numbers
+        from trainguard.nn.guards.step import step_values
 
         nonfinite = self.guard._guards.nonfinite
         assert nonfinite is not None
-        present = [g for g in grads if g is not None]
-        info = grads_step_numbers(self.guard._epoch, self.step, self.batch_index, self.loss, present)
-        if not info.finite:
-            info = StepInfo(
-                info.epoch, info.step, info.batch_index, info.loss, info.grad_norm, self._data_finite()
-            )
+        loss, grad_norm = step_values(self.loss, [g for g in grads if g is not None])
+        if nonfinite.passes(loss, grad_norm):  # the finite step costs no more than this
+            return Verdict.STEP
+        info = StepInfo(self.guard._epoch, self.step, self.batch_index, loss, grad_norm, self._data_finite())
         verdict = nonfinite.before_optimizer_step(info)
         if verdict is Verdict.STOP:
             bad = _nonfinite_names(grads, variables or self.model.trainable_weights)

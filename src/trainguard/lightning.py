@@ -47,7 +47,7 @@ from trainguard.guards.epoch_length import len_too_small_finding
 from trainguard.guards.nonfinite import NonFiniteError
 from trainguard.nn.data import batch_rows, call_module
 from trainguard.nn.guards.loss_mismatch import LossMismatchError, check_loss_inputs, loss_kind
-from trainguard.nn.guards.step import act_on_step, diagnose_torch_step, learning_rates, step_numbers
+from trainguard.nn.guards.step import act_on_step, diagnose_torch_step, learning_rates, step_values
 from trainguard.nn.seed import rng_state, set_rng_state
 
 __all__ = ["TrainGuard", "past_len_finding"]
@@ -111,7 +111,10 @@ class TrainGuard(GuardCallback, pl.Callback):
         if self._params is None or self._params[0] is not optimizer:  # listed once per optimizer
             self._params = (optimizer, [p for group in optimizer.param_groups for p in group["params"]])
         params = self._params[1]
-        info = step_numbers(self._epoch, trainer.global_step, self._batch_index, self._loss, params)
+        loss, grad_norm = step_values(self._loss, [g for p in params if (g := p.grad) is not None])
+        if nonfinite.passes(loss, grad_norm):  # the finite step costs no more than this
+            return
+        info = StepInfo(self._epoch, trainer.global_step, self._batch_index, loss, grad_norm)
 
         def stop(info: StepInfo, note: str) -> None:
             self._stop_nonfinite(pl_module, optimizer, info, note)

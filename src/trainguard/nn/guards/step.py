@@ -1,7 +1,7 @@
 """The torch side of the NaN guard, shared by every torch loop (Trainer, skorch, Lightning).
 
 The loops differ in where they expose "after backward, before the optimizer step"; what they do
-there is the same and lives here: read the step as numbers (:func:`step_numbers`), ask the
+there is the same and lives here: read the step as numbers (:func:`step_values`), ask the
 framework-neutral :class:`~trainguard.guards.core.NonFiniteGuard` for a verdict, and act on it: skip
 the step exactly (:func:`skip_step_`: no gradient, so the optimizer leaves the parameter and its
 state alone), lower the learning rate (:func:`scale_learning_rate_`), or re-run the batch and
@@ -46,21 +46,13 @@ def step_grad_norm(params: Sequence[nn.Parameter]) -> Tensor | None:
         return total_grad_norm(params)
 
 
-def step_numbers(
-    epoch: int, step: int, batch_index: int, loss: Tensor | float | None, params: Sequence[nn.Parameter]
-) -> StepInfo:
-    """The step as numbers for the guard: the per-tensor gradient norms and the loss in one host read.
+def step_values(loss: Tensor | float | None, grads: Sequence[Tensor]) -> tuple[float | None, float | None]:
+    """The step's loss and total gradient norm as floats for the NaN guard, in one host read.
 
-    Two tensor ops per step (``_foreach_norm`` and one ``stack``) and one read: the total norm is
-    summed from the per-tensor norms on the host, which costs nothing next to a kernel launch.
+    Two tensor ops whatever the number of gradients (``_foreach_norm``, one fused kernel on CUDA,
+    and one ``stack`` that takes the loss along) and one read: the total norm is summed from the
+    per-tensor norms on the host, which costs nothing next to a kernel launch.
     """
-    return grads_step_numbers(epoch, step, batch_index, loss, [p.grad for p in params if p.grad is not None])
-
-
-def grads_step_numbers(
-    epoch: int, step: int, batch_index: int, loss: Tensor | float | None, grads: Sequence[Tensor]
-) -> StepInfo:
-    """:func:`step_numbers` given the gradients themselves (Keras hands them to ``optimizer.apply``)."""
     tensors = list(torch._foreach_norm(grads)) if grads else []
     loss_tensor = isinstance(loss, Tensor)
     if loss_tensor:
@@ -74,8 +66,8 @@ def grads_step_numbers(
     except RuntimeError:  # gradients on several devices: read them one by one
         read = [float(t) for t in tensors]
     loss_f = read.pop() if loss_tensor else (None if loss is None else float(loss))
-    gnorm = math.hypot(*read) if grads else None  # exact like fsum, in C: NaN/Inf stay non-finite
-    return StepInfo(epoch, step, batch_index, loss_f, gnorm)
+    grad_norm = math.hypot(*read) if grads else None  # exact like fsum, in C: NaN/Inf stay non-finite
+    return loss_f, grad_norm
 
 
 def with_data_verdict(info: StepInfo, *batch: Any) -> StepInfo:
@@ -159,7 +151,7 @@ def act_on_step(
     """What a callback does just before ``optimizer.step``: ask ``guard`` about the step, act on it.
 
     The batch data is read for finiteness only when the step is bad (a finite step costs the one
-    read :func:`step_numbers` made). ``stop(info, note)`` raises the diagnosis; after a skip or a
+    read :func:`step_values` made). ``stop(info, note)`` raises the diagnosis; after a skip or a
     learning-rate cut the gradients are dropped, so the optimizer leaves every parameter alone.
     """
     if not info.finite:
