@@ -33,7 +33,13 @@ from trainguard.guards.callback import GuardCallback
 from trainguard.guards.core import BatchInfo, EpochInfo, FitInfo, StepInfo, Verdict
 from trainguard.guards.nonfinite import NonFiniteError, nonfinite_data_finding
 from trainguard.nn.guards.loss_mismatch import Dialect, LossMismatchError, check_kind, check_loss_inputs
-from trainguard.nn.guards.step import act_on_step, diagnose_torch_step, learning_rates, step_values
+from trainguard.nn.guards.step import (
+    act_on_step,
+    diagnose_torch_step,
+    flat_norm_fits,
+    learning_rates,
+    step_values,
+)
 
 __all__ = ["SKORCH", "TrainGuard"]
 
@@ -71,6 +77,7 @@ class TrainGuard(GuardCallback, Callback):
         self._first = True
         self._skipped = False
         self._params: list[torch.nn.Parameter] | None = None
+        self._flat = False  # whether the gradients suit step_values' flat read (set with _params)
         return self
 
     # --- skorch hooks ----------------------------------------------------------------------------
@@ -112,6 +119,7 @@ class TrainGuard(GuardCallback, Callback):
         params = self._params
         if params is None:
             params = self._params = [p for _, p in named_parameters]
+            self._flat = flat_norm_fits(params)
         if self._first:
             self._first = False
             self._check_first_batch(net)
@@ -119,7 +127,7 @@ class TrainGuard(GuardCallback, Callback):
         if nonfinite is None:
             return
         # skorch hands over no loss here: it is judged at the end of the batch
-        _, grad_norm = step_values(None, [g for p in params if (g := p.grad) is not None])
+        _, grad_norm = step_values(None, [g for p in params if (g := p.grad) is not None], flat=self._flat)
         if nonfinite.passes(None, grad_norm):  # the finite step costs no more than this
             return
         info = StepInfo(self._epoch, self._step, self._batch_index, None, grad_norm)

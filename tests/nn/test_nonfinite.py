@@ -398,3 +398,23 @@ def test_reduce_lr_survives_a_running_schedule(make_scheduler, regression: Data)
     clean, reduced = lrs_seen(set()), lrs_seen({3})
     assert reduced[:3] == pytest.approx(clean[:3])
     assert reduced[3:] == pytest.approx([lr / 10 for lr in clean[3:]])
+
+
+def test_the_adapters_flat_gradient_read_matches_the_per_tensor_norms() -> None:
+    from trainguard.nn.guards.step import flat_norm_fits, step_values
+
+    torch.manual_seed(0)
+    module = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 1))
+    nn.functional.mse_loss(module(torch.randn(32, 20)), torch.randn(32, 1)).backward()
+    params = list(module.parameters())
+    grads = [p.grad for p in params]
+    assert flat_norm_fits(params) and not flat_norm_fits([torch.zeros(1 << 17)])
+    assert not flat_norm_fits([torch.zeros(3, dtype=torch.float16)])
+    loss = torch.tensor(0.25)
+    flat, per_tensor = step_values(loss, grads, flat=True), step_values(loss, grads)
+    assert flat[0] == per_tensor[0] == 0.25 and flat[1] == pytest.approx(per_tensor[1], rel=1e-6)
+    for bad in (math.nan, math.inf):
+        grads[1][0] = bad
+        assert not math.isfinite(step_values(None, grads, flat=True)[1])
+    grads[1][0] = 1e30  # its square overflows float32: the per-tensor norms answer instead
+    assert step_values(None, grads, flat=True) == step_values(None, grads)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Final
 
 import torch
 from torch import Tensor, nn
@@ -46,13 +46,42 @@ def step_grad_norm(params: Sequence[nn.Parameter]) -> Tensor | None:
         return total_grad_norm(params)
 
 
-def step_values(loss: Tensor | float | None, grads: Sequence[Tensor]) -> tuple[float | None, float | None]:
+#: Gradients a CPU dot product sums exactly enough, in place of ``_foreach_norm``'s norm per tensor.
+FLAT_DTYPES: Final = frozenset({torch.float32, torch.float64})
+#: Up to this many gradient values in all, copying them into one flat tensor and taking one dot
+#: product costs less than ``_foreach_norm`` (a full torch call per tensor); above it, the copy costs more.
+FLAT_MAX_VALUES: Final = 1 << 16
+
+
+def flat_norm_fits(tensors: Iterable[Tensor]) -> bool:
+    """Whether gradients shaped like ``tensors`` suit :func:`step_values`'s ``flat`` read: few, on the CPU.
+
+    Judged once per fit from the parameters (their gradients share their device, dtype and size).
+    """
+    tensors = list(tensors)
+    return all(t.is_cpu and t.dtype in FLAT_DTYPES for t in tensors) and (
+        sum(t.numel() for t in tensors) <= FLAT_MAX_VALUES
+    )
+
+
+def step_values(
+    loss: Tensor | float | None, grads: Sequence[Tensor], *, flat: bool = False
+) -> tuple[float | None, float | None]:
     """The step's loss and total gradient norm as floats for the NaN guard, in one host read.
 
-    Two tensor ops whatever the number of gradients (``_foreach_norm``, one fused kernel on CUDA,
-    and one ``stack`` that takes the loss along) and one read: the total norm is summed from the
-    per-tensor norms on the host, which costs nothing next to a kernel launch.
+    ``flat`` (gradients that :func:`flat_norm_fits`): one ``cat`` into a flat tensor and one dot
+    product; on the small models adapters mostly train on the CPU, the cost per torch call is what
+    the check costs, and ``_foreach_norm`` there is a full norm call per tensor. Otherwise, or when
+    that sum of squares is not finite (so that a bad step reads exactly as without ``flat``): two
+    tensor ops whatever the number of gradients (``_foreach_norm``, one fused kernel on CUDA, and one
+    ``stack`` that takes the loss along) and one read; the total norm is summed from the per-tensor
+    norms on the host, which costs nothing next to a kernel launch.
     """
+    if flat and grads:
+        values = torch.cat([g.reshape(-1) for g in grads])
+        squares = float(torch.dot(values, values))
+        if math.isfinite(squares):
+            return (None if loss is None else float(loss)), math.sqrt(squares)
     tensors = list(torch._foreach_norm(grads)) if grads else []
     loss_tensor = isinstance(loss, Tensor)
     if loss_tensor:
