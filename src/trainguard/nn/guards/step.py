@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import torch
 from torch import Tensor, nn
+from torch._utils import _flatten_dense_tensors
 from torch.optim import Optimizer
 
 from trainguard.findings import Finding
@@ -69,7 +70,7 @@ def step_values(
 ) -> tuple[float | None, float | None]:
     """The step's loss and total gradient norm as floats for the NaN guard, in one host read.
 
-    ``flat`` (gradients that :func:`flat_norm_fits`): one ``cat`` into a flat tensor and one dot
+    ``flat`` (gradients that :func:`flat_norm_fits`): one copy into a flat tensor and one dot
     product; on the small models adapters mostly train on the CPU, the cost per torch call is what
     the check costs, and ``_foreach_norm`` there is a full norm call per tensor. Otherwise, or when
     that sum of squares is not finite (so that a bad step reads exactly as without ``flat``): two
@@ -78,7 +79,7 @@ def step_values(
     norms on the host, which costs nothing next to a kernel launch.
     """
     if flat and grads:
-        values = torch.cat([g.reshape(-1) for g in grads])
+        values = _flatten_dense_tensors(grads)  # one call: flatten and cat in C++ (as DDP buckets do)
         squares = float(torch.dot(values, values))
         if math.isfinite(squares):
             return (None if loss is None else float(loss)), math.sqrt(squares)
