@@ -142,6 +142,12 @@ def test_diagnosis_of_a_backward_only_failure_lists_the_parameters() -> None:
     assert "gradients are non-finite in net.0.weight" in "\n".join(finding.evidence["details"])
 
 
+def test_diagnosis_without_a_loss_does_not_call_the_loss_finite() -> None:
+    # skorch hands over no loss before the optimizer step
+    finding = diagnose_nonfinite(evidence(loss=None, grad_norm=math.nan))
+    assert finding.message.startswith("non-finite gradient norm (nan) at epoch 1")
+
+
 def test_monitor_reads_deferred_flags_in_one_poll_and_returns_the_bad_steps() -> None:
     monitor = NonFiniteMonitor(check_every=3)
     for step, ok in enumerate([True, False, True]):
