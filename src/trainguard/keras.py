@@ -170,6 +170,7 @@ class _StepHooks:
         self.data: tuple[Any, Any] | None = None
         self.loss: Any = None
         self.fingerprint: Hashable | None = None
+        self.flat: bool | None = None  # whether the gradients suit step_values' flat read
         self._saved: list[tuple[Any, str]] = []
 
     def install(self) -> None:
@@ -227,16 +228,17 @@ class _StepHooks:
     # --- judgements ------------------------------------------------------------------------------
 
     def _judge_before_step(self, grads: list[Any], variables: list[Any] | None) -> Verdict:
-        from trainguard.nn.guards.step import grads_step_numbers
+        from trainguard.nn.guards.step import flat_norm_fits, step_values
 
         nonfinite = self.guard._guards.nonfinite
         assert nonfinite is not None
         present = [g for g in grads if g is not None]
-        info = grads_step_numbers(self.guard._epoch, self.step, self.batch_index, self.loss, present)
-        if not info.finite:
-            info = StepInfo(
-                info.epoch, info.step, info.batch_index, info.loss, info.grad_norm, self._data_finite()
-            )
+        if self.flat is None:  # the same variables every step of the fit
+            self.flat = flat_norm_fits(present)
+        loss, grad_norm = step_values(self.loss, present, flat=self.flat)
+        if nonfinite.passes(loss, grad_norm):  # the finite step costs no more than this
+            return Verdict.STEP
+        info = StepInfo(self.guard._epoch, self.step, self.batch_index, loss, grad_norm, self._data_finite())
         verdict = nonfinite.before_optimizer_step(info)
         if verdict is Verdict.STOP:
             bad = _nonfinite_names(grads, variables or self.model.trainable_weights)

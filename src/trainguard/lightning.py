@@ -47,7 +47,13 @@ from trainguard.guards.epoch_length import len_too_small_finding
 from trainguard.guards.nonfinite import NonFiniteError
 from trainguard.nn.data import batch_rows, call_module
 from trainguard.nn.guards.loss_mismatch import LossMismatchError, check_loss_inputs, loss_kind
-from trainguard.nn.guards.step import act_on_step, diagnose_torch_step, learning_rates, step_numbers
+from trainguard.nn.guards.step import (
+    act_on_step,
+    diagnose_torch_step,
+    flat_norm_fits,
+    learning_rates,
+    step_values,
+)
 from trainguard.nn.seed import rng_state, set_rng_state
 
 __all__ = ["TrainGuard", "past_len_finding"]
@@ -69,7 +75,7 @@ class TrainGuard(GuardCallback, pl.Callback):
     def on_fit_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         self._begin_fit()
         self._started, self._first, self._check_empty = False, True, False
-        self._params: tuple[torch.optim.Optimizer, list[torch.nn.Parameter]] | None = None
+        self._params: tuple[torch.optim.Optimizer, list[torch.nn.Parameter], bool] | None = None
         self._batch: Any = None
         self._epoch = self._batch_index = 0
         self._loss: torch.Tensor | None = None
@@ -109,9 +115,13 @@ class TrainGuard(GuardCallback, pl.Callback):
         if nonfinite is None:
             return
         if self._params is None or self._params[0] is not optimizer:  # listed once per optimizer
-            self._params = (optimizer, [p for group in optimizer.param_groups for p in group["params"]])
-        params = self._params[1]
-        info = step_numbers(self._epoch, trainer.global_step, self._batch_index, self._loss, params)
+            listed = [p for group in optimizer.param_groups for p in group["params"]]
+            self._params = (optimizer, listed, flat_norm_fits(listed))
+        _, params, flat = self._params
+        loss, grad_norm = step_values(self._loss, [g for p in params if (g := p.grad) is not None], flat=flat)
+        if nonfinite.passes(loss, grad_norm):  # the finite step costs no more than this
+            return
+        info = StepInfo(self._epoch, trainer.global_step, self._batch_index, loss, grad_norm)
 
         def stop(info: StepInfo, note: str) -> None:
             self._stop_nonfinite(pl_module, optimizer, info, note)

@@ -33,7 +33,13 @@ from trainguard.guards.callback import GuardCallback
 from trainguard.guards.core import BatchInfo, EpochInfo, FitInfo, StepInfo, Verdict
 from trainguard.guards.nonfinite import NonFiniteError, nonfinite_data_finding
 from trainguard.nn.guards.loss_mismatch import Dialect, LossMismatchError, check_kind, check_loss_inputs
-from trainguard.nn.guards.step import act_on_step, diagnose_torch_step, learning_rates, step_numbers
+from trainguard.nn.guards.step import (
+    act_on_step,
+    diagnose_torch_step,
+    flat_norm_fits,
+    learning_rates,
+    step_values,
+)
 
 __all__ = ["SKORCH", "TrainGuard"]
 
@@ -67,10 +73,11 @@ class TrainGuard(GuardCallback, Callback):
     def initialize(self) -> TrainGuard:
         self._started = self._check_empty = False
         self._epoch = self._step = self._batch_index = 0
-        self._batch: tuple[Any, Any] | None = None
+        self._batch: Any = None  # the batch as skorch hands it to the hooks
         self._first = True
         self._skipped = False
         self._params: list[torch.nn.Parameter] | None = None
+        self._flat = False  # whether the gradients suit step_values' flat read (set with _params)
         return self
 
     # --- skorch hooks ----------------------------------------------------------------------------
@@ -107,23 +114,28 @@ class TrainGuard(GuardCallback, Callback):
         """After backward, before ``optimizer.step``: every per-step check runs here, in one hook."""
         if not training:
             return
-        self._batch, self._skipped = unpack_data(batch), False
+        self._batch, self._skipped = batch, False  # unpacked only when a check needs it
         # the same parameters every step: listing skorch's generator each step costs more than the check
         params = self._params
         if params is None:
             params = self._params = [p for _, p in named_parameters]
+            self._flat = flat_norm_fits(params)
         if self._first:
             self._first = False
             self._check_first_batch(net)
         nonfinite = self._guards.nonfinite
         if nonfinite is None:
             return
-        info = step_numbers(self._epoch, self._step, self._batch_index, None, params)
+        # skorch hands over no loss here: it is judged at the end of the batch
+        _, grad_norm = step_values(None, [g for p in params if (g := p.grad) is not None], flat=self._flat)
+        if nonfinite.passes(None, grad_norm):  # the finite step costs no more than this
+            return
+        info = StepInfo(self._epoch, self._step, self._batch_index, None, grad_norm)
 
         def stop(info: StepInfo, note: str) -> None:
             self._stop_nonfinite(net, info, note)
 
-        verdict = act_on_step(nonfinite, info, self._batch or (), net.optimizer_, params, stop)
+        verdict = act_on_step(nonfinite, info, self._xy() or (), net.optimizer_, params, stop)
         self._skipped = verdict is not Verdict.STEP
 
     def on_batch_end(self, net: Any, batch: Any = None, training: bool | None = None, **kwargs: Any) -> None:
@@ -147,9 +159,10 @@ class TrainGuard(GuardCallback, Callback):
     # --- guards ----------------------------------------------------------------------------------
 
     def _check_first_batch(self, net: Any) -> None:
-        if self._guards.loss_mismatch is None or self._batch is None:
+        batch = self._xy()
+        if self._guards.loss_mismatch is None or batch is None:
             return
-        x, y = self._batch
+        x, y = batch
         if not isinstance(y, torch.Tensor):
             return
         with torch.no_grad():
@@ -166,12 +179,16 @@ class TrainGuard(GuardCallback, Callback):
         for finding in self._guards.on_first_batch(findings):
             self._stop_if_error(finding, LossMismatchError)
 
+    def _xy(self) -> tuple[Any, Any] | None:
+        """The current batch as ``(X, y)``, as skorch unpacks it."""
+        return None if self._batch is None else unpack_data(self._batch)
+
     def _stop_nonfinite(self, net: Any, info: StepInfo, note: str) -> None:
         nonfinite = self._guards.nonfinite
         assert nonfinite is not None
-        batch = None
-        if self._batch is not None:
-            x, y = self._batch
+        batch = self._xy()
+        if batch is not None:
+            x, y = batch
             batch = (
                 to_tensor(x, device=net.device),
                 to_tensor(y, device=net.device) if y is not None else None,

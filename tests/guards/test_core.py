@@ -125,6 +125,16 @@ def test_infinite_gradient_norm_with_finite_loss_is_bad() -> None:
     assert list(guard.norms) == [math.inf]
 
 
+def test_the_fast_path_records_a_finite_step_and_leaves_a_bad_one_to_the_verdict() -> None:
+    guard = NonFiniteGuard("skip_batch")
+    assert guard.passes(0.5, 1.0) and guard.passes(None, 2.0) and guard.passes(0.4, None)
+    assert (list(guard.losses), list(guard.norms)) == ([0.5, 0.4], [1.0, 2.0])
+    assert not guard.passes(0.3, math.nan) and not guard.passes(math.inf, 1.0)
+    assert (list(guard.losses), list(guard.norms)) == ([0.5, 0.4], [1.0, 2.0])  # nothing recorded
+    assert guard.before_optimizer_step(StepInfo(0, 4, 4, 0.3, math.nan)) is Verdict.SKIP
+    assert len(guard.norms) == 3 and math.isnan(guard.norms[-1])  # the bad norm recorded, once
+
+
 def test_guard_set_keeps_every_finding() -> None:
     guards = GuardSet.build()
     guards.on_fit_start(FitInfo(steps_per_epoch=3))

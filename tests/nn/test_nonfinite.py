@@ -142,6 +142,12 @@ def test_diagnosis_of_a_backward_only_failure_lists_the_parameters() -> None:
     assert "gradients are non-finite in net.0.weight" in "\n".join(finding.evidence["details"])
 
 
+def test_diagnosis_without_a_loss_does_not_call_the_loss_finite() -> None:
+    # skorch hands over no loss before the optimizer step
+    finding = diagnose_nonfinite(evidence(loss=None, grad_norm=math.nan))
+    assert finding.message.startswith("non-finite gradient norm (nan) at epoch 1")
+
+
 def test_monitor_reads_deferred_flags_in_one_poll_and_returns_the_bad_steps() -> None:
     monitor = NonFiniteMonitor(check_every=3)
     for step, ok in enumerate([True, False, True]):
@@ -398,3 +404,23 @@ def test_reduce_lr_survives_a_running_schedule(make_scheduler, regression: Data)
     clean, reduced = lrs_seen(set()), lrs_seen({3})
     assert reduced[:3] == pytest.approx(clean[:3])
     assert reduced[3:] == pytest.approx([lr / 10 for lr in clean[3:]])
+
+
+def test_the_adapters_flat_gradient_read_matches_the_per_tensor_norms() -> None:
+    from trainguard.nn.guards.step import flat_norm_fits, step_values
+
+    torch.manual_seed(0)
+    module = nn.Sequential(nn.Linear(20, 64), nn.ReLU(), nn.Linear(64, 1))
+    nn.functional.mse_loss(module(torch.randn(32, 20)), torch.randn(32, 1)).backward()
+    params = list(module.parameters())
+    grads = [p.grad for p in params]
+    assert flat_norm_fits(params) and not flat_norm_fits([torch.zeros(1 << 17)])
+    assert not flat_norm_fits([torch.zeros(3, dtype=torch.float16)])
+    loss = torch.tensor(0.25)
+    flat, per_tensor = step_values(loss, grads, flat=True), step_values(loss, grads)
+    assert flat[0] == per_tensor[0] == 0.25 and flat[1] == pytest.approx(per_tensor[1], rel=1e-6)
+    for bad in (math.nan, math.inf):
+        grads[1][0] = bad
+        assert not math.isfinite(step_values(None, grads, flat=True)[1])
+    grads[1][0] = 1e30  # its square overflows float32: the per-tensor norms answer instead
+    assert step_values(None, grads, flat=True) == step_values(None, grads)

@@ -314,13 +314,30 @@ class NonFiniteGuard(Guard):
         return []
 
     def before_optimizer_step(self, step: StepInfo) -> Verdict:
-        if step.grad_norm is not None:
-            self.norms.append(step.grad_norm)
-        if step.loss is not None:
-            self.losses.append(step.loss)
-        if step.finite:
+        if not self.passes(step.loss, step.grad_norm):
+            self._record(step.loss, step.grad_norm)
+        elif step.data_finite:
             return Verdict.STEP
         return self.on_bad_step(model_caused=step.data_finite)
+
+    def passes(self, loss: float | None, grad_norm: float | None) -> bool:
+        """The per-step fast path of :meth:`before_optimizer_step`, for loops that read the numbers first.
+
+        A step whose loss and gradient norm are finite (or not known) is recorded and may be taken:
+        ``True``, with no :class:`StepInfo` built. Otherwise nothing is recorded and ``False`` says
+        the loop must hand the step to :meth:`before_optimizer_step` for the verdict. (Cheap on
+        purpose: an adapter calls it once a step inside the framework's loop.)
+        """
+        if (loss is None or math.isfinite(loss)) and (grad_norm is None or math.isfinite(grad_norm)):
+            self._record(loss, grad_norm)
+            return True
+        return False
+
+    def _record(self, loss: float | None, grad_norm: float | None) -> None:
+        if grad_norm is not None:
+            self.norms.append(grad_norm)
+        if loss is not None:
+            self.losses.append(loss)
 
     def on_bad_step(self, *, model_caused: bool) -> Verdict:
         """The policy's answer to a step found non-finite (now, or at a later poll)."""
@@ -417,7 +434,10 @@ class GuardSet:
 
     def on_batch_end(self, batch: BatchInfo) -> list[Finding]:
         """Per batch: only the epoch-length guard counts batches, so it is called directly."""
-        return [] if self.epoch_length is None else self._keep(self.epoch_length.on_batch_end(batch))
+        if self.epoch_length is None:
+            return []
+        findings = self.epoch_length.on_batch_end(batch)
+        return self._keep(findings) if findings else findings
 
     def on_epoch_end(self, epoch: EpochInfo) -> list[Finding]:
         return self._keep(f for g in self.guards for f in g.on_epoch_end(epoch))

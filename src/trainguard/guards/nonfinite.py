@@ -212,7 +212,8 @@ def _summary(ev: NonFiniteEvidence) -> str:
     elif ev.loss is not None and not math.isfinite(ev.loss):
         what = f"non-finite loss ({_fmt(ev.loss)})"
     else:
-        what = f"non-finite gradient norm ({_fmt(ev.grad_norm)}) with a finite loss"
+        known = " with a finite loss" if ev.loss is not None else ""  # skorch gives no loss before the step
+        what = f"non-finite gradient norm ({_fmt(ev.grad_norm)}){known}"
     return f"{what} {at}; training stopped, and this batch never reached the weights"
 
 

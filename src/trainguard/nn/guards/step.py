@@ -1,7 +1,7 @@
 """The torch side of the NaN guard, shared by every torch loop (Trainer, skorch, Lightning).
 
 The loops differ in where they expose "after backward, before the optimizer step"; what they do
-there is the same and lives here: read the step as numbers (:func:`step_numbers`), ask the
+there is the same and lives here: read the step as numbers (:func:`step_values`), ask the
 framework-neutral :class:`~trainguard.guards.core.NonFiniteGuard` for a verdict, and act on it: skip
 the step exactly (:func:`skip_step_`: no gradient, so the optimizer leaves the parameter and its
 state alone), lower the learning rate (:func:`scale_learning_rate_`), or re-run the batch and
@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Final
 
 import torch
 from torch import Tensor, nn
+from torch._utils import _flatten_dense_tensors
 from torch.optim import Optimizer
 
 from trainguard.findings import Finding
@@ -46,21 +47,42 @@ def step_grad_norm(params: Sequence[nn.Parameter]) -> Tensor | None:
         return total_grad_norm(params)
 
 
-def step_numbers(
-    epoch: int, step: int, batch_index: int, loss: Tensor | float | None, params: Sequence[nn.Parameter]
-) -> StepInfo:
-    """The step as numbers for the guard: the per-tensor gradient norms and the loss in one host read.
+#: Gradients a CPU dot product sums exactly enough, in place of ``_foreach_norm``'s norm per tensor.
+FLAT_DTYPES: Final = frozenset({torch.float32, torch.float64})
+#: Up to this many gradient values in all, copying them into one flat tensor and taking one dot
+#: product costs less than ``_foreach_norm`` (a full torch call per tensor); above it, the copy costs more.
+FLAT_MAX_VALUES: Final = 1 << 16
 
-    Two tensor ops per step (``_foreach_norm`` and one ``stack``) and one read: the total norm is
-    summed from the per-tensor norms on the host, which costs nothing next to a kernel launch.
+
+def flat_norm_fits(tensors: Iterable[Tensor]) -> bool:
+    """Whether gradients shaped like ``tensors`` suit :func:`step_values`'s ``flat`` read: few, on the CPU.
+
+    Judged once per fit from the parameters (their gradients share their device, dtype and size).
     """
-    return grads_step_numbers(epoch, step, batch_index, loss, [p.grad for p in params if p.grad is not None])
+    tensors = list(tensors)
+    return all(t.is_cpu and t.dtype in FLAT_DTYPES for t in tensors) and (
+        sum(t.numel() for t in tensors) <= FLAT_MAX_VALUES
+    )
 
 
-def grads_step_numbers(
-    epoch: int, step: int, batch_index: int, loss: Tensor | float | None, grads: Sequence[Tensor]
-) -> StepInfo:
-    """:func:`step_numbers` given the gradients themselves (Keras hands them to ``optimizer.apply``)."""
+def step_values(
+    loss: Tensor | float | None, grads: Sequence[Tensor], *, flat: bool = False
+) -> tuple[float | None, float | None]:
+    """The step's loss and total gradient norm as floats for the NaN guard, in one host read.
+
+    ``flat`` (gradients that :func:`flat_norm_fits`): one copy into a flat tensor and one dot
+    product; on the small models adapters mostly train on the CPU, the cost per torch call is what
+    the check costs, and ``_foreach_norm`` there is a full norm call per tensor. Otherwise, or when
+    that sum of squares is not finite (so that a bad step reads exactly as without ``flat``): two
+    tensor ops whatever the number of gradients (``_foreach_norm``, one fused kernel on CUDA, and one
+    ``stack`` that takes the loss along) and one read; the total norm is summed from the per-tensor
+    norms on the host, which costs nothing next to a kernel launch.
+    """
+    if flat and grads:
+        values = _flatten_dense_tensors(grads)  # one call: flatten and cat in C++ (as DDP buckets do)
+        squares = float(torch.dot(values, values))
+        if math.isfinite(squares):
+            return (None if loss is None else float(loss)), math.sqrt(squares)
     tensors = list(torch._foreach_norm(grads)) if grads else []
     loss_tensor = isinstance(loss, Tensor)
     if loss_tensor:
@@ -74,8 +96,8 @@ def grads_step_numbers(
     except RuntimeError:  # gradients on several devices: read them one by one
         read = [float(t) for t in tensors]
     loss_f = read.pop() if loss_tensor else (None if loss is None else float(loss))
-    gnorm = math.hypot(*read) if grads else None  # exact like fsum, in C: NaN/Inf stay non-finite
-    return StepInfo(epoch, step, batch_index, loss_f, gnorm)
+    grad_norm = math.hypot(*read) if grads else None  # exact like fsum, in C: NaN/Inf stay non-finite
+    return loss_f, grad_norm
 
 
 def with_data_verdict(info: StepInfo, *batch: Any) -> StepInfo:
@@ -159,7 +181,7 @@ def act_on_step(
     """What a callback does just before ``optimizer.step``: ask ``guard`` about the step, act on it.
 
     The batch data is read for finiteness only when the step is bad (a finite step costs the one
-    read :func:`step_numbers` made). ``stop(info, note)`` raises the diagnosis; after a skip or a
+    read :func:`step_values` made). ``stop(info, note)`` raises the diagnosis; after a skip or a
     learning-rate cut the gradients are dropped, so the optimizer leaves every parameter alone.
     """
     if not info.finite:
