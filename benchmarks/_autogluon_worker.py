@@ -22,57 +22,19 @@ Writes the predictions in ``trainguard predict --proba``'s format (``prediction`
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready: AutoGluon's leaderboard holds NumPy scalars."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
-def _write_atomically(path: Path, write: Any) -> None:
-    """A half-written file would be read as a result: write beside it, then rename."""
-    tmp = path.with_name(f".{path.name}.partial")
-    write(tmp)
-    os.replace(tmp, path)
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Fit AutoGluon TabularPredictor and predict a test file.")
-    parser.add_argument("--train", type=Path, required=True, help="CSV with features and target")
-    parser.add_argument("--test", type=Path, required=True, help="CSV with the same features")
-    parser.add_argument("--target", required=True)
-    parser.add_argument("--task", choices=("binary", "multiclass", "regression"), required=True)
-    parser.add_argument("--metric", required=True,
-                        help="AutoGluon eval_metric, e.g. roc_auc, f1_macro, root_mean_squared_error")
-    parser.add_argument("--budget", type=float, required=True, help="time_limit in seconds")
-    parser.add_argument("--seed", type=int, required=True)
-    parser.add_argument("--predictions", type=Path, required=True, help="CSV to write")
-    parser.add_argument("--info", type=Path, required=True, help="JSON to write")
-    return parser.parse_args(argv)
+from _worker_io import parse_worker_args, plain, write_atomically
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    args = parse_worker_args("AutoGluon", "roc_auc, f1_macro, root_mean_squared_error", "time_limit", argv)
     import autogluon.tabular
     from autogluon.tabular import TabularPredictor
 
@@ -99,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for label in proba.columns:
                 out[f"proba_{label}"] = proba[label].to_numpy()
         predict_s = time.perf_counter() - start - fit_s
-        _write_atomically(args.predictions, lambda p: out.to_csv(p, index=False))
+        write_atomically(args.predictions, lambda p: out.to_csv(p, index=False))
 
         board = predictor.leaderboard(silent=True)
         columns = [c for c in ("model", "score_val", "fit_time", "pred_time_val") if c in board]
@@ -109,9 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "predict_s": predict_s,
             "best_model": predictor.model_best,
             "models_fit": len(board),
-            "leaderboard": _plain(board[columns].to_dict(orient="records")),
+            "leaderboard": plain(board[columns].to_dict(orient="records")),
         }
-    _write_atomically(args.info, lambda p: p.write_text(json.dumps(info, indent=2), encoding="utf-8"))
+    write_atomically(args.info, lambda p: p.write_text(json.dumps(info, indent=2), encoding="utf-8"))
     return 0
 
 
