@@ -25,9 +25,10 @@ this comparison and never looked at before it.
                                            tuning boosting pays
   hdma       binary       2,381  12  new   Ecdat Boston mortgage denials: unbalanced (12% yes),
                                            6 yes/no categoricals, 2 missing cells
-  fishing    multiclass   1,182  11  new   Ecdat anglers' choice of 4 fishing modes from each
+  fishing    multiclass   1,182  9   new   Ecdat anglers' choice of 4 fishing modes from each
                                            mode's price and catch rate: numeric only, a
-                                           discrete-choice problem
+                                           discrete-choice problem (the chosen mode's own price
+                                           and catch dropped: they are read off the target)
   males      regression   4,360  10  new   Ecdat young men's log wages: 7 categoricals (12
                                            industries, 9 occupations), 1,245 missing residence
   hi         regression  22,272  11  new   Ecdat wives' weekly hours: the largest, 6
@@ -418,11 +419,13 @@ def summary(results: list[dict[str, Any]]) -> list[str]:
     for tool in tools:
         gaps = [behind(r, tool) for r in results]
         known = [g for g in gaps if not math.isnan(g)]
-        worst = max(known, default=math.nan)
+        scored = [g for g in known if not math.isinf(g)]
+        failed = len(known) - len(scored)
         lines.append(f"{_label(tool)}: at or above the better of the others on "
                      f"{sum(g == 0 for g in known)} of {len(known)}; within "
                      f"{BEHIND_TOLERANCE:.1%} of it on {sum(g <= BEHIND_TOLERANCE for g in known)} of "
-                     f"{len(known)}; worst {_percent(worst)} behind")
+                     f"{len(known)}; at worst {_percent(max(scored, default=math.nan))} behind"
+                     + (f"; failed on {failed}" if failed else ""))
     return lines
 
 
@@ -477,7 +480,7 @@ def pairs_table(results: list[dict[str, Any]]) -> str:
             rows.append({"dataset": r["dataset"], "rep": r["repeat"], "metric": r["metric"],
                          "pair": f"{_label(a)} - {_label(b)}", "diff": _fmt(r[f"{a}-{b}"], signed=True),
                          "diff 95% CI": f"[{_fmt(low, True)}, {_fmt(high, True)}]",
-                         f"for {_label(a)}": outcome(r, a, b)})
+                         "first's result": outcome(r, a, b)})
     return pd.DataFrame(rows).to_string(index=False)
 
 
