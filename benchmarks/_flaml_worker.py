@@ -18,56 +18,20 @@ Writes the predictions in ``trainguard predict --proba``'s format (``prediction`
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
+from _worker_io import parse_worker_args, plain, write_atomically
 
 # trainguard's task names to FLAML's.
 FLAML_TASKS = {"binary": "classification", "multiclass": "classification", "regression": "regression"}
 
 
-def _plain(value: Any) -> Any:
-    """JSON-ready: FLAML configs hold NumPy scalars."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _write_atomically(path: Path, write: Any) -> None:
-    """A half-written file would be read as a result: write beside it, then rename."""
-    tmp = path.with_name(f".{path.name}.partial")
-    write(tmp)
-    os.replace(tmp, path)
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description="Fit FLAML AutoML and predict a test file.")
-    parser.add_argument("--train", type=Path, required=True, help="CSV with features and target")
-    parser.add_argument("--test", type=Path, required=True, help="CSV with the same features")
-    parser.add_argument("--target", required=True)
-    parser.add_argument("--task", choices=sorted(FLAML_TASKS), required=True)
-    parser.add_argument("--metric", required=True, help="FLAML metric name, e.g. roc_auc, macro_f1, rmse")
-    parser.add_argument("--budget", type=float, required=True, help="time_budget in seconds")
-    parser.add_argument("--seed", type=int, required=True)
-    parser.add_argument("--predictions", type=Path, required=True, help="CSV to write")
-    parser.add_argument("--info", type=Path, required=True, help="JSON to write")
-    return parser.parse_args(argv)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+    args = parse_worker_args("FLAML", "roc_auc, macro_f1, rmse", "time_budget", argv)
     import flaml
     from flaml import AutoML
 
@@ -90,23 +54,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         proba = automl.predict_proba(X_test)
         for i, label in enumerate(automl.classes_):
             out[f"proba_{label}"] = proba[:, i]
-    _write_atomically(args.predictions, lambda p: out.to_csv(p, index=False))
+    write_atomically(args.predictions, lambda p: out.to_csv(p, index=False))
 
     info = {
         "flaml_version": flaml.__version__,
         "fit_s": fit_s,
         "best_estimator": automl.best_estimator,
-        "best_config": _plain(automl.best_config),
-        "best_loss": _plain(automl.best_loss),
-        "time_to_find_best_model_s": _plain(automl.time_to_find_best_model),
-        "best_config_train_time_s": _plain(automl.best_config_train_time),
+        "best_config": plain(automl.best_config),
+        "best_loss": plain(automl.best_loss),
+        "time_to_find_best_model_s": plain(automl.time_to_find_best_model),
+        "best_config_train_time_s": plain(automl.best_config_train_time),
         # Iterations per learner: private, but FLAML has no public count of the trials it ran.
-        "trials_per_learner": _plain(dict(getattr(automl, "_iter_per_learner", {}))),
+        "trials_per_learner": plain(dict(getattr(automl, "_iter_per_learner", {}))),
         "improvements": len(automl.config_history),
-        "best_loss_per_estimator": _plain(automl.best_loss_per_estimator),
+        "best_loss_per_estimator": plain(automl.best_loss_per_estimator),
         "eval_method": getattr(getattr(automl, "_state", None), "eval_method", None),
     }
-    _write_atomically(args.info, lambda p: p.write_text(json.dumps(info, indent=2), encoding="utf-8"))
+    write_atomically(args.info, lambda p: p.write_text(json.dumps(info, indent=2), encoding="utf-8"))
     return 0
 
 

