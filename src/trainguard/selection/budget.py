@@ -78,7 +78,7 @@ def run_reserve(budget: float) -> float:
     return max(RESERVE_MIN_SECONDS, RESERVE_SHARE * budget)
 
 
-def final_stages_seconds(fit_seconds: float, predict_seconds: float, n_predictions: int) -> float:
+def final_stages_seconds(fit_seconds: float, predict_seconds: float, n_predictions: float) -> float:
     """Expected seconds to refit a candidate on train+validation and evaluate it on the test rows
     (``n_predictions`` passes over about as many rows as the validation set, each taking
     ``predict_seconds``)."""
