@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from datagen import make_table
+from deadlines import AfterChecks
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.models import ModelContext
 from trainguard.models.base import RowKeys, inner_split
@@ -68,17 +69,6 @@ def test_a_forest_past_its_deadline_keeps_the_trees_grown_and_says_how_many():
     # Re-fitting with the length it was cut to, without a clock, gives the same forest.
     replayed = candidate.with_params(candidate.grown_length(cut)).fit(X, y)
     assert np.array_equal(replayed.predict_proba(X), cut.predict_proba(X))
-
-
-class AfterChecks:
-    """A deadline that passes after ``n`` looks at the clock."""
-
-    def __init__(self, n):
-        self.left = n
-
-    def past_deadline(self):
-        self.left -= 1
-        return self.left < 0
 
 
 def test_histogram_boosting_grows_in_steps_to_its_deadline_and_replays_from_the_rounds_it_grew():

@@ -9,6 +9,7 @@ import skops.io as sio
 
 import trainguard
 from datagen import make_table
+from deadlines import AfterChecks
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.models import ModelContext, resolve_candidates
 from trainguard.models.base import INNER_VALIDATION_MIN_ROWS, inner_split
@@ -118,19 +119,9 @@ def test_a_fit_past_its_deadline_stops_growing_and_replays_from_the_rounds_it_gr
 
     from trainguard.selection.budget import TrialLimit
 
-    class AfterRounds:
-        """A deadline that passes after ``n`` checks (LightGBM checks once per round)."""
-
-        def __init__(self, n):
-            self.left = n
-
-        def past_deadline(self):
-            self.left -= 1
-            return self.left < 0
-
     schema, X, y = _data()
     candidate = LightGBM(ModelContext(task="binary", schema=schema, seed=0))
-    cut = candidate.fit(X, y, limit=AfterRounds(6))
+    cut = candidate.fit(X, y, limit=AfterChecks(6))
     grown = candidate.grown_length(cut)
     assert grown == {"n_estimators": 7}  # seven rounds, then the clock: still a model
     assert cut.named_steps["model"].best_iteration_ <= 7

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import trainguard
+from deadlines import AfterChecks
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.errors import ConfigError
 from trainguard.models import ModelContext, available_candidates
@@ -178,20 +179,10 @@ def test_a_forest_grown_to_a_deadline_inside_a_target_transform_is_the_one_fit_f
 def test_a_lightgbm_fit_cut_by_its_deadline_inside_a_target_transform_records_the_rounds_it_grew():
     from trainguard.models.lgbm import LightGBM
 
-    class AfterRounds:
-        """A deadline that passes after ``n`` checks (LightGBM checks once per round)."""
-
-        def __init__(self, n):
-            self.left = n
-
-        def past_deadline(self):
-            self.left -= 1
-            return self.left < 0
-
     frame = _skewed()
     context, X = _context(frame, TargetShape.of(frame["cost"]))
     candidate = LightGBM(context).with_params({"target_transform": "log1p"})
-    cut = candidate.fit(X, frame["cost"], limit=AfterRounds(6))
+    cut = candidate.fit(X, frame["cost"], limit=AfterChecks(6))
     grown = candidate.grown_length(cut)
     assert grown == {"n_estimators": 7}  # the replay record, as without a transform
     replayed = candidate.with_params({**candidate.hyperparams, **grown}).fit(X, frame["cost"])
