@@ -24,9 +24,9 @@ deadline: without one finished trial the family has no score at all. The very fi
 first trial is never abandoned, so every run ends with at least one real model; when even that
 overruns, the run says so and how much budget the data needs.
 
-A fit that grows in steps (a forest's trees) does not run on past its deadline: it stops growing
-there and keeps the trees it has, which are a model, and the trial records how many (so
-``--replay`` grows exactly those). A family's first trial stops growing at the family's share.
+A fit that grows in steps (a forest's trees, boosting rounds) does not run past its deadline: it
+stops growing there and keeps what it grew, which is a model, and the trial records how much (so
+``--replay`` grows exactly that). A family's first trial stops growing at the family's share.
 """
 
 from __future__ import annotations
