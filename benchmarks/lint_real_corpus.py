@@ -11,7 +11,7 @@ severity; info findings (TG106, categories learned before the split) are a polic
 count. F2 weighs recall twice as much as precision, as the issue's comparison does.
 
 Usage: ``PYTHONPATH=src .venv/bin/python benchmarks/lint_real_corpus.py [--part PART] [--json]``
-(PART: dev or heldout, heldout2 ... heldout8, as named in labels.csv).
+(PART: dev or heldout, heldout2 ... heldout9, as named in labels.csv).
 Run it against another checkout of the source (e.g. the base commit, extracted with ``git archive``)
 by pointing PYTHONPATH at that checkout's ``src``.
 """
@@ -62,7 +62,8 @@ def measure(part: str) -> dict:
         fp += flagged and not leaky
         fn += leaky and not flagged
         tn += not leaky and not flagged
-        right_rule += leaky and row["rule"] in codes
+        # several labelled codes ("TG101,TG202"): each of them must be found
+        right_rule += leaky and set(row["rule"].split(",")) <= codes
         if leaky != flagged:
             wrong.append(f"{'missed' if leaky else 'false positive'}: {row['file']} {sorted(codes) or ''}")
     precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from trainguard.data.schema import Schema
 
 
 def make_table(task: str = "binary", n: int = 300, seed: int = 0) -> pd.DataFrame:
@@ -36,4 +41,13 @@ def make_table(task: str = "binary", n: int = 300, seed: int = 0) -> pd.DataFram
     frame.loc[rng.choice(n, n // 20, replace=False), "plan"] = np.nan
     return frame
 
+
+def churn_features(task: str = "binary", n: int = 300) -> tuple[Schema, pd.DataFrame, pd.Series]:
+    """:func:`make_table`'s schema (without the id column), coerced features and ``churned`` target:
+    what a candidate's ``fit`` takes."""
+    from trainguard.data.schema import coerce_features, infer_schema
+
+    frame = make_table(task, n=n)
+    schema = infer_schema(frame.drop(columns="customer_id"), target="churned")
+    return schema, coerce_features(frame, schema), frame["churned"]
 

@@ -1,11 +1,12 @@
-"""A deadline for fits that grow in steps, passing after a set number of looks, not at a time."""
+"""Deadlines for fits that grow in steps, passing at a known step instead of a clock time."""
 
 from __future__ import annotations
 
 
 class AfterChecks:
-    """A deadline that passes after ``n`` looks at the clock (LightGBM looks once per round,
-    histogram boosting and the forests once per step), so a cut is the same on any machine."""
+    """A deadline (``trainguard.models.base.Deadline``) that passes after ``n`` checks: LightGBM's
+    and XGBoost's deadline callbacks check once per boosting round, histogram boosting once per
+    step of rounds."""
 
     def __init__(self, n: int) -> None:
         self.left = n

@@ -11,8 +11,7 @@ import pytest
 import skops.io as sio
 
 import trainguard
-from datagen import make_table
-from trainguard.data.schema import coerce_features, infer_schema
+from datagen import churn_features, make_table
 from trainguard.datasets import path as dataset_path
 from trainguard.errors import ConfigError
 from trainguard.models import ModelContext, catboosting, resolve_candidates
@@ -20,12 +19,6 @@ from trainguard.models.catboosting import CatBoost
 from trainguard.models.persist import TRUSTED_TYPES, load_model, save_model
 
 pytest.importorskip("catboost")  # an extra: trainguard[catboost]
-
-
-def _data(task="binary", n=300):
-    frame = make_table(task, n=n)
-    schema = infer_schema(frame.drop(columns="customer_id"), target="churned")
-    return schema, coerce_features(frame, schema), frame["churned"]
 
 
 def test_catboost_is_chosen_by_name_and_refused_clearly_where_not_installed(monkeypatch):
@@ -42,7 +35,7 @@ def test_the_untuned_defaults_are_legal_draws_of_the_documented_space(task):
     from trainguard.selection.stage import documented_spaces
     from trainguard.selection.tuner import default_params
 
-    schema, _, _ = _data(task)
+    schema, _, _ = churn_features(task)
     space = documented_spaces(task)["catboost"]
     candidate = CatBoost(ModelContext(task=task, schema=schema, seed=0))
     assert set(default_params(candidate, space)) == set(space)
@@ -58,7 +51,7 @@ class _Recording(CatBoost):
 
 
 def test_rounds_stop_early_on_inner_rows_never_on_the_validation_rows():
-    schema, X, y = _data()
+    schema, X, y = churn_features()
     candidate = _Recording(ModelContext(task="binary", schema=schema, seed=0))
     X_train, y_train, X_val = X.iloc[:200], y.iloc[:200], X.iloc[200:]
     # Validation rows whose labels are all flipped: stopping on them would end at the first rounds.
@@ -81,7 +74,7 @@ def test_rounds_stop_early_on_inner_rows_never_on_the_validation_rows():
 
 
 def test_categories_are_native_missing_values_pass_and_threads_follow_the_row_count():
-    schema, X, y = _data()
+    schema, X, y = churn_features()
     X = X.copy()
     X.loc[X.index[:20], "plan"] = np.nan
     candidate = CatBoost(ModelContext(task="binary", schema=schema, seed=0, n_jobs=2))
@@ -97,7 +90,7 @@ def test_categories_are_native_missing_values_pass_and_threads_follow_the_row_co
 
 
 def test_class_weights_reach_catboost_and_smote_falls_back_to_them():
-    schema, X, y = _data()
+    schema, X, y = churn_features()
     candidate = CatBoost(ModelContext(task="binary", schema=schema, seed=0, imbalance="smote"))
     pipeline = candidate.pipeline()
     assert "resample" not in pipeline.named_steps
@@ -107,7 +100,7 @@ def test_class_weights_reach_catboost_and_smote_falls_back_to_them():
 
 
 def test_a_fitted_pipeline_saves_as_cbm_bytes_and_reloads_predicting_the_same(tmp_path):
-    schema, X, y = _data("multiclass")
+    schema, X, y = churn_features("multiclass")
     fitted = CatBoost(ModelContext(task="multiclass", schema=schema, seed=0)).fit(X, y)
     save_model(fitted, tmp_path / "model.skops")
     named = set(sio.get_untrusted_types(file=tmp_path / "model.skops"))

@@ -8,19 +8,12 @@ import pytest
 import skops.io as sio
 
 import trainguard
-from datagen import make_table
+from datagen import churn_features, make_table
 from deadlines import AfterChecks
-from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.models import ModelContext, resolve_candidates
 from trainguard.models.base import INNER_VALIDATION_MIN_ROWS, inner_split
 from trainguard.models.lgbm import LightGBM, rounds
 from trainguard.models.persist import TRUSTED_TYPES
-
-
-def _data(task="binary", n=300):
-    frame = make_table(task, n=n)
-    schema = infer_schema(frame.drop(columns="customer_id"), target="churned")
-    return schema, coerce_features(frame, schema), frame["churned"]
 
 
 def test_lightgbm_and_extra_trees_are_default_families_ranked_before_the_slower_ones():
@@ -40,12 +33,16 @@ def test_inner_split_holds_out_part_of_the_given_rows_stratified_and_refuses_tin
 
 
 def test_rounds_stop_early_on_inner_rows_never_on_the_validation_rows():
-    schema, X, y = _data()
+    import warnings
+
+    schema, X, y = churn_features()
     candidate = LightGBM(ModelContext(task="binary", schema=schema, seed=0))
     X_train, y_train, X_val = X.iloc[:200], y.iloc[:200], X.iloc[200:]
     # Validation rows whose labels are all flipped: stopping on them would end at the first rounds.
     flipped = y.iloc[200:].map({"yes": "no", "no": "yes"})
-    fitted = candidate.fit(X_train, y_train, X_val, flipped)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no deprecation (nor any other) warning on an early-stopped fit
+        fitted = candidate.fit(X_train, y_train, X_val, flipped)
     again = candidate.fit(X_train, y_train, X_val, y.iloc[200:])
     model = fitted.named_steps["model"]
     assert 1 <= model.best_iteration_ < model.n_estimators  # stopped early, on its own rows
@@ -57,8 +54,38 @@ def test_rounds_stop_early_on_inner_rows_never_on_the_validation_rows():
     assert candidate.params(fitted)["n_estimators_"] == rounds(model)
 
 
+@pytest.mark.parametrize("labels", [["yes", "no", "maybe"], [7, 3, 5]])
+def test_early_stopping_uses_lightgbms_current_api_without_its_deprecation_warning(labels):
+    import warnings
+
+    import lightgbm as lgb
+
+    from trainguard.models.lgbm import stopping_rows
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = np.array(labels)[np.digitize(X[:, 0] + 0.5 * rng.normal(size=300), [-0.4, 0.4])]
+    X_val, y_val = X[200:], y[200:]
+    def fit(**stop):
+        model = lgb.LGBMClassifier(n_estimators=200, verbose=-1, random_state=0)
+        return model.fit(X[:200], y[:200], callbacks=[lgb.early_stopping(5, verbose=False)], **stop)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # LightGBM 4.7: "The argument 'eval_set' is deprecated"
+        current = fit(**stopping_rows(lgb.LGBMClassifier(), X_val, y[:200], y_val))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        deprecated = fit(eval_set=[(X_val, y_val)])  # LightGBM encodes these labels itself
+    # The stopping rows are scored on the classes' own indices (lightgbm-org/LightGBM#7400).
+    assert current.best_iteration_ == deprecated.best_iteration_ < 200
+    assert current.best_score_ == deprecated.best_score_
+    # A class only the stopping rows hold has no index: those rows are left out, not misread.
+    kept = stopping_rows(lgb.LGBMClassifier(), X_val, np.array(labels[:2]), y_val)
+    assert set(kept["eval_y"]) <= {0, 1} and len(kept["eval_y"]) == np.isin(y_val, labels[:2]).sum()
+
+
 def test_categories_are_split_natively_and_threads_follow_the_row_count():
-    schema, X, y = _data()
+    schema, X, y = churn_features()
     candidate = LightGBM(ModelContext(task="binary", schema=schema, seed=0, n_jobs=2))
     fitted = candidate.fit(X, y)
     model = fitted.named_steps["model"]
@@ -72,7 +99,7 @@ def test_categories_are_split_natively_and_threads_follow_the_row_count():
 
 
 def test_class_weights_reach_lightgbm_and_smote_falls_back_to_them():
-    schema, _, _ = _data()
+    schema, _, _ = churn_features()
     candidate = LightGBM(ModelContext(task="binary", schema=schema, seed=0, imbalance="smote"))
     pipeline = candidate.pipeline()
     assert "resample" not in pipeline.named_steps
@@ -105,7 +132,7 @@ def test_trained_run_reloads_with_trusted_types_and_beats_the_baseline(tmp_path,
 def test_scikit_learns_boosting_also_stops_on_inner_rows_not_on_the_validation_rows():
     from trainguard.models.candidates import GradientBoosting
 
-    schema, X, y = _data()
+    schema, X, y = churn_features()
     candidate = GradientBoosting(ModelContext(task="binary", schema=schema, seed=0))
     flipped = y.iloc[200:].map({"yes": "no", "no": "yes"})
     fitted = candidate.fit(X.iloc[:200], y.iloc[:200], X.iloc[200:], flipped)
@@ -119,7 +146,7 @@ def test_a_fit_past_its_deadline_stops_growing_and_replays_from_the_rounds_it_gr
 
     from trainguard.selection.budget import TrialLimit
 
-    schema, X, y = _data()
+    schema, X, y = churn_features()
     candidate = LightGBM(ModelContext(task="binary", schema=schema, seed=0))
     cut = candidate.fit(X, y, limit=AfterChecks(6))
     grown = candidate.grown_length(cut)

@@ -3,6 +3,8 @@ original scale, early-stopped on transformed inner rows, saved and refused by ON
 
 from __future__ import annotations
 
+import importlib.util
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -176,12 +178,12 @@ def test_a_forest_grown_to_a_deadline_inside_a_target_transform_is_the_one_fit_f
     np.testing.assert_allclose(replayed.predict(X), cut.predict(X), rtol=1e-12)
 
 
-def test_a_lightgbm_fit_cut_by_its_deadline_inside_a_target_transform_records_the_rounds_it_grew():
-    from trainguard.models.lgbm import LightGBM
-
+@pytest.mark.parametrize("family", ["lightgbm", pytest.param("xgboost", marks=pytest.mark.skipif(
+    importlib.util.find_spec("xgboost") is None, reason="an extra: trainguard[xgboost]"))])
+def test_a_boosting_fit_cut_by_its_deadline_inside_a_target_transform_records_the_rounds_it_grew(family):
     frame = _skewed()
     context, X = _context(frame, TargetShape.of(frame["cost"]))
-    candidate = LightGBM(context).with_params({"target_transform": "log1p"})
+    candidate = available_candidates()[family](context).with_params({"target_transform": "log1p"})
     cut = candidate.fit(X, frame["cost"], limit=AfterChecks(6))
     grown = candidate.grown_length(cut)
     assert grown == {"n_estimators": 7}  # the replay record, as without a transform

@@ -62,7 +62,7 @@ def test_space_file_overrides_one_parameter_and_keeps_the_rest(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("xgboost:\n  eta: [0.1]\n", "unknown model 'xgboost'"),
+    ("tabnet:\n  eta: [0.1]\n", "unknown model 'tabnet'"),
     ("linear:\n  gamma: [0.1]\n", "no searchable parameter 'gamma'"),
     ("linear: [1, 2\n", "cannot be parsed"),
 ])

@@ -75,6 +75,7 @@ class GroupStat(NamedTuple):
     line: int
     col: int
     root: int | None
+    by_target: bool = False  # the groups are the target's classes: groupby("label")[c].transform("mean")
 
 
 @dataclass(eq=False)
@@ -90,6 +91,8 @@ class Val:
     selstat: bool = False
     time_ordered: bool = False
     test_score: Position | None = None  # a score of the test rows, where it is computed
+    model: Position | None = None  # predictions: which model made them (where it was built, else fit)
+    built: Position | None = None  # a model or search: where it was constructed (one object, refit or not)
     mask: bool = False
     subset: bool = False
     source: bool = False
@@ -120,6 +123,7 @@ class Val:
     val_named: bool = False  # the held-out rows of a single split, named as a validation set
     group_stat: GroupStat | None = None
     group_key: str | None = None  # the column a grouped value is grouped by
+    group_by_target: bool = False  # grouped by the target column itself: df.groupby("label")
     date_index: bool = False  # a frame indexed by dates: sorting its index puts the rows in time order
     sampled: bool = False  # a random draw of rows: df.sample(frac=...)
     # layers of a model adapted on all rows (Keras Normalization inside Sequential): (leak, root adapted on)
@@ -531,6 +535,12 @@ class DataFlow:
             int | None, tuple[str, int]
         ] = {}  # root -> (entity column, line grouped)  # columns a group split keeps together (groups=df[c])
         self.tuning_scores: list[tuple[Position, str]] = []
+        # Held-out rows read from a file of their own (test = pd.read_csv("test.csv")), and TG206 findings
+        # on them kept until the end: they count only if those rows are scored somewhere.
+        self.loaded_held_out: set[int] = set()
+        self.test_stats_of_loaded: list[tuple[int, int, int, str]] = []  # root, line, col, detail
+        # test root -> {where a model was fit: where it is first scored on those rows}, outside tuning loops
+        self.models_scored: dict[int, dict[Position, Position]] = {}
         self.stops_on_holdout: list[tuple[int, int, int, set[int | None]]] = []  # step, line, col, roots
         # (step, root, line) of each score on held-out rows; steps count scores and stops in the order
         # the analysis meets them, so a score made before an early stopping is not blamed on it
@@ -597,13 +607,28 @@ class DataFlow:
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 bound.add(node.name)
         # read before (or on the line where) it is first assigned: ``X_train = scaler.fit_transform(X_train)``
-        free = {n for n, line in first_load.items() if n not in bound and line <= first_store.get(n, line)}
+        # a name that is called is a function (``train_test_split`` used without its import), never data
+        called = {call.func.id for call in self.index.of_type(ast.Call) if isinstance(call.func, ast.Name)}
+        free = {
+            n
+            for n, line in first_load.items()
+            if n not in bound and n not in called and line <= first_store.get(n, line)
+        }
         parts = {name: role_of(name) for name in free if role_of(name) in (TRAIN, TEST)}
         if TEST not in parts.values():
             # no unseen split: a never-assigned ``df`` or ``train`` (a training file read earlier) is data
-            # from an unknown source, all rows until it is split here
+            # from an unknown source, all rows until it is split here; so is any never-assigned name a
+            # fitter learns from (``cv.fit_transform(corpus)``): what it is decides, not what it is called
+            fitted = {
+                call.args[0].id
+                for call in self.index.of_type(ast.Call)
+                if isinstance(call.func, ast.Attribute)
+                and call.func.attr in FIT_METHODS
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+            }
             for name in free:
-                if WHOLE_DATA_NAME_RE.match(name) or role_of(name) == TRAIN:
+                if WHOLE_DATA_NAME_RE.match(name) or role_of(name) == TRAIN or name in fitted:
                     target = bool(TARGET_NAME_RE.match(name) or re.match(r"y", name, re.I))
                     self.free[name] = Val(rows=FULL, root=self.new_root(), target=target)
             return
@@ -705,6 +730,10 @@ class DataFlow:
         for name, func in list(self.functions.items()):
             if name not in self.called:
                 self.call_function(func, [], {}, by_name=True)
+        scored = {root for _, root, _ in self.scores}
+        for root, line, col, detail in self.test_stats_of_loaded:
+            if root in scored:
+                self.hit("TG206", line, col, detail)
         for step, line, col, roots in self.stops_on_holdout:
             scored = sorted(at for later, root, at in self.scores if root in roots and later > step)
             if scored:
@@ -716,6 +745,7 @@ class DataFlow:
                     f"(line {scored[0]})",
                     ((scored[0], "score"),),
                 )
+        self.models_compared_on_test()
         for (line, col), loop in self.tuning_scores:
             tried = (
                 "fits with a new hyperparameter value" if loop == HYPERPARAMETERS else "takes another model"
@@ -835,7 +865,9 @@ class DataFlow:
     def named(self, name: str, value: Val, node: ast.AST) -> Val:
         role = role_of(name)
         if value.source and role in (TEST, VAL):
-            return replace(value, rows=role, root=self.new_root(), source=False)
+            root = self.new_root()
+            self.loaded_held_out.add(root)
+            return replace(value, rows=role, root=root, source=False)
         if value.subset and role and value.rows in (FULL, TRAIN):
             line, col = node.lineno, node.col_offset
             if value.sampled and value.rows == FULL and role in (TRAIN, TEST):
@@ -931,13 +963,21 @@ class DataFlow:
         self.bind(base_node.id, base)
 
     @staticmethod
-    def encoding_leak(value: Val) -> Leak:
+    def encoding_leak(value: Val, how: str = "encoded") -> Leak:
         stat = value.group_stat
+        if stat.by_target:
+            return Leak(
+                "TG105",
+                stat.line,
+                stat.col,
+                f"a feature is {how} with a statistic of each target class over all rows, so it carries "
+                "each row's label",
+            )
         return Leak(
             "TG102",
             stat.line,
             stat.col,
-            "a feature is encoded with a per-group statistic (mean, count, frequency) of all rows",
+            f"a feature is {how} with a per-group statistic (mean, count, frequency) of all rows",
         )
 
     # ---------------------------------------------------------------- emission
@@ -963,7 +1003,7 @@ class DataFlow:
                 f"time-ordered data (sorted by time or with lag/window features) is split at random by {how}",
             )
 
-    def group_split(self, vals: list[Val], line: int, col: int) -> None:
+    def group_split(self, vals: list[Val], line: int, col: int, how: str = "split at random") -> None:
         """A random split of rows that the code itself groups by an entity (patient, user, subject)."""
         for value in vals:
             if value.rows == FULL and value.root in self.repeated and not self.group_split_columns:
@@ -972,11 +1012,21 @@ class DataFlow:
                     "TG304",
                     line,
                     col,
-                    f"rows are split at random although several rows share a {column} (grouped at line "
+                    f"rows are {how} although several rows share a {column} (grouped at line "
                     f"{grouped}): the same {column} lands in both train and test",
                     ((grouped, "groupby"),),
                 )
                 return
+
+    def group_cv(self, vals: list[Val], cv: Val, grouped: bool, line: int, col: int) -> None:
+        """Cross-validation (cross_val_score, a search's cv) of such rows with folds that ignore the groups.
+
+        The entity column is often dropped from the features first (``X = df.drop(columns=["patient_id"])``);
+        the rows still repeat each patient. ``groups=`` or a group splitter keeps them together.
+        """
+        if not grouped and not (cv.cls or "").startswith(GROUP_SPLITTER_PREFIXES):
+            folds = f"{cv.cls} folds" if cv.cls else "folds"
+            self.group_split(vals, line, col, f"cross-validated in {folds} that ignore the groups")
 
     def time_cv(self, vals: list[Val], cls: str | None, shuffles: bool, line: int, col: int) -> None:
         """Cross-validation of time-ordered rows with folds that are not in time order."""
@@ -1031,16 +1081,56 @@ class DataFlow:
                 )
                 return
 
+    def test_statistics(self, root: int | None, line: int, col: int, detail: str) -> None:
+        """TG206: the test rows prepared with statistics of their own.
+
+        Test rows read from a file of their own and never scored are a competition's unlabeled test file,
+        prepared for a submission: no score is made from them, so nothing is reported unless they are
+        scored somewhere in the script.
+        """
+        if root in self.loaded_held_out:
+            self.test_stats_of_loaded.append((root, line, col, detail))
+        else:
+            self.hit("TG206", line, col, detail)
+
     def record_score(self, root: int | None, line: int) -> None:
         self.steps += 1
         self.scores.append((self.steps, root, line))
 
-    def test_score(self, line: int, col: int, root: int | None = None) -> Val:
-        """A score on test rows; inside a loop that refits with each hyperparameter value, a selection."""
+    def test_score(self, line: int, col: int, root: int | None = None, model: Position | None = None) -> Val:
+        """A score on test rows; inside a loop that refits with each hyperparameter value, a selection.
+
+        ``model`` says which model is scored (where it was built, else fit), so that two models scored
+        on the same test rows one after the other (not in a loop, which the tuning loops cover) are
+        found as a comparison too.
+        """
         self.record_score(root, line)
         if self.tuning and self.tuning[-1]:  # reported at the end unless an explicit comparison is found
             self.tuning_scores.append((Position(line, col), self.tuning[-1]))
+        elif model is not None and root is not None and not self.loop_depth:
+            # outside loops: a fold loop scores each fold's model on that fold, an epoch loop one model
+            self.models_scored.setdefault(root, {}).setdefault(model, Position(line, col))
         return Val(test_score=Position(line, col))
+
+    def models_compared_on_test(self) -> None:
+        """Two models scored on the same test rows: the test set compares them (multi-test leakage).
+
+        ``lr.score(X_test, y_test)`` in one cell and ``knn.score(X_test, y_test)`` in the next is the
+        loop over candidate models written out; whichever looks better is chosen on the test rows.
+        """
+        for by_model in self.models_scored.values():
+            if len(by_model) < 2:
+                continue
+            (first_model, first), (second_model, second) = sorted(by_model.items(), key=lambda kv: kv[1])[:2]
+            self.hit(
+                "TG202",
+                second.line,
+                second.col,
+                f"a second model (made at line {second_model.line}) is scored on the same test rows as the "
+                f"model made at line {first_model.line} (scored at line {first.line}): the test set "
+                "compares them",
+                ((first.line, "first model scored"),),
+            )
 
     def selection(self, score: Position, line: int) -> None:
         self.hit(
@@ -1140,8 +1230,8 @@ class DataFlow:
                 out = replace(out, leaks=out.leaks | {leak})
         for data, stat in ((left, right), (right, left)):
             if data.rows == TEST and not data.target and stat.test_stat:
-                self.hit(
-                    "TG206",
+                self.test_statistics(
+                    data.root,
                     node.lineno,
                     node.col_offset,
                     "the test rows are transformed with a statistic of the test rows",
@@ -1200,6 +1290,14 @@ class DataFlow:
             out = replace(out, grouped=True)
         return out
 
+    def column_range(self, base: Val) -> Val:
+        """``df.iloc[:, :-1]``, ``X[:, 1:]``: several columns by position, any of them a leaky one.
+
+        Unlike one unknown column, which keeps only the leaks of no particular column, a range of
+        columns keeps them all; a leak of the target column is still dropped where the data is split.
+        """
+        return replace(self.column(base, None), leaks=base.leaks)
+
     def subscript(self, node: ast.Subscript) -> Val:
         base = self.expr(node.value)
         key_node = node.slice
@@ -1219,6 +1317,8 @@ class DataFlow:
                 cols = (
                     key_node.elts[1] if isinstance(key_node, ast.Tuple) and len(key_node.elts) > 1 else None
                 )
+                if _several_by_position(cols):
+                    return self.column_range(base)
                 name = _const(cols) if cols is not None else None
                 return self.column(base, name if isinstance(name, str) else None)
             if isinstance(rows_key, ast.Slice):
@@ -1243,6 +1343,8 @@ class DataFlow:
         if isinstance(key_node, ast.Tuple) and key_node.elts and isinstance(key_node.elts[0], ast.Slice):
             first = key_node.elts[0]
             if first.lower is None and first.upper is None:
+                if len(key_node.elts) > 1 and _several_by_position(key_node.elts[1]):
+                    return self.column_range(base)
                 return self.column(base, None)
             return self.positional(base, first, node)
         const = _const(key_node)
@@ -1460,6 +1562,7 @@ class DataFlow:
                 )
             cv = kwargs.get("cv", EMPTY)
             self.time_cv(data, cv.cls, cv.shuffles, line, col)
+            self.group_cv(data, cv, "groups" in kwargs, line, col)
             return EMPTY
         part = _packaged_part(qual, node)
         if part is not None:  # datasets.MNIST(root, train=False), load_dataset("imdb", split="test")
@@ -1492,7 +1595,10 @@ class DataFlow:
         if METRIC_RE.search(name) or name in ("accuracy_score", "classification_report"):
             tested = [a for a in [*args, *kwargs.values()] if a.rows == TEST]
             if tested:
-                return self.test_score(line, col, tested[0].root)
+                made_by = next((a.model for a in tested if a.model), None)
+                if any(a.val_named for a in tested):
+                    made_by = None
+                return self.test_score(line, col, tested[0].root, made_by)
             return EMPTY
         if name in ("choice", "permutation") and "random" in qual:
             return Val(draw=True)
@@ -1598,14 +1704,15 @@ class DataFlow:
             return Val(kind="resample", cls=name)
         if name in SEARCHES:
             cv = kwargs.get("cv", EMPTY)
-            return Val(kind="search", cls=name, cv_cls=cv.cls, shuffles=cv.shuffles)
+            built = Position(line, col)
+            return Val(kind="search", cls=name, cv_cls=cv.cls, shuffles=cv.shuffles, built=built)
         if name in PIPELINES:
             steps = args[0].items if name == "Pipeline" and args and args[0].items else tuple(args)
             last = steps[-1] if steps else EMPTY
             if last.items:
                 last = last.items[-1]
             kind = "transform" if last.kind in LEARNING_KINDS else "model"
-            return Val(kind=kind, cls=name)
+            return Val(kind=kind, cls=name, built=Position(line, col))
         if name in EARLY_STOP_NAMES:
             return Val(cls=name, early_stop=True)
         if name[:1].isupper() and not any(
@@ -1615,7 +1722,11 @@ class DataFlow:
                 _const(_kw(node, "early_stopping"))
             )
             return Val(
-                kind="model", cls=name, early_stop=stop, adapted=_adapted_layers([*args, *kwargs.values()])
+                kind="model",
+                cls=name,
+                early_stop=stop,
+                adapted=_adapted_layers([*args, *kwargs.values()]),
+                built=Position(line, col),
             )
         return None
 
@@ -1687,6 +1798,8 @@ class DataFlow:
                 out = replace(out, selstat=recv.selstat or out.selstat, test_score=recv.test_score)
             if (recv.stat or recv.test_stat) and not out.data:  # df[c].mean().round(2)
                 out = replace(out, stat=recv.stat, test_stat=recv.test_stat)
+            if recv.group_stat and not out.data:  # df[c].map(df[c].value_counts().to_dict())
+                out = replace(out, group_stat=recv.group_stat)
             return out
         return self.data_method(recv, name, node, args, kwargs)
 
@@ -1705,8 +1818,8 @@ class DataFlow:
             and not X.target
             and not X.partial
         ):
-            self.hit(
-                "TG206",
+            self.test_statistics(
+                X.root,
                 line,
                 col,
                 f"{recv.cls or 'a transformer'} is fit on the test rows (it should only transform them "
@@ -1738,6 +1851,7 @@ class DataFlow:
         elif kind == "search" and X.rows in (FULL, TRAIN):
             if X.rows == FULL:
                 self.split_point([X, y], line, col, "the search's cross-validation")
+                self.group_cv([X], Val(cls=recv.cv_cls), "groups" in kwargs, line, col)
             self.time_cv([X], recv.cv_cls, recv.shuffles, line, col)
         elif name == "fit_transform":
             result = replace(X, subset=False)
@@ -1836,13 +1950,19 @@ class DataFlow:
                     f"it is evaluated on at line {line}",
                     ((line, "evaluation"),),
                 )
+        # which model: where it was built (the same object fit again, as a notebook cell run twice, is
+        # one model), else where it was fit; not for the only held-out rows named as validation, where
+        # comparing models is what they are for, nor for a DummyClassifier (a baseline, not a candidate)
+        made_by = recv.built or (Position(recv.fitted.line, recv.fitted.col) if recv.fitted else None)
+        if X.val_named or (recv.cls or "").startswith("Dummy"):
+            made_by = None
         if name in ("score", "evaluate"):
-            return self.test_score(line, col, X.root) if X.rows == TEST else EMPTY
+            return self.test_score(line, col, X.root, made_by) if X.rows == TEST else EMPTY
         if name in TRANSFORM_METHODS:
             if X.rows == FULL and recv.pending:
                 return replace(X, leaks=X.leaks | recv.pending, subset=False)
             return replace(X, subset=False)
-        return Val(rows=X.rows, root=X.root) if X.data else EMPTY
+        return Val(rows=X.rows, root=X.root, model=made_by, val_named=X.val_named) if X.data else EMPTY
 
     def data_method(
         self, recv: Val, name: str, node: ast.Call, args: list[Val], kwargs: dict[str, Val]
@@ -1873,7 +1993,8 @@ class DataFlow:
                 and how in GROUP_STATS
                 and recv.group_key not in self.group_split_columns  # within-group under a group split
             ):
-                out = replace(out, group_stat=GroupStat(line, col, recv.root))  # mean or frequency encoding
+                # mean or frequency encoding
+                out = replace(out, group_stat=GroupStat(line, col, recv.root, recv.group_by_target))
         elif name == "value_counts" and recv.rows == FULL and not recv.target and not recv.grouped:
             return Val(group_stat=GroupStat(line, col, recv.root))
         elif name in STATS and name != "sum" or (name == "sum" and recv.rows == FULL and axis != 1):
@@ -1885,7 +2006,12 @@ class DataFlow:
         elif name in ("fillna", "clip", "replace", "where", "mask") and any(
             a.stat or _same_table(a, recv) for a in [*args, *kwargs.values()]
         ):  # fillna(df[c].median()), fillna(df.groupby(k)[c].transform("median"))
-            if recv.rows == FULL and not recv.target:
+            fills = [*args, *kwargs.values()]
+            by_class = next((a for a in fills if _same_table(a, recv) and a.group_stat.by_target), None)
+            if recv.rows == FULL and not recv.target and by_class is not None:
+                # fillna(df.groupby("label")[c].transform("mean")): the filled values tell the label
+                out = replace(out, leaks=out.leaks | {self.encoding_leak(by_class, f"filled ({name})")})
+            elif recv.rows == FULL and not recv.target:
                 leak = Leak(
                     "TG102", line, col, f"missing values are filled ({name}) with a statistic of all rows"
                 )
@@ -1906,8 +2032,8 @@ class DataFlow:
             and recv.rows == TEST
             and any(a.test_stat for a in [*args, *kwargs.values()])
         ):
-            self.hit(
-                "TG206", line, col, f"the test rows are filled ({name}) with a statistic of the test rows"
+            self.test_statistics(
+                recv.root, line, col, f"the test rows are filled ({name}) with a statistic of the test rows"
             )
         elif name in ("bfill", "backfill") or (
             name == "fillna" and _const(_kw(node, "method")) in ("bfill", "backfill")
@@ -1922,7 +2048,13 @@ class DataFlow:
             key = _const(node.args[0]) if node.args else _const(_kw(node, "by"))
             if isinstance(key, str) and GROUP_COLUMN_RE.search(key) and recv.rows == FULL:
                 self.repeated.setdefault(recv.root, (key, line))
-            out = replace(out, grouped=True, group_key=key if isinstance(key, str) else None)
+            keys = key if isinstance(key, list) else [key]
+            out = replace(
+                out,
+                grouped=True,
+                group_key=key if isinstance(key, str) else None,
+                group_by_target=any(isinstance(k, str) and k in self.target_names for k in keys),
+            )
         elif name in ("rolling", "expanding", "ewm"):
             out = replace(out, time_ordered=True, windowed=True)
             if _const(_kw(node, "center")) is True:
@@ -2088,6 +2220,14 @@ def _makes_dates(node: ast.AST | None) -> bool:
         "DatetimeIndex",
         "date_range",
     )
+
+
+def _several_by_position(key: ast.AST | None) -> bool:
+    """A column key that takes several columns by position: a slice (``:-1``, ``0:8``) or ``[0, 2, 5]``."""
+    if isinstance(key, ast.Slice):
+        return True
+    positions = _const(key) if isinstance(key, ast.List) else None
+    return isinstance(positions, list) and len(positions) > 1 and all(isinstance(c, int) for c in positions)
 
 
 def _stat_of_all(value: Val, part: Val) -> bool:

@@ -4,6 +4,7 @@ from trainguard.models import candidates as _builtin  # noqa: F401  (registers t
 from trainguard.models import catboosting as _catboosting  # noqa: F401  (registers CatBoost; loads on use)
 from trainguard.models import lgbm as _lgbm  # noqa: F401  (registers LightGBM)
 from trainguard.models import mlp as _mlp  # noqa: F401  (registers the PyTorch MLP; torch loads on use)
+from trainguard.models import xgboosting as _xgboosting  # noqa: F401  (registers XGBoost; loads on use)
 from trainguard.models.base import (
     Candidate,
     ModelContext,

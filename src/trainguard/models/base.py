@@ -335,7 +335,8 @@ class EarlyStoppedCandidate(Candidate):
     #: Stop early on rows held out of the training rows rather than on the validation rows.
     inner_validation: ClassVar[bool] = False
     #: Whether ``_fit_model`` takes the fit's ``limit`` (a :class:`Deadline`) and stops growing
-    #: (boosting rounds) once it passes, keeping what it grew.
+    #: (boosting rounds) once it passes, keeping what it grew. It then leaves on the fitted model
+    #: ``deadline_rounds_``: the rounds grown when the clock stopped it, None when it did not.
     grows_to_deadline: ClassVar[bool] = False
 
     @abstractmethod
@@ -407,6 +408,10 @@ class EarlyStoppedCandidate(Candidate):
                 X_val, y_val = X.iloc[stop_rows], y.iloc[stop_rows]
                 X, y = X.iloc[fit_rows], y.iloc[fit_rows]
         return self._fit_with(self.pipeline(), X, y, X_val, y_val, epoch_callbacks, limit)
+
+    def grown_length(self, fitted: Any) -> dict[str, int]:
+        stopped = getattr(fitted_model(unwrap(fitted)[0]), "deadline_rounds_", None)
+        return {} if stopped is None else {"n_estimators": int(stopped)}
 
     def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
         fresh = clone(selected)

@@ -6,8 +6,9 @@ installed, and naming it in ``--models`` without it is refused with the install 
 
 skops cannot save CatBoost's own estimators (their state is a C++ object), so the pipeline's model
 step is :class:`CatBoostClassifierModel` / :class:`CatBoostRegressorModel`: small scikit-learn
-estimators whose saved state is their settings plus the booster in CatBoost's own binary format
-(``.cbm`` bytes), which loading parses as data. Nothing in the file names code to run.
+estimators (:class:`~trainguard.models.native_booster.SavedBoosterModel`) whose saved state is
+their settings plus the booster in CatBoost's own binary format (``.cbm`` bytes), which loading
+parses as data. Nothing in the file names code to run.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import RegressorMixin
 from sklearn.pipeline import Pipeline
 
 from trainguard.errors import ConfigError
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
 from trainguard.models.base import EarlyStoppedCandidate, fitted_model, register, unwrap
 from trainguard.models.candidates import BOOSTING_MAX_ROUNDS, BOOSTING_PATIENCE
+from trainguard.models.native_booster import ClassIndexClassifierMixin, SavedBoosterModel
 from trainguard.models.threads import threads_for
 
 #: The category code the native preprocessor's NaN (a missing or unseen category) becomes:
@@ -38,8 +40,10 @@ def catboost_installed() -> bool:
     return importlib.util.find_spec("catboost") is not None
 
 
-class _CatBoostModel(BaseEstimator):
+class _CatBoostModel(SavedBoosterModel):
     """Settings of one CatBoost fit (names as in CatBoost), the fitted booster in ``booster_``."""
+
+    saved_as = "booster_cbm_"
 
     def __init__(
         self,
@@ -127,30 +131,20 @@ class _CatBoostModel(BaseEstimator):
         return np.asarray(self.booster_.predict(self._pool(X), prediction_type=kind))
 
     # ------------------------------------------------------------------------------- persisting
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(super().__getstate__())  # a copy: Python's default returns __dict__ itself
-        booster = state.pop("booster_", None)
-        if booster is not None:
-            with tempfile.TemporaryDirectory() as folder:
-                path = os.path.join(folder, "model.cbm")
-                booster.save_model(path, format="cbm")
-                with open(path, "rb") as file:
-                    state["booster_cbm_"] = file.read()
-        return state
+    def _dump_booster(self, booster: Any) -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "model.cbm")
+            booster.save_model(path, format="cbm")
+            with open(path, "rb") as file:
+                return file.read()
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state = dict(state)
-        blob = state.pop("booster_cbm_", None)
-        super().__setstate__(state)
-        if blob is not None:
-            if not isinstance(blob, bytes):
-                raise TypeError(f"a saved CatBoost model holds bytes, not {type(blob).__name__}")
-            booster = self._booster_class()()
-            booster.load_model(blob=blob, format="cbm")
-            self.booster_ = booster
+    def _load_booster(self, blob: bytes) -> Any:
+        booster = self._booster_class()()
+        booster.load_model(blob=blob, format="cbm")
+        return booster
 
 
-class CatBoostClassifierModel(ClassifierMixin, _CatBoostModel):
+class CatBoostClassifierModel(ClassIndexClassifierMixin, _CatBoostModel):
     """CatBoost classification on class indices; ``classes_`` maps them back to the labels."""
 
     def _booster_class(self) -> Any:
@@ -158,25 +152,13 @@ class CatBoostClassifierModel(ClassifierMixin, _CatBoostModel):
 
         return CatBoostClassifier
 
-    def _encode(self, y: Any) -> np.ndarray:
-        return np.searchsorted(self.classes_, np.asarray(y))
-
     def fit(self, X: Any, y: Any, eval_set: tuple[Any, Any] | None = None) -> CatBoostClassifierModel:
-        self.classes_ = np.unique(np.asarray(y))
-        if eval_set is not None:
-            # A class only the stopping rows hold has no index to score: stop on the others.
-            known = np.isin(np.asarray(eval_set[1]), self.classes_)
-            rows, labels = np.asarray(eval_set[0])[known], np.asarray(eval_set[1])[known]
-            eval_set = (rows, labels) if known.any() else None
-        super().fit(X, y, eval_set)
+        super().fit(X, y, self._learn_classes(y, eval_set))
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
         proba = self._raw(X, "Probability")
         return proba.reshape(len(proba), -1)
-
-    def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
 class CatBoostRegressorModel(RegressorMixin, _CatBoostModel):

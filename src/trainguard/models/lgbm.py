@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from sklearn.base import is_classifier
 from sklearn.pipeline import Pipeline
 
 from trainguard.features.preprocess import build_preprocessor, native_categorical_mask
 from trainguard.models.base import Deadline, EarlyStoppedCandidate, fitted_model, register, unwrap
 from trainguard.models.candidates import BOOSTING_MAX_ROUNDS, BOOSTING_PATIENCE
+from trainguard.models.native_booster import rows_of_known_classes
 from trainguard.models.threads import threads_for
 
 # LightGBM 4.6 names the columns of a NumPy fit Column_0.. and reports them as feature_names_in_,
@@ -129,12 +133,13 @@ class LightGBM(EarlyStoppedCandidate):
         # Boosting rounds are not epochs: the search prunes this family per fold.
         model.set_params(n_jobs=threads_for(self.context.n_jobs, len(y)))
         kwargs: dict[str, Any] = {"categorical_feature": self._categorical or "auto"}
-        clock = DeadlineStop(limit) if limit is not None and Xv is not None else None
-        if Xv is not None and y_val is not None:
+        stop = stopping_rows(model, Xv, y, y_val) if Xv is not None and y_val is not None else {}
+        clock = DeadlineStop(limit) if limit is not None and stop else None
+        if stop:
             callbacks: list[Any] = [lgb.early_stopping(BOOSTING_PATIENCE, verbose=False)]
-            kwargs.update(eval_set=[(Xv, y_val)], callbacks=callbacks + ([clock] if clock else []))
+            kwargs.update(stop, callbacks=callbacks + ([clock] if clock else []))
         model.fit(Xt, y, **kwargs)
-        # Read by grown_length: the rounds grown when the clock stopped it, None when it did not.
+        # Read by grown_length (EarlyStoppedCandidate's).
         model.deadline_rounds_ = clock.stopped_at if clock is not None else None
 
     def _freeze_length(self, fresh: Any, selected: Any) -> None:
@@ -145,9 +150,24 @@ class LightGBM(EarlyStoppedCandidate):
         params["n_estimators_"] = rounds(fitted_model(unwrap(fitted)[0]))
         return params
 
-    def grown_length(self, fitted: Any) -> dict[str, int]:
-        stopped = getattr(fitted_model(unwrap(fitted)[0]), "deadline_rounds_", None)
-        return {} if stopped is None else {"n_estimators": int(stopped)}
+
+def stopping_rows(model: Any, Xv: Any, y: Any, y_val: Any) -> dict[str, Any]:
+    """``fit`` arguments that stop ``model`` early on ``Xv``, ``y_val``.
+
+    LightGBM 4.7 deprecates ``eval_set`` for ``eval_X``/``eval_y`` (warning on every fit), but its
+    classifier does not label-encode ``eval_y`` (lightgbm-org/LightGBM#7400: string labels fail,
+    integer labels other than 0..k-1 are scored wrongly): hand it the class indices its encoder
+    gives ``y``'s labels (sorted), on the rows of classes ``y`` has. Older versions take ``eval_set``.
+    """
+    if "eval_X" not in inspect.signature(model.fit).parameters:
+        return {"eval_set": [(Xv, y_val)]}
+    if not is_classifier(model):  # a regressor's targets need no encoding
+        return {"eval_X": Xv, "eval_y": y_val}
+    classes = np.unique(np.asarray(y))
+    rows = rows_of_known_classes(classes, Xv, y_val)
+    if rows is None:
+        return {}
+    return {"eval_X": rows[0], "eval_y": np.searchsorted(classes, rows[1])}
 
 
 class DeadlineStop:

@@ -35,6 +35,10 @@ TRUSTED_TYPES: frozenset[str] = frozenset({
     # ``__setstate__`` hands to CatBoost's own parser (data, never code; see models/catboosting).
     "trainguard.models.catboosting.CatBoostClassifierModel",
     "trainguard.models.catboosting.CatBoostRegressorModel",
+    # The XGBoost candidate: settings plus the booster as XGBoost's own UBJSON bytes (save_raw),
+    # which ``__setstate__`` hands to XGBoost's parser (data, never code; see models/xgboosting).
+    "trainguard.models.xgboosting.XGBoostClassifierModel",
+    "trainguard.models.xgboosting.XGBoostRegressorModel",
     # --imbalance smote|undersample: imbalanced-learn's pipeline and samplers (they act only
     # during fit; a saved pipeline holds their settings as data).
     "imblearn.pipeline.Pipeline",
