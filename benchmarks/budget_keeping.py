@@ -11,8 +11,10 @@ then runs, as a user does,
 
 and times the whole process from outside (interpreter start to exit: what the user waits for).
 It prints one row per case: wall seconds, wall / budget, whether that is inside the target band,
-each family's trials (0 = skipped) from the run's leaderboard, and the 1-minute load average
-before and after the run, since the benchmark machine may be shared.
+each family's trials (0 = skipped) from the run's leaderboard, the 1-minute load average
+before and after the run, since the benchmark machine may be shared, and the run's contention:
+its wall time over its CPU time (about 1 on a quiet machine; about the busy processes per core
+on a shared one, the factor ``trainguard.selection.budget.contention`` scales its reserve by).
 
 Usage (from the repository root):
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -60,16 +63,20 @@ def run_case(n_rows: int, budget: float, folder: Path) -> dict[str, object]:
         generated(n_rows).to_parquet(data, index=False)
     out = folder / f"run-{n_rows}-{budget:g}-{time.time_ns()}"
     load_before = os.getloadavg()[0]
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "trainguard", "train", str(data), "--target", "y",
                              "--budget", f"{budget:g}s", "--quiet", "--no-track", "--out", str(out)],
                             capture_output=True, text=True)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
     row: dict[str, object] = {"rows": n_rows, "budget_s": budget, "wall_s": round(wall, 1),
                               "wall/budget": round(wall / budget, 3),
                               "in_band": LOW <= wall / budget <= HIGH,
                               "load_before": round(load_before, 1),
-                              "load_after": round(os.getloadavg()[0], 1)}
+                              "load_after": round(os.getloadavg()[0], 1),
+                              "contention": round(wall / cpu, 2) if cpu > 0 else None}
     if result.returncode != 0:
         row["families"] = f"FAILED: {result.stderr.strip()[-200:]}"
         return row

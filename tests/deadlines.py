@@ -5,7 +5,8 @@ from __future__ import annotations
 
 class AfterChecks:
     """A deadline (``trainguard.models.base.Deadline``) that passes after ``n`` checks: LightGBM's
-    and XGBoost's deadline callbacks check once per boosting round."""
+    and XGBoost's deadline callbacks check once per boosting round, histogram boosting once per
+    step of rounds."""
 
     def __init__(self, n: int) -> None:
         self.left = n

@@ -1,4 +1,5 @@
-"""Inner hold-outs that follow the run's split (--time, --group), and forests grown to a deadline."""
+"""Inner hold-outs that follow the run's split (--time, --group), and forests and boosting grown to a
+deadline."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import pandas as pd
 import pytest
 
 from datagen import make_table
+from deadlines import AfterChecks
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.models import ModelContext
 from trainguard.models.base import RowKeys, inner_split
-from trainguard.models.candidates import ExtraTrees, RandomForest
+from trainguard.models.candidates import BOOSTING_STEP_ROUNDS, ExtraTrees, GradientBoosting, RandomForest
 from trainguard.selection.budget import TrialLimit
 
 
@@ -67,3 +69,26 @@ def test_a_forest_past_its_deadline_keeps_the_trees_grown_and_says_how_many():
     # Re-fitting with the length it was cut to, without a clock, gives the same forest.
     replayed = candidate.with_params(candidate.grown_length(cut)).fit(X, y)
     assert np.array_equal(replayed.predict_proba(X), cut.predict_proba(X))
+
+
+def test_histogram_boosting_grows_in_steps_to_its_deadline_and_replays_from_the_rounds_it_grew():
+    candidate, X, y = _forest(GradientBoosting, n=300)
+    # Slow steps, so early stopping does not end the rounds before the clock does; a short cap
+    # that is not a whole number of steps.
+    candidate = candidate.with_params({"learning_rate": 0.01, "max_iter": 3 * BOOSTING_STEP_ROUNDS - 7})
+    whole = candidate.fit(X, y)
+    stepped = candidate.fit(X, y, limit=TrialLimit(time.monotonic() + 600))
+    model = stepped.named_steps["model"]
+    assert model.n_iter_ == whole.named_steps["model"].n_iter_ > 2 * BOOSTING_STEP_ROUNDS
+    assert candidate.grown_length(stepped) == {} and not model.warm_start
+    assert np.array_equal(whole.predict_proba(X), stepped.predict_proba(X))
+
+    cut = candidate.fit(X, y, limit=AfterChecks(1))  # one more step after the first, then the clock
+    assert candidate.grown_length(cut) == {"max_iter": 2 * BOOSTING_STEP_ROUNDS}
+    assert cut.named_steps["model"].n_iter_ == 2 * BOOSTING_STEP_ROUNDS
+    # Without a clock, a fit of exactly those rounds is the same model; its refit keeps them.
+    replayed = candidate.with_params({**candidate.hyperparams, **candidate.grown_length(cut)}).fit(X, y)
+    assert candidate.grown_length(replayed) == {}
+    assert np.array_equal(replayed.predict_proba(X), cut.predict_proba(X))
+    refit = candidate.refit(cut, X, y)
+    assert refit.named_steps["model"].n_iter_ == 2 * BOOSTING_STEP_ROUNDS

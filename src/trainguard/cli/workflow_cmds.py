@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from trainguard.atomic import atomic_path, write_text_atomically
-from trainguard.cli.app import CONTEXT, EXIT_FINDINGS, STARTED, _guarded, _names, _stderr, debug_option
+from trainguard.cli.app import CONTEXT, EXIT_FINDINGS, _guarded, _names, _stderr, debug_option, started
 from trainguard.cli.console import RichReporter, print_check_report, print_finding
 from trainguard.config import DEFAULT_SEED, DEFAULT_SPLIT, PredictConfig, TrainConfig
 from trainguard.data.target import TASKS
@@ -131,7 +131,7 @@ def train_command(data: str, target: str, task: str | None, metric: str | None, 
         console = Console(highlight=False, soft_wrap=True)
         reporter = RichReporter(console, quiet=quiet or as_json)
         if resume is not None:
-            run = resume_train(resume, runs_dir=runs_dir, reporter=reporter, started=STARTED)
+            run = resume_train(resume, runs_dir=runs_dir, reporter=reporter, started=started())
         elif replay is not None and target is None:
             # Everything that decides the result comes from the run; only where it goes from here.
             run = train(data, replay=replay, reporter=reporter, out=out, runs_dir=runs_dir, name=name,
@@ -140,7 +140,7 @@ def train_command(data: str, target: str, task: str | None, metric: str | None, 
         elif replay is not None:
             run = train(data, config=config, replay=replay, reporter=reporter)
         else:
-            run = train(data, config=config, reporter=reporter, started=STARTED)
+            run = train(data, config=config, reporter=reporter, started=started())
         if as_json:
             click.echo(to_json(_summary(run)))
         elif quiet:

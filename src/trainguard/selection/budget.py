@@ -24,9 +24,9 @@ deadline: without one finished trial the family has no score at all. The very fi
 first trial is never abandoned, so every run ends with at least one real model; when even that
 overruns, the run says so and how much budget the data needs.
 
-A fit that grows in steps (a forest's trees) does not run on past its deadline: it stops growing
-there and keeps the trees it has, which are a model, and the trial records how many (so
-``--replay`` grows exactly those). A family's first trial stops growing at the family's share.
+A fit that grows in steps (a forest's trees, boosting rounds) does not run past its deadline: it
+stops growing there and keeps what it grew, which is a model, and the trial records how much (so
+``--replay`` grows exactly that). A family's first trial stops growing at the family's share.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def run_reserve(budget: float) -> float:
     return max(RESERVE_MIN_SECONDS, RESERVE_SHARE * budget)
 
 
-def final_stages_seconds(fit_seconds: float, predict_seconds: float, n_predictions: int) -> float:
+def final_stages_seconds(fit_seconds: float, predict_seconds: float, n_predictions: float) -> float:
     """Expected seconds to refit a candidate on train+validation and evaluate it on the test rows
     (``n_predictions`` passes over about as many rows as the validation set, each taking
     ``predict_seconds``)."""

@@ -259,7 +259,7 @@ def search_candidates(
                     result.oof = None
                 budget.saw_candidate(
                     final_stages_seconds(result.fit_seconds, result.score_seconds,
-                                         evaluation_predictions(data.X_train.shape[1])),
+                                         _evaluation_passes(data)),
                     [tuned.fastest_trial])
         except BudgetSpent as exc:
             result = _unsearched(candidate, str(exc), skipped=True)
@@ -285,6 +285,14 @@ def _unsearched(candidate: Candidate, error: str, skipped: bool) -> CandidateRes
     return CandidateResult(candidate, None, math.nan, math.nan, 0.0, error=error, skipped=skipped)
 
 
+def _evaluation_passes(data: SearchData) -> float:
+    """The sealed evaluation's predictions of the test rows, in passes over the validation rows
+    (the rows each candidate's ``score_seconds`` was measured on)."""
+    n_val = len(data.X_val) if data.X_val is not None else None
+    n_test = len(data.test_rows) if data.test_rows is not None else None
+    return evaluation_predictions(data.X_train.shape[1], n_test, n_val)
+
+
 def _folds_fit(budget: Budget, fit_seconds: float, n_folds: int) -> bool:
     """Whether ``n_folds`` more fits of about ``fit_seconds`` each fit in the search's time left."""
     left = budget.search_left()
@@ -302,7 +310,7 @@ def ensemble_fits(results: Sequence[CandidateResult], data: SearchData, budget: 
     members = _members(results)
     refit = final_stages_seconds(sum(r.fit_seconds for r in members),
                                  sum(r.score_seconds for r in members),
-                                 evaluation_predictions(data.X_train.shape[1]))
+                                 _evaluation_passes(data))
     left = budget.search_left()
     return left is None or left + budget.final_stages >= refit
 
