@@ -675,8 +675,9 @@ class DataFlow:
                 ):
                     col = _const(value.args[0])
                 if col is None:  # y = LabelEncoder().fit_transform(df["label"]): the one column named
-                    cols = {_const(n.slice) for n in walk(value) if isinstance(n, ast.Subscript)}
-                    cols = {c for c in cols if isinstance(c, str)}
+                    # a slice may be a list literal (df[["a", "b"]]): keep only one-column names
+                    slices = (_const(n.slice) for n in walk(value) if isinstance(n, ast.Subscript))
+                    cols = {c for c in slices if isinstance(c, str)}
                     col = cols.pop() if len(cols) == 1 else None
                 if isinstance(col, str):
                     self.target_names.add(col)
