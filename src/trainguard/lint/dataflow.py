@@ -938,11 +938,14 @@ class DataFlow:
             base_node = base_node.value
         if not isinstance(base_node, ast.Name):
             return
-        base = self.lookup(base_node.id)
         key = target.slice
         if isinstance(key, ast.Tuple) and key.elts:
             key = key.elts[-1]
-        column = _const(key)
+        self.write_column(base_node.id, _const(key), value, node)
+
+    def write_column(self, frame: str, column: Any, value: Val, node: ast.AST) -> None:
+        """``df[column] = value`` or ``df.insert(i, column, value)``: what the value learnt joins ``df``."""
+        base = self.lookup(frame)
         column = column if isinstance(column, str) else None
         leaks = value.leaks
         if _same_table(value, base) and base.rows == FULL:
@@ -961,7 +964,7 @@ class DataFlow:
             time_ordered=base.time_ordered or (value.time_ordered and value.data),
             test_score=base.test_score or value.test_score,
         )
-        self.bind(base_node.id, base)
+        self.bind(frame, base)
 
     @staticmethod
     def encoding_leak(value: Val, how: str = "encoded") -> Leak:
@@ -2124,6 +2127,10 @@ class DataFlow:
         elif name == "pop":
             column = _const(node.args[0]) if node.args else None
             return self.column(recv, column if isinstance(column, str) else None)
+        elif name == "insert" and len(args) >= 3 and isinstance(node.func, ast.Attribute):
+            if isinstance(node.func.value, ast.Name):  # df.insert(0, "amount_scaled", scaled): in place
+                self.write_column(node.func.value.id, _const(node.args[1]), args[2], node)
+            return EMPTY
         elif name in ("isin", "between", "isna", "isnull", "notna", "notnull", "duplicated"):
             return replace(out, mask=True)
         elif (
