@@ -1910,6 +1910,18 @@ class DataFlow:
     def evaluate(self, recv: Val, name: str, node: ast.Call, args: list[Val]) -> Val:
         line, col = node.lineno, node.col_offset
         X = args[0] if args else EMPTY
+        if (
+            recv.kind == "model"
+            and recv.fitted
+            and recv.fitted.rows == TEST
+            and recv.fitted.root is not None
+            and X.root == recv.fitted.root
+            and X.rows in (TRAIN, TEST)
+        ):
+            # ``f_test, f_train = train_test_split(X)`` then fit(f_train): the parts are told by their
+            # position, so this model learnt from the held-out part; for it the other part is the one
+            # held out, and its own rows give an in-sample score, not a test score
+            X = replace(X, rows=TEST if X.rows == TRAIN else TRAIN)
         for leak, root in recv.adapted:
             if X.rows == TEST and root is not None and root == X.root:
                 self.hit(
