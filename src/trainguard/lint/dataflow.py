@@ -541,6 +541,11 @@ class DataFlow:
         self.test_stats_of_loaded: list[tuple[int, int, int, str]] = []  # root, line, col, detail
         # test root -> {where a model was fit: where it is first scored on those rows}, outside tuning loops
         self.models_scored: dict[int, dict[Position, Position]] = {}
+        # A search over an estimator class cross-validated on the training rows, and the models of that
+        # class built after it: the search's pick written out, which the test rows then do not choose
+        self.model_classes: dict[Position, str] = {}  # where a model or search is built -> its class
+        self.searched_on_train: dict[str, int] = {}  # estimator class -> line of the search's fit
+        self.cv_picks: set[Position] = set()
         self.stops_on_holdout: list[tuple[int, int, int, set[int | None]]] = []  # step, line, col, roots
         # (step, root, line) of each score on held-out rows; steps count scores and stops in the order
         # the analysis meets them, so a score made before an early stopping is not blamed on it
@@ -1122,7 +1127,19 @@ class DataFlow:
         ``lr.score(X_test, y_test)`` in one cell and ``knn.score(X_test, y_test)`` in the next is the
         loop over candidate models written out; whichever looks better is chosen on the test rows.
         """
-        for by_model in self.models_scored.values():
+        for scored in self.models_scored.values():
+            # a model and the search's pick of its class (built after a search on the training rows)
+            # are one candidate: its default and tuned settings, the tuning chosen by cross-validation
+            picked = {self.model_classes.get(m) for m in scored if m in self.cv_picks}
+            by_model: dict[Position, Position] = {}
+            seen: set[str] = set()
+            for model, where in sorted(scored.items(), key=lambda kv: kv[1]):
+                cls = self.model_classes.get(model)
+                if cls in picked:
+                    if cls in seen:
+                        continue
+                    seen.add(cls)
+                by_model[model] = where
             if len(by_model) < 2:
                 continue
             (first_model, first), (second_model, second) = sorted(by_model.items(), key=lambda kv: kv[1])[:2]
@@ -1709,6 +1726,9 @@ class DataFlow:
         if name in SEARCHES:
             cv = kwargs.get("cv", EMPTY)
             built = Position(line, col)
+            estimator = args[0] if args else kwargs.get("estimator", EMPTY)
+            if estimator.kind == "model" and estimator.cls:
+                self.model_classes[built] = estimator.cls
             return Val(kind="search", cls=name, cv_cls=cv.cls, shuffles=cv.shuffles, built=built)
         if name in PIPELINES:
             steps = args[0].items if name == "Pipeline" and args and args[0].items else tuple(args)
@@ -1725,6 +1745,9 @@ class DataFlow:
             stop = any(k in kwargs for k in ("early_stopping_rounds", "n_iter_no_change")) or bool(
                 _const(_kw(node, "early_stopping"))
             )
+            self.model_classes[Position(line, col)] = name
+            if name in self.searched_on_train:
+                self.cv_picks.add(Position(line, col))
             return Val(
                 kind="model",
                 cls=name,
@@ -1853,6 +1876,9 @@ class DataFlow:
                 X, y = replace(X, leaks=X.leaks | {leak}), replace(y, leaks=y.leaks | {leak})
             result = Val(items=(X, y))
         elif kind == "search" and X.rows in (FULL, TRAIN):
+            searched = self.model_classes.get(recv.built) if recv.built else None
+            if X.rows == TRAIN and searched and not X.partial:
+                self.searched_on_train.setdefault(searched, line)
             if X.rows == FULL:
                 self.split_point([X, y], line, col, "the search's cross-validation")
                 self.group_cv([X], Val(cls=recv.cv_cls), "groups" in kwargs, line, col)
