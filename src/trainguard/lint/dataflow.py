@@ -1368,6 +1368,13 @@ class DataFlow:
                     return self.column_range(base)
                 return self.column(base, None)
             return self.positional(base, first, node)
+        if isinstance(key_node, ast.Tuple) and len(key_node.elts) == 2:
+            # X[mask, 1:], X[idx, :]: rows chosen by the first key (NumPy), columns by the second
+            rows_key = self.expr(key_node.elts[0])
+            if rows_key.mask or rows_key.draw:
+                return replace(base, subset=True, time_dir=rows_key.time_dir)
+            if rows_key.data and rows_key.rows in (TRAIN, TEST, VAL):
+                return self.take_part(base, rows_key, node)
         const = _const(key_node)
         if const is None and isinstance(key_node, ast.Name):
             const = self.lookup(key_node.id).const
@@ -1685,6 +1692,10 @@ class DataFlow:
             return Val(test_score=args[0].test_score)
         if name in ("len", "print", "int", "float", "str", "round", "range", "display", "isinstance"):
             return EMPTY
+        if name in ("where", "nonzero", "flatnonzero", "argwhere", "array", "asarray") and (
+            len(args) == 1 and args[0].mask and qual.startswith(("numpy.", "np."))
+        ):  # np.where(X[:, 0] == 0): the positions of a row mask choose the same rows
+            return args[0]
         if name in ("Series", "DataFrame", "array", "asarray", "Tensor", "tensor") and data_args:
             return self.default(data_args, {})
         if kwargs.keys() & EVAL_SET_KWARGS:  # xgb.train(..., evals=...), lgb.train(..., valid_sets=...)
