@@ -266,6 +266,9 @@ SPLITTERS = set(FACTS["splitters"]) | {
     "LeaveOneGroupOut",
     "PredefinedSplit",
 }
+# Model leaderboards: fit(X_train, X_test, y_train, y_test) fits many models and ranks them by their
+# scores on the second pair of rows (lazypredict).
+LEADERBOARDS = {"LazyClassifier", "LazyRegressor"}
 # Keywords that take a model, not a hyperparameter value: BaggingClassifier(estimator=est).
 MODEL_KEYWORDS = {
     "estimator",
@@ -1846,6 +1849,16 @@ class DataFlow:
         X = args[0] if args else kwargs.get("X", EMPTY)
         y = args[1] if len(args) > 1 else kwargs.get("y", EMPTY)
         kind = recv.kind
+        ranked_on = args[1] if len(args) > 1 else kwargs.get("X_test", EMPTY)
+        if recv.cls in LEADERBOARDS and ranked_on.rows == TEST and not ranked_on.val_named:
+            self.record_score(ranked_on.root, line)
+            self.hit(
+                "TG202",
+                line,
+                col,
+                f"{recv.cls}.fit fits many models and ranks them by their scores on the test rows (its "
+                "second argument); pass a validation part carved from the training rows instead",
+            )
         fitted_rows = "part" if X.partial else X.rows
         out_recv = replace(recv, fitted=Fit(fitted_rows, X.root, line, col), pending=frozenset())
         result: Val = out_recv
