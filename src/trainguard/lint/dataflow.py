@@ -266,6 +266,8 @@ SPLITTERS = set(FACTS["splitters"]) | {
     "LeaveOneGroupOut",
     "PredefinedSplit",
 }
+# scipy.stats power transforms: boxcox(x) estimates the lambda from x; *_normmax returns that lambda.
+POWER_LAMBDAS = {"boxcox", "yeojohnson", "boxcox_normmax", "yeojohnson_normmax"}
 # Model leaderboards: fit(X_train, X_test, y_train, y_test) fits many models and ranks them by their
 # scores on the second pair of rows (lazypredict).
 LEADERBOARDS = {"LazyClassifier", "LazyRegressor"}
@@ -1643,6 +1645,12 @@ class DataFlow:
             if axis in (None, 0):  # per column (axis=1 standardizes each row by itself)
                 leak = Leak("TG101", line, col, "stats.zscore standardizes with the mean and std of all rows")
                 return replace(args[0], leaks=args[0].leaks | {leak}, subset=False)
+        if name in POWER_LAMBDAS and "stats" in qual and args and args[0].rows == FULL and not args[0].target:
+            if name.endswith("_normmax"):  # boxcox_normmax(x): the lambda that best normalises all rows
+                return Val(stat=True, stat_of=args[0].root)
+            if len(node.args) < 2 and _kw(node, "lmbda") is None:  # boxcox(x): lambda estimated, then used
+                leak = Leak("TG102", line, col, f"stats.{name} estimates its lambda from all rows")
+                return replace(args[0], leaks=args[0].leaks | {leak}, subset=False, items=None)
         if name in MODULE_TRANSFORMS and "preprocessing" in qual and args and args[0].rows == FULL:
             axis = _const(_kw(node, "axis"))
             if name != "normalize" or axis == 0:  # normalize works row by row unless axis=0
@@ -1703,7 +1711,16 @@ class DataFlow:
             return self.default(data_args, {})
         if kwargs.keys() & EVAL_SET_KWARGS:  # xgb.train(..., evals=...), lgb.train(..., valid_sets=...)
             self.early_stopping(EMPTY, node, kwargs)
-        return self.construct(name, node, args, kwargs) or self.default(args, kwargs)
+        built = self.construct(name, node, args, kwargs)
+        if built is not None:
+            return built
+        out = self.default(args, kwargs)
+        data = next((a for a in args if a.data), EMPTY)
+        if data.rows == FULL and not data.target and any(a.stat for a in [*args, *kwargs.values()]):
+            # boxcox1p(x, lam_of_all_rows), np.clip(x, lo, hi) with quantiles of all rows: as x - x.mean()
+            leak = Leak("TG102", line, col, "the data is transformed with a statistic computed over all rows")
+            out = replace(out, leaks=out.leaks | {leak})
+        return out
 
     def default(self, args: list[Val], kwargs: dict[str, Val]) -> Val:
         # Positional data decides the rows: lgb.Dataset(X_test, y_test, reference=dtrain) holds test rows.
