@@ -446,6 +446,7 @@ RANDOMIZED = {
 }
 GLOBAL_SEEDS = {"seed_everything", "set_seed", "set_random_seed", "seed_all", "fix_seed", "set_seeds"}
 DATE_RE = re.compile(r"(date|time|timestamp|(^|_)(day|month|year|week|period|ds|dt|hour|ts)(_|$))", re.I)
+ID_COLUMN_RE = re.compile(r"(^|_)id$|[a-z]Id$|ID$", re.I)
 TARGET_NAME_RE = re.compile(
     r"^(y|Y)(_?(all|full|data|raw|true|df|label|labels))?$|^(target|labels?|TARGET|LABEL)$"
 )
@@ -566,6 +567,14 @@ class DataFlow:
 
     # ---------------------------------------------------------------- set-up
     def _prepass(self) -> None:
+        # y passed by a name (outcome = df["Survived"]; cross_val_predict(m, X, outcome)): the column
+        # that name was taken from is the target, whatever the name says
+        y_names: set[str] = set()
+        column_of: dict[str, set[str]] = {}
+        # inputs = frame.drop(columns=c) beside outcome = frame[c]: the one column split off the frame
+        # as the other half of an (X, y) pair is the target (an id column kept aside is not)
+        dropped: set[tuple[str, str]] = set()
+        taken: set[tuple[str, str]] = set()
         for node in self.index.of_type(ast.Call, ast.Assign):
             if isinstance(node, ast.Call):
                 func = node.func
@@ -591,8 +600,23 @@ class DataFlow:
                     col = _const(y_arg.slice) if isinstance(y_arg, ast.Subscript) else None
                     if isinstance(col, str):
                         self.target_names.add(col)
+                    elif isinstance(y_arg, ast.Name):
+                        y_names.add(y_arg.id)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
                 self._learn_target(node.targets[0], node.value)
+                target, value = node.targets[0], node.value
+                if isinstance(target, ast.Name) and isinstance(value, ast.Subscript):
+                    col = _const(value.slice)
+                    if isinstance(col, str):
+                        column_of.setdefault(target.id, set()).add(col)
+                        if isinstance(value.value, ast.Name):
+                            taken.add((value.value.id, col))
+                if isinstance(target, ast.Name) and (frame_col := _dropped_column(value)) is not None:
+                    dropped.add(frame_col)
+        for name in y_names:
+            if len(column_of.get(name, ())) == 1:
+                self.target_names |= column_of[name]
+        self.target_names |= {col for _, col in dropped & taken if not ID_COLUMN_RE.search(col)}
 
     def _free_names(self) -> None:
         """A snippet that uses ``X_train`` without making it comes after a split we cannot see.
@@ -1695,12 +1719,15 @@ class DataFlow:
             return merge(args)
         if name == "enumerate" and args:
             return Val(elem=Val(items=(EMPTY, self.element(args[0]))))
-        if name == "zip":
-            return Val(elem=Val(items=tuple(self.element(a) for a in args)))
+        if name == "zip":  # what its inputs learnt stays with the pairs: dict(zip(order, range(n)))
+            leaks = frozenset().union(*(a.leaks for a in args))
+            return Val(elem=Val(items=tuple(self.element(a) for a in args)), leaks=leaks)
         if name in ("next", "iter", "list") and args and args[0].elem is not None:
             return args[0].elem if name == "next" else args[0]
         if name in ("int", "float", "round") and args and args[0].test_score:
             return Val(test_score=args[0].test_score)
+        if name in ("int", "float", "round", "abs") and args and (args[0].stat or args[0].test_stat):
+            return replace(args[0], qual=None)  # round(np.mean(v)) is still the statistic
         if name in ("len", "print", "int", "float", "str", "round", "range", "display", "isinstance"):
             return EMPTY
         if name in ("where", "nonzero", "flatnonzero", "argwhere", "array", "asarray") and (
@@ -2315,6 +2342,23 @@ def _several_by_position(key: ast.AST | None) -> bool:
         return True
     positions = _const(key) if isinstance(key, ast.List) else None
     return isinstance(positions, list) and len(positions) > 1 and all(isinstance(c, int) for c in positions)
+
+
+def _dropped_column(value: ast.AST) -> tuple[str, str] | None:
+    """``frame.drop(columns="c")`` or ``frame.drop("c", axis=1)``: (frame, "c"), one column only."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "drop"
+        and isinstance(value.func.value, ast.Name)
+    ):
+        return None
+    cols = _kw(value, "columns")
+    if cols is None and value.args and _const(_kw(value, "axis")) in (1, "columns"):
+        cols = value.args[0]
+    col = _const(cols) if cols is not None else None
+    col = col[0] if isinstance(col, list) and len(col) == 1 else col
+    return (value.func.value.id, col) if isinstance(col, str) else None
 
 
 def _stat_of_all(value: Val, part: Val) -> bool:
