@@ -552,6 +552,10 @@ class DataFlow:
         self.model_classes: dict[Position, str] = {}  # where a model or search is built -> its class
         self.searched_on_train: dict[str, int] = {}  # estimator class -> line of the search's fit
         self.cv_picks: set[Position] = set()
+        # the same on all rows: class -> where the search was fit, on which rows; and the models built
+        # after it with its class, whose test score then rests on settings the test rows helped choose
+        self.searched_on_all: dict[str, tuple[int, int, int | None]] = {}
+        self.all_rows_picks: dict[Position, tuple[int, int, int | None]] = {}
         self.stops_on_holdout: list[tuple[int, int, int, set[int | None]]] = []  # step, line, col, roots
         # (step, root, line) of each score on held-out rows; steps count scores and stops in the order
         # the analysis meets them, so a score made before an early stopping is not blamed on it
@@ -1295,6 +1299,9 @@ class DataFlow:
                 )
         if left.stat and right.stat and not out.data:
             out = replace(out, stat=True, stat_of=left.stat_of if left.stat_of == right.stat_of else None)
+        elif (left.stat or right.stat) and not (left.data or right.data):
+            # q3 + 1.5 * iqr, df.sum() / len(df): a statistic scaled or shifted by a number is one still
+            out = replace(out, stat=True, stat_of=left.stat_of if left.stat else right.stat_of)
         if left.test_stat and right.test_stat and not out.data:
             out = replace(out, test_stat=True)
         return out
@@ -1397,6 +1404,8 @@ class DataFlow:
                     return self.column_range(base)
                 return self.column(base, None)
             return self.positional(base, first, node)
+        if base.group_stat is not None and isinstance(key_node, ast.Constant):
+            return base  # df.groupby("label")[c].median()[0]: the statistic of one group
         if isinstance(key_node, ast.Tuple) and len(key_node.elts) == 2:
             # X[mask, 1:], X[idx, :]: rows chosen by the first key (NumPy), columns by the second
             rows_key = self.expr(key_node.elts[0])
@@ -1742,8 +1751,12 @@ class DataFlow:
         if built is not None:
             return built
         out = self.default(args, kwargs)
-        data = next((a for a in args if a.data), EMPTY)
-        if data.rows == FULL and not data.target and any(a.stat for a in [*args, *kwargs.values()]):
+        data = next((a for a in args if a.data and a.group_stat is None), EMPTY)
+        grouped = next((a for a in [*args, *kwargs.values()] if a is not data and _same_table(a, data)), None)
+        if data.rows == FULL and not data.target and grouped is not None:
+            # np.where(df[c] == 0, df.groupby("label")[c].median()[1], df[c]): per-group values put back
+            out = replace(out, leaks=out.leaks | {self.encoding_leak(grouped, f"filled ({name})")})
+        elif data.rows == FULL and not data.target and any(a.stat for a in [*args, *kwargs.values()]):
             # boxcox1p(x, lam_of_all_rows), np.clip(x, lo, hi) with quantiles of all rows: as x - x.mean()
             leak = Leak("TG102", line, col, "the data is transformed with a statistic computed over all rows")
             out = replace(out, leaks=out.leaks | {leak})
@@ -1806,6 +1819,8 @@ class DataFlow:
             self.model_classes[Position(line, col)] = name
             if name in self.searched_on_train:
                 self.cv_picks.add(Position(line, col))
+            if name in self.searched_on_all:
+                self.all_rows_picks[Position(line, col)] = self.searched_on_all[name]
             return Val(
                 kind="model",
                 cls=name,
@@ -1947,6 +1962,8 @@ class DataFlow:
             searched = self.model_classes.get(recv.built) if recv.built else None
             if X.rows == TRAIN and searched and not X.partial:
                 self.searched_on_train.setdefault(searched, line)
+            if X.rows == FULL and searched and not X.target:
+                self.searched_on_all.setdefault(searched, (line, col, X.root))
             if X.rows == FULL:
                 self.split_point([X, y], line, col, "the search's cross-validation")
                 self.group_cv([X], Val(cls=recv.cv_cls), "groups" in kwargs, line, col)
@@ -2064,6 +2081,16 @@ class DataFlow:
         # one model), else where it was fit; not for the only held-out rows named as validation, where
         # comparing models is what they are for, nor for a DummyClassifier (a baseline, not a candidate)
         made_by = recv.built or (Position(recv.fitted.line, recv.fitted.col) if recv.fitted else None)
+        search_fit = self.all_rows_picks.get(recv.built) if recv.built else None
+        if search_fit and X.rows == TEST and search_fit[2] is not None and search_fit[2] == X.root:
+            self.hit(
+                "TG204",
+                search_fit[0],
+                search_fit[1],
+                f"the search is fit on all rows; a {recv.cls} built after it (line {recv.built.line}), "
+                f"presumably with its settings, is scored on test rows taken from them (line {line})",
+                ((line, "evaluation"),),
+            )
         if X.val_named or (recv.cls or "").startswith("Dummy"):
             made_by = None
         if name in ("score", "evaluate"):
