@@ -67,6 +67,7 @@ class Fit(NamedTuple):
     root: int | None
     line: int
     col: int
+    inputs: str = ""  # the code of the training inputs: one object refit on other features is another model
 
 
 class GroupStat(NamedTuple):
@@ -552,6 +553,8 @@ class DataFlow:
         self.model_classes: dict[Position, str] = {}  # where a model or search is built -> its class
         self.searched_on_train: dict[str, int] = {}  # estimator class -> line of the search's fit
         self.cv_picks: set[Position] = set()
+        # (where a model was built, the code of its training inputs) -> where it was first fit on them
+        self.first_fit_with: dict[tuple[Position, str], Position] = {}
         # the same on all rows: class -> where the search was fit, on which rows; and the models built
         # after it with its class, whose test score then rests on settings the test rows helped choose
         self.searched_on_all: dict[str, tuple[int, int, int | None]] = {}
@@ -1919,7 +1922,10 @@ class DataFlow:
                 "second argument); pass a validation part carved from the training rows instead",
             )
         fitted_rows = "part" if X.partial else X.rows
-        out_recv = replace(recv, fitted=Fit(fitted_rows, X.root, line, col), pending=frozenset())
+        inputs = ast.unparse(node.args[0]) if node.args else ""
+        if recv.built is not None:
+            self.first_fit_with.setdefault((recv.built, inputs), Position(line, col))
+        out_recv = replace(recv, fitted=Fit(fitted_rows, X.root, line, col, inputs), pending=frozenset())
         result: Val = out_recv
         full = X.rows == FULL and not X.target
         if (
@@ -2081,6 +2087,15 @@ class DataFlow:
         # one model), else where it was fit; not for the only held-out rows named as validation, where
         # comparing models is what they are for, nor for a DummyClassifier (a baseline, not a candidate)
         made_by = recv.built or (Position(recv.fitted.line, recv.fitted.col) if recv.fitted else None)
+        if recv.built is not None and recv.fitted is not None:
+            # clf.fit(X_rfe, y) then clf.fit(X_all, y): one object, two candidate models; the same
+            # fit run again (a notebook cell re-run) stays one model
+            first = min(
+                (pos for (built, _), pos in self.first_fit_with.items() if built == recv.built), default=None
+            )
+            this = self.first_fit_with.get((recv.built, recv.fitted.inputs))
+            if this is not None and first is not None and this != first:
+                made_by = this
         search_fit = self.all_rows_picks.get(recv.built) if recv.built else None
         if search_fit and X.rows == TEST and search_fit[2] is not None and search_fit[2] == X.root:
             self.hit(
