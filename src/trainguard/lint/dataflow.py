@@ -1259,6 +1259,10 @@ class DataFlow:
     def element(iterable: Val) -> Val:
         if iterable.elem is not None:
             return iterable.elem
+        if iterable.items is not None and not iterable.items:
+            # cols = [] filled by cols.append(...) elsewhere: its elements are unknown, not the empty
+            # list itself (frame[c] is one column, not frame[[]])
+            return EMPTY
         if iterable.items:
             width = len(iterable.items[0].items or ())
             if width and all(v.items and len(v.items) == width for v in iterable.items):
