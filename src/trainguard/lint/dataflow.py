@@ -555,6 +555,7 @@ class DataFlow:
         self.cv_picks: set[Position] = set()
         # (where a model was built, the code of its training inputs) -> where it was first fit on them
         self.first_fit_with: dict[tuple[Position, str], Position] = {}
+        self.first_fit: dict[Position, Position] = {}  # where a model was built -> where first fit
         # the same on all rows: class -> where the search was fit, on which rows; and the models built
         # after it with its class, whose test score then rests on settings the test rows helped choose
         self.searched_on_all: dict[str, tuple[int, int, int | None]] = {}
@@ -1929,6 +1930,7 @@ class DataFlow:
         inputs = ast.unparse(node.args[0]) if node.args else ""
         if recv.built is not None:
             self.first_fit_with.setdefault((recv.built, inputs), Position(line, col))
+            self.first_fit.setdefault(recv.built, Position(line, col))
         out_recv = replace(recv, fitted=Fit(fitted_rows, X.root, line, col, inputs), pending=frozenset())
         result: Val = out_recv
         full = X.rows == FULL and not X.target
@@ -2094,9 +2096,7 @@ class DataFlow:
         if recv.built is not None and recv.fitted is not None:
             # clf.fit(X_rfe, y) then clf.fit(X_all, y): one object, two candidate models; the same
             # fit run again (a notebook cell re-run) stays one model
-            first = min(
-                (pos for (built, _), pos in self.first_fit_with.items() if built == recv.built), default=None
-            )
+            first = self.first_fit.get(recv.built)
             this = self.first_fit_with.get((recv.built, recv.fitted.inputs))
             if this is not None and first is not None and this != first:
                 made_by = this
