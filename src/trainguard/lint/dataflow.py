@@ -129,6 +129,10 @@ class Val:
     sampled: bool = False  # a random draw of rows: df.sample(frac=...)
     # layers of a model adapted on all rows (Keras Normalization inside Sequential): (leak, root adapted on)
     adapted: frozenset[tuple[Leak, int | None]] = frozenset()
+    # A whole table as read (every column still in it): the columns dropped since; None when the
+    # value is some of its columns, or its columns are unknown
+    dropped: frozenset[str] | None = None
+    column_name: str | None = None  # one named column of a table: df["label"], df["label"].values
 
     @property
     def data(self) -> bool:
@@ -509,6 +513,9 @@ def merge(vals: list[Val] | tuple[Val, ...]) -> Val:
         target=bool(data) and all(v.target for v in data),
         selstat=any(v.selstat for v in vals),
         mask=any(v.mask for v in vals),
+        # np.ravel(df["label"]), pd.get_dummies(df), pd.DataFrame(df): still that column, that table
+        dropped=data[0].dropped if len(data) == 1 else None,
+        column_name=data[0].column_name if len(data) == 1 else None,
     )
 
 
@@ -556,6 +563,7 @@ class DataFlow:
         # (where a model was built, the code of its training inputs) -> where it was first fit on them
         self.first_fit_with: dict[tuple[Position, str], Position] = {}
         self.first_fit: dict[Position, Position] = {}  # where a model was built -> where first fit
+        self.target_in_features: set[tuple[int, str]] = set()  # (table root, column) reported
         # the same on all rows: class -> where the search was fit, on which rows; and the models built
         # after it with its class, whose test score then rests on settings the test rows helped choose
         self.searched_on_all: dict[str, tuple[int, int, int | None]] = {}
@@ -1348,6 +1356,8 @@ class DataFlow:
             indexer=False,
             grouped=False,
             items=None,
+            dropped=None,
+            column_name=name,
         )
         if base.grouped and is_target:
             out = replace(out, grouped_target=True)
@@ -1431,6 +1441,8 @@ class DataFlow:
             targets = bool(const) and all(c in self.target_names for c in const)
             return replace(
                 base,
+                dropped=None,
+                column_name=None,
                 leaks=leaks,
                 target=targets,
                 subset=False,
@@ -1662,7 +1674,15 @@ class DataFlow:
                 and bool(DATE_RE.search(_const(index_col)))
             )
             ordered = _kw(node, "parse_dates") is not None and index_col is not None
-            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered, date_index=dated)
+            return Val(
+                rows=FULL,
+                root=self.new_root(),
+                source=True,
+                time_ordered=ordered,
+                date_index=dated,
+                # a table read from a file holds every column (a dataset bunch's .data does not)
+                dropped=frozenset() if name.startswith("read_") else None,
+            )
         if _is_price_history(qual, name):
             # yf.download, pandas_datareader's DataReader: daily rows in date order, indexed by date
             return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=True, date_index=True)
@@ -1927,6 +1947,23 @@ class DataFlow:
                 "second argument); pass a validation part carved from the training rows instead",
             )
         fitted_rows = "part" if X.partial else X.rows
+        if (
+            kind == "model"
+            and X.dropped is not None
+            and y.column_name is not None
+            and y.root is not None
+            and y.root == X.root
+            and y.column_name not in X.dropped
+            and (X.root, y.column_name) not in self.target_in_features  # once per table and column
+        ):  # feats = df; y = df["label"]; model.fit(feats, y): the label is one of the features
+            self.target_in_features.add((X.root, y.column_name))
+            self.hit(
+                "TG105",
+                line,
+                col,
+                f"the features still hold the target column {y.column_name!r} (y is that column of the "
+                "same table); drop it from X",
+            )
         inputs = ast.unparse(node.args[0]) if node.args else ""
         if recv.built is not None:
             self.first_fit_with.setdefault((recv.built, inputs), Position(line, col))
@@ -2269,7 +2306,10 @@ class DataFlow:
             values = [values] if isinstance(values, str) else values
             if isinstance(values, list | tuple):
                 out = replace(
-                    out, leaks=frozenset(k for k in out.leaks if k.column not in values), target=False
+                    out,
+                    leaks=frozenset(k for k in out.leaks if k.column not in values),
+                    target=False,
+                    dropped=None if recv.dropped is None else recv.dropped | set(values),
                 )
             index = [*args, kwargs.get("index", EMPTY)]
             if any(a.rows in (TEST, VAL) for a in index):
