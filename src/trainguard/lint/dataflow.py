@@ -2311,6 +2311,8 @@ class DataFlow:
                     target=False,
                     dropped=None if recv.dropped is None else recv.dropped | set(values),
                 )
+            elif cols is not None:  # drop(columns=[label, "id"]): which columns are left is unknown
+                out = replace(out, dropped=None)
             index = [*args, kwargs.get("index", EMPTY)]
             if any(a.rows in (TEST, VAL) for a in index):
                 out = replace(out, rows=TRAIN, subset=False)
