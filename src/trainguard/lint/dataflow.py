@@ -67,6 +67,7 @@ class Fit(NamedTuple):
     root: int | None
     line: int
     col: int
+    inputs: str = ""  # the code of the training inputs: one object refit on other features is another model
 
 
 class GroupStat(NamedTuple):
@@ -128,6 +129,10 @@ class Val:
     sampled: bool = False  # a random draw of rows: df.sample(frac=...)
     # layers of a model adapted on all rows (Keras Normalization inside Sequential): (leak, root adapted on)
     adapted: frozenset[tuple[Leak, int | None]] = frozenset()
+    # A whole table as read (every column still in it): the columns dropped since; None when the
+    # value is some of its columns, or its columns are unknown
+    dropped: frozenset[str] | None = None
+    column_name: str | None = None  # one named column of a table: df["label"], df["label"].values
 
     @property
     def data(self) -> bool:
@@ -266,6 +271,11 @@ SPLITTERS = set(FACTS["splitters"]) | {
     "LeaveOneGroupOut",
     "PredefinedSplit",
 }
+# scipy.stats power transforms: boxcox(x) estimates the lambda from x; *_normmax returns that lambda.
+POWER_LAMBDAS = {"boxcox", "yeojohnson", "boxcox_normmax", "yeojohnson_normmax"}
+# Model leaderboards: fit(X_train, X_test, y_train, y_test) fits many models and ranks them by their
+# scores on the second pair of rows (lazypredict).
+LEADERBOARDS = {"LazyClassifier", "LazyRegressor"}
 # Keywords that take a model, not a hyperparameter value: BaggingClassifier(estimator=est).
 MODEL_KEYWORDS = {
     "estimator",
@@ -441,6 +451,7 @@ RANDOMIZED = {
 }
 GLOBAL_SEEDS = {"seed_everything", "set_seed", "set_random_seed", "seed_all", "fix_seed", "set_seeds"}
 DATE_RE = re.compile(r"(date|time|timestamp|(^|_)(day|month|year|week|period|ds|dt|hour|ts)(_|$))", re.I)
+ID_COLUMN_RE = re.compile(r"(^|_)id$|[a-z]Id$|ID$", re.I)
 TARGET_NAME_RE = re.compile(
     r"^(y|Y)(_?(all|full|data|raw|true|df|label|labels))?$|^(target|labels?|TARGET|LABEL)$"
 )
@@ -502,6 +513,9 @@ def merge(vals: list[Val] | tuple[Val, ...]) -> Val:
         target=bool(data) and all(v.target for v in data),
         selstat=any(v.selstat for v in vals),
         mask=any(v.mask for v in vals),
+        # np.ravel(df["label"]), pd.get_dummies(df), pd.DataFrame(df): still that column, that table
+        dropped=data[0].dropped if len(data) == 1 else None,
+        column_name=data[0].column_name if len(data) == 1 else None,
     )
 
 
@@ -541,6 +555,19 @@ class DataFlow:
         self.test_stats_of_loaded: list[tuple[int, int, int, str]] = []  # root, line, col, detail
         # test root -> {where a model was fit: where it is first scored on those rows}, outside tuning loops
         self.models_scored: dict[int, dict[Position, Position]] = {}
+        # A search over an estimator class cross-validated on the training rows, and the models of that
+        # class built after it: the search's pick written out, which the test rows then do not choose
+        self.model_classes: dict[Position, str] = {}  # where a model or search is built -> its class
+        self.searched_on_train: dict[str, int] = {}  # estimator class -> line of the search's fit
+        self.cv_picks: set[Position] = set()
+        # (where a model was built, the code of its training inputs) -> where it was first fit on them
+        self.first_fit_with: dict[tuple[Position, str], Position] = {}
+        self.first_fit: dict[Position, Position] = {}  # where a model was built -> where first fit
+        self.target_in_features: set[tuple[int, str]] = set()  # (table root, column) reported
+        # the same on all rows: class -> where the search was fit, on which rows; and the models built
+        # after it with its class, whose test score then rests on settings the test rows helped choose
+        self.searched_on_all: dict[str, tuple[int, int, int | None]] = {}
+        self.all_rows_picks: dict[Position, tuple[int, int, int | None]] = {}
         self.stops_on_holdout: list[tuple[int, int, int, set[int | None]]] = []  # step, line, col, roots
         # (step, root, line) of each score on held-out rows; steps count scores and stops in the order
         # the analysis meets them, so a score made before an early stopping is not blamed on it
@@ -556,6 +583,14 @@ class DataFlow:
 
     # ---------------------------------------------------------------- set-up
     def _prepass(self) -> None:
+        # y passed by a name (outcome = df["Survived"]; cross_val_predict(m, X, outcome)): the column
+        # that name was taken from is the target, whatever the name says
+        y_names: set[str] = set()
+        column_of: dict[str, set[str]] = {}
+        # inputs = frame.drop(columns=c) beside outcome = frame[c]: the one column split off the frame
+        # as the other half of an (X, y) pair is the target (an id column kept aside is not)
+        dropped: set[tuple[str, str]] = set()
+        taken: set[tuple[str, str]] = set()
         for node in self.index.of_type(ast.Call, ast.Assign):
             if isinstance(node, ast.Call):
                 func = node.func
@@ -581,8 +616,23 @@ class DataFlow:
                     col = _const(y_arg.slice) if isinstance(y_arg, ast.Subscript) else None
                     if isinstance(col, str):
                         self.target_names.add(col)
+                    elif isinstance(y_arg, ast.Name):
+                        y_names.add(y_arg.id)
             elif isinstance(node, ast.Assign) and len(node.targets) == 1:
                 self._learn_target(node.targets[0], node.value)
+                target, value = node.targets[0], node.value
+                if isinstance(target, ast.Name) and isinstance(value, ast.Subscript):
+                    col = _const(value.slice)
+                    if isinstance(col, str):
+                        column_of.setdefault(target.id, set()).add(col)
+                        if isinstance(value.value, ast.Name):
+                            taken.add((value.value.id, col))
+                if isinstance(target, ast.Name) and (frame_col := _dropped_column(value)) is not None:
+                    dropped.add(frame_col)
+        for name in y_names:
+            if len(column_of.get(name, ())) == 1:
+                self.target_names |= column_of[name]
+        self.target_names |= {col for _, col in dropped & taken if not ID_COLUMN_RE.search(col)}
 
     def _free_names(self) -> None:
         """A snippet that uses ``X_train`` without making it comes after a split we cannot see.
@@ -675,8 +725,9 @@ class DataFlow:
                 ):
                     col = _const(value.args[0])
                 if col is None:  # y = LabelEncoder().fit_transform(df["label"]): the one column named
-                    cols = {_const(n.slice) for n in walk(value) if isinstance(n, ast.Subscript)}
-                    cols = {c for c in cols if isinstance(c, str)}
+                    # a slice may be a list literal (df[["a", "b"]]): keep only one-column names
+                    slices = (_const(n.slice) for n in walk(value) if isinstance(n, ast.Subscript))
+                    cols = {c for c in slices if isinstance(c, str)}
                     col = cols.pop() if len(cols) == 1 else None
                 if isinstance(col, str):
                     self.target_names.add(col)
@@ -937,11 +988,14 @@ class DataFlow:
             base_node = base_node.value
         if not isinstance(base_node, ast.Name):
             return
-        base = self.lookup(base_node.id)
         key = target.slice
         if isinstance(key, ast.Tuple) and key.elts:
             key = key.elts[-1]
-        column = _const(key)
+        self.write_column(base_node.id, _const(key), value, node)
+
+    def write_column(self, frame: str, column: Any, value: Val, node: ast.AST) -> None:
+        """``df[column] = value`` or ``df.insert(i, column, value)``: what the value learnt joins ``df``."""
+        base = self.lookup(frame)
         column = column if isinstance(column, str) else None
         leaks = value.leaks
         if _same_table(value, base) and base.rows == FULL:
@@ -960,7 +1014,7 @@ class DataFlow:
             time_ordered=base.time_ordered or (value.time_ordered and value.data),
             test_score=base.test_score or value.test_score,
         )
-        self.bind(base_node.id, base)
+        self.bind(frame, base)
 
     @staticmethod
     def encoding_leak(value: Val, how: str = "encoded") -> Leak:
@@ -1118,7 +1172,19 @@ class DataFlow:
         ``lr.score(X_test, y_test)`` in one cell and ``knn.score(X_test, y_test)`` in the next is the
         loop over candidate models written out; whichever looks better is chosen on the test rows.
         """
-        for by_model in self.models_scored.values():
+        for scored in self.models_scored.values():
+            # a model and the search's pick of its class (built after a search on the training rows)
+            # are one candidate: its default and tuned settings, the tuning chosen by cross-validation
+            picked = {self.model_classes.get(m) for m in scored if m in self.cv_picks}
+            by_model: dict[Position, Position] = {}
+            seen: set[str] = set()
+            for model, where in sorted(scored.items(), key=lambda kv: kv[1]):
+                cls = self.model_classes.get(model)
+                if cls in picked:
+                    if cls in seen:
+                        continue
+                    seen.add(cls)
+                by_model[model] = where
             if len(by_model) < 2:
                 continue
             (first_model, first), (second_model, second) = sorted(by_model.items(), key=lambda kv: kv[1])[:2]
@@ -1202,6 +1268,10 @@ class DataFlow:
     def element(iterable: Val) -> Val:
         if iterable.elem is not None:
             return iterable.elem
+        if iterable.items is not None and not iterable.items:
+            # cols = [] filled by cols.append(...) elsewhere: its elements are unknown, not the empty
+            # list itself (frame[c] is one column, not frame[[]])
+            return EMPTY
         if iterable.items:
             width = len(iterable.items[0].items or ())
             if width and all(v.items and len(v.items) == width for v in iterable.items):
@@ -1245,6 +1315,9 @@ class DataFlow:
                 )
         if left.stat and right.stat and not out.data:
             out = replace(out, stat=True, stat_of=left.stat_of if left.stat_of == right.stat_of else None)
+        elif (left.stat or right.stat) and not (left.data or right.data):
+            # q3 + 1.5 * iqr, df.sum() / len(df): a statistic scaled or shifted by a number is one still
+            out = replace(out, stat=True, stat_of=left.stat_of if left.stat else right.stat_of)
         if left.test_stat and right.test_stat and not out.data:
             out = replace(out, test_stat=True)
         return out
@@ -1283,6 +1356,8 @@ class DataFlow:
             indexer=False,
             grouped=False,
             items=None,
+            dropped=None,
+            column_name=name,
         )
         if base.grouped and is_target:
             out = replace(out, grouped_target=True)
@@ -1347,6 +1422,15 @@ class DataFlow:
                     return self.column_range(base)
                 return self.column(base, None)
             return self.positional(base, first, node)
+        if base.group_stat is not None and isinstance(key_node, ast.Constant):
+            return base  # df.groupby("label")[c].median()[0]: the statistic of one group
+        if isinstance(key_node, ast.Tuple) and len(key_node.elts) == 2:
+            # X[mask, 1:], X[idx, :]: rows chosen by the first key (NumPy), columns by the second
+            rows_key = self.expr(key_node.elts[0])
+            if rows_key.mask or rows_key.draw:
+                return replace(base, subset=True, time_dir=rows_key.time_dir)
+            if rows_key.data and rows_key.rows in (TRAIN, TEST, VAL):
+                return self.take_part(base, rows_key, node)
         const = _const(key_node)
         if const is None and isinstance(key_node, ast.Name):
             const = self.lookup(key_node.id).const
@@ -1357,6 +1441,8 @@ class DataFlow:
             targets = bool(const) and all(c in self.target_names for c in const)
             return replace(
                 base,
+                dropped=None,
+                column_name=None,
                 leaks=leaks,
                 target=targets,
                 subset=False,
@@ -1588,7 +1674,15 @@ class DataFlow:
                 and bool(DATE_RE.search(_const(index_col)))
             )
             ordered = _kw(node, "parse_dates") is not None and index_col is not None
-            return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=ordered, date_index=dated)
+            return Val(
+                rows=FULL,
+                root=self.new_root(),
+                source=True,
+                time_ordered=ordered,
+                date_index=dated,
+                # a table read from a file holds every column (a dataset bunch's .data does not)
+                dropped=frozenset() if name.startswith("read_") else None,
+            )
         if _is_price_history(qual, name):
             # yf.download, pandas_datareader's DataReader: daily rows in date order, indexed by date
             return Val(rows=FULL, root=self.new_root(), source=True, time_ordered=True, date_index=True)
@@ -1612,6 +1706,12 @@ class DataFlow:
             if axis in (None, 0):  # per column (axis=1 standardizes each row by itself)
                 leak = Leak("TG101", line, col, "stats.zscore standardizes with the mean and std of all rows")
                 return replace(args[0], leaks=args[0].leaks | {leak}, subset=False)
+        if name in POWER_LAMBDAS and "stats" in qual and args and args[0].rows == FULL and not args[0].target:
+            if name.endswith("_normmax"):  # boxcox_normmax(x): the lambda that best normalises all rows
+                return Val(stat=True, stat_of=args[0].root)
+            if len(node.args) < 2 and _kw(node, "lmbda") is None:  # boxcox(x): lambda estimated, then used
+                leak = Leak("TG102", line, col, f"stats.{name} estimates its lambda from all rows")
+                return replace(args[0], leaks=args[0].leaks | {leak}, subset=False, items=None)
         if name in MODULE_TRANSFORMS and "preprocessing" in qual and args and args[0].rows == FULL:
             axis = _const(_kw(node, "axis"))
             if name != "normalize" or axis == 0:  # normalize works row by row unless axis=0
@@ -1656,19 +1756,39 @@ class DataFlow:
             return merge(args)
         if name == "enumerate" and args:
             return Val(elem=Val(items=(EMPTY, self.element(args[0]))))
-        if name == "zip":
-            return Val(elem=Val(items=tuple(self.element(a) for a in args)))
+        if name == "zip":  # what its inputs learnt stays with the pairs: dict(zip(order, range(n)))
+            leaks = frozenset().union(*(a.leaks for a in args))
+            return Val(elem=Val(items=tuple(self.element(a) for a in args)), leaks=leaks)
         if name in ("next", "iter", "list") and args and args[0].elem is not None:
             return args[0].elem if name == "next" else args[0]
         if name in ("int", "float", "round") and args and args[0].test_score:
             return Val(test_score=args[0].test_score)
+        if name in ("int", "float", "round", "abs") and args and (args[0].stat or args[0].test_stat):
+            return replace(args[0], qual=None)  # round(np.mean(v)) is still the statistic
         if name in ("len", "print", "int", "float", "str", "round", "range", "display", "isinstance"):
             return EMPTY
+        if name in ("where", "nonzero", "flatnonzero", "argwhere", "array", "asarray") and (
+            len(args) == 1 and args[0].mask and qual.startswith(("numpy.", "np."))
+        ):  # np.where(X[:, 0] == 0): the positions of a row mask choose the same rows
+            return args[0]
         if name in ("Series", "DataFrame", "array", "asarray", "Tensor", "tensor") and data_args:
             return self.default(data_args, {})
         if kwargs.keys() & EVAL_SET_KWARGS:  # xgb.train(..., evals=...), lgb.train(..., valid_sets=...)
             self.early_stopping(EMPTY, node, kwargs)
-        return self.construct(name, node, args, kwargs) or self.default(args, kwargs)
+        built = self.construct(name, node, args, kwargs)
+        if built is not None:
+            return built
+        out = self.default(args, kwargs)
+        data = next((a for a in args if a.data and a.group_stat is None), EMPTY)
+        grouped = next((a for a in [*args, *kwargs.values()] if a is not data and _same_table(a, data)), None)
+        if data.rows == FULL and not data.target and grouped is not None:
+            # np.where(df[c] == 0, df.groupby("label")[c].median()[1], df[c]): per-group values put back
+            out = replace(out, leaks=out.leaks | {self.encoding_leak(grouped, f"filled ({name})")})
+        elif data.rows == FULL and not data.target and any(a.stat for a in [*args, *kwargs.values()]):
+            # boxcox1p(x, lam_of_all_rows), np.clip(x, lo, hi) with quantiles of all rows: as x - x.mean()
+            leak = Leak("TG102", line, col, "the data is transformed with a statistic computed over all rows")
+            out = replace(out, leaks=out.leaks | {leak})
+        return out
 
     def default(self, args: list[Val], kwargs: dict[str, Val]) -> Val:
         # Positional data decides the rows: lgb.Dataset(X_test, y_test, reference=dtrain) holds test rows.
@@ -1705,6 +1825,9 @@ class DataFlow:
         if name in SEARCHES:
             cv = kwargs.get("cv", EMPTY)
             built = Position(line, col)
+            estimator = args[0] if args else kwargs.get("estimator", EMPTY)
+            if estimator.kind == "model" and estimator.cls:
+                self.model_classes[built] = estimator.cls
             return Val(kind="search", cls=name, cv_cls=cv.cls, shuffles=cv.shuffles, built=built)
         if name in PIPELINES:
             steps = args[0].items if name == "Pipeline" and args and args[0].items else tuple(args)
@@ -1721,6 +1844,11 @@ class DataFlow:
             stop = any(k in kwargs for k in ("early_stopping_rounds", "n_iter_no_change")) or bool(
                 _const(_kw(node, "early_stopping"))
             )
+            self.model_classes[Position(line, col)] = name
+            if name in self.searched_on_train:
+                self.cv_picks.add(Position(line, col))
+            if name in self.searched_on_all:
+                self.all_rows_picks[Position(line, col)] = self.searched_on_all[name]
             return Val(
                 kind="model",
                 cls=name,
@@ -1808,8 +1936,39 @@ class DataFlow:
         X = args[0] if args else kwargs.get("X", EMPTY)
         y = args[1] if len(args) > 1 else kwargs.get("y", EMPTY)
         kind = recv.kind
+        ranked_on = args[1] if len(args) > 1 else kwargs.get("X_test", EMPTY)
+        if recv.cls in LEADERBOARDS and ranked_on.rows == TEST and not ranked_on.val_named:
+            self.record_score(ranked_on.root, line)
+            self.hit(
+                "TG202",
+                line,
+                col,
+                f"{recv.cls}.fit fits many models and ranks them by their scores on the test rows (its "
+                "second argument); pass a validation part carved from the training rows instead",
+            )
         fitted_rows = "part" if X.partial else X.rows
-        out_recv = replace(recv, fitted=Fit(fitted_rows, X.root, line, col), pending=frozenset())
+        if (
+            kind == "model"
+            and X.dropped is not None
+            and y.column_name is not None
+            and y.root is not None
+            and y.root == X.root
+            and y.column_name not in X.dropped
+            and (X.root, y.column_name) not in self.target_in_features  # once per table and column
+        ):  # feats = df; y = df["label"]; model.fit(feats, y): the label is one of the features
+            self.target_in_features.add((X.root, y.column_name))
+            self.hit(
+                "TG105",
+                line,
+                col,
+                f"the features still hold the target column {y.column_name!r} (y is that column of the "
+                "same table); drop it from X",
+            )
+        inputs = ast.unparse(node.args[0]) if node.args else ""
+        if recv.built is not None:
+            self.first_fit_with.setdefault((recv.built, inputs), Position(line, col))
+            self.first_fit.setdefault(recv.built, Position(line, col))
+        out_recv = replace(recv, fitted=Fit(fitted_rows, X.root, line, col, inputs), pending=frozenset())
         result: Val = out_recv
         full = X.rows == FULL and not X.target
         if (
@@ -1849,6 +2008,11 @@ class DataFlow:
                 X, y = replace(X, leaks=X.leaks | {leak}), replace(y, leaks=y.leaks | {leak})
             result = Val(items=(X, y))
         elif kind == "search" and X.rows in (FULL, TRAIN):
+            searched = self.model_classes.get(recv.built) if recv.built else None
+            if X.rows == TRAIN and searched and not X.partial:
+                self.searched_on_train.setdefault(searched, line)
+            if X.rows == FULL and searched and not X.target:
+                self.searched_on_all.setdefault(searched, (line, col, X.root))
             if X.rows == FULL:
                 self.split_point([X, y], line, col, "the search's cross-validation")
                 self.group_cv([X], Val(cls=recv.cv_cls), "groups" in kwargs, line, col)
@@ -1906,6 +2070,18 @@ class DataFlow:
     def evaluate(self, recv: Val, name: str, node: ast.Call, args: list[Val]) -> Val:
         line, col = node.lineno, node.col_offset
         X = args[0] if args else EMPTY
+        if (
+            recv.kind == "model"
+            and recv.fitted
+            and recv.fitted.rows == TEST
+            and recv.fitted.root is not None
+            and X.root == recv.fitted.root
+            and X.rows in (TRAIN, TEST)
+        ):
+            # ``f_test, f_train = train_test_split(X)`` then fit(f_train): the parts are told by their
+            # position, so this model learnt from the held-out part; for it the other part is the one
+            # held out, and its own rows give an in-sample score, not a test score
+            X = replace(X, rows=TEST if X.rows == TRAIN else TRAIN)
         for leak, root in recv.adapted:
             if X.rows == TEST and root is not None and root == X.root:
                 self.hit(
@@ -1954,6 +2130,23 @@ class DataFlow:
         # one model), else where it was fit; not for the only held-out rows named as validation, where
         # comparing models is what they are for, nor for a DummyClassifier (a baseline, not a candidate)
         made_by = recv.built or (Position(recv.fitted.line, recv.fitted.col) if recv.fitted else None)
+        if recv.built is not None and recv.fitted is not None:
+            # clf.fit(X_rfe, y) then clf.fit(X_all, y): one object, two candidate models; the same
+            # fit run again (a notebook cell re-run) stays one model
+            first = self.first_fit.get(recv.built)
+            this = self.first_fit_with.get((recv.built, recv.fitted.inputs))
+            if this is not None and first is not None and this != first:
+                made_by = this
+        search_fit = self.all_rows_picks.get(recv.built) if recv.built else None
+        if search_fit and X.rows == TEST and search_fit[2] is not None and search_fit[2] == X.root:
+            self.hit(
+                "TG204",
+                search_fit[0],
+                search_fit[1],
+                f"the search is fit on all rows; a {recv.cls} built after it (line {recv.built.line}), "
+                f"presumably with its settings, is scored on test rows taken from them (line {line})",
+                ((line, "evaluation"),),
+            )
         if X.val_named or (recv.cls or "").startswith("Dummy"):
             made_by = None
         if name in ("score", "evaluate"):
@@ -2113,8 +2306,13 @@ class DataFlow:
             values = [values] if isinstance(values, str) else values
             if isinstance(values, list | tuple):
                 out = replace(
-                    out, leaks=frozenset(k for k in out.leaks if k.column not in values), target=False
+                    out,
+                    leaks=frozenset(k for k in out.leaks if k.column not in values),
+                    target=False,
+                    dropped=None if recv.dropped is None else recv.dropped | set(values),
                 )
+            elif cols is not None:  # drop(columns=[label, "id"]): which columns are left is unknown
+                out = replace(out, dropped=None)
             index = [*args, kwargs.get("index", EMPTY)]
             if any(a.rows in (TEST, VAL) for a in index):
                 out = replace(out, rows=TRAIN, subset=False)
@@ -2123,6 +2321,10 @@ class DataFlow:
         elif name == "pop":
             column = _const(node.args[0]) if node.args else None
             return self.column(recv, column if isinstance(column, str) else None)
+        elif name == "insert" and len(args) >= 3 and isinstance(node.func, ast.Attribute):
+            if isinstance(node.func.value, ast.Name):  # df.insert(0, "amount_scaled", scaled): in place
+                self.write_column(node.func.value.id, _const(node.args[1]), args[2], node)
+            return EMPTY
         elif name in ("isin", "between", "isna", "isnull", "notna", "notnull", "duplicated"):
             return replace(out, mask=True)
         elif (
@@ -2228,6 +2430,23 @@ def _several_by_position(key: ast.AST | None) -> bool:
         return True
     positions = _const(key) if isinstance(key, ast.List) else None
     return isinstance(positions, list) and len(positions) > 1 and all(isinstance(c, int) for c in positions)
+
+
+def _dropped_column(value: ast.AST) -> tuple[str, str] | None:
+    """``frame.drop(columns="c")`` or ``frame.drop("c", axis=1)``: (frame, "c"), one column only."""
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "drop"
+        and isinstance(value.func.value, ast.Name)
+    ):
+        return None
+    cols = _kw(value, "columns")
+    if cols is None and value.args and _const(_kw(value, "axis")) in (1, "columns"):
+        cols = value.args[0]
+    col = _const(cols) if cols is not None else None
+    col = col[0] if isinstance(col, list) and len(col) == 1 else col
+    return (value.func.value.id, col) if isinstance(col, str) else None
 
 
 def _stat_of_all(value: Val, part: Val) -> bool:
