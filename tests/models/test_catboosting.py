@@ -12,6 +12,7 @@ import skops.io as sio
 
 import trainguard
 from datagen import make_table
+from in_process import in_process
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.datasets import path as dataset_path
 from trainguard.errors import ConfigError
@@ -148,6 +149,6 @@ def test_cli_trains_catboost_alone_on_the_bundled_penguins_and_predicts(tmp_path
     assert "catboost" in out and "Test f1_macro" in out
     assert not (tmp_path / "catboost_info").exists()  # allow_writing_files=False
     [run] = list((tmp_path / "runs").iterdir())
-    trainguard_cli("predict", run, data, "-o", "preds.csv")
+    in_process("predict", run, data, "-o", "preds.csv", cwd=tmp_path)  # catboost is imported here already
     truth = pd.read_csv(data)["species"].to_numpy()
     assert (pd.read_csv(tmp_path / "preds.csv")["prediction"].to_numpy() == truth).mean() > 0.9
