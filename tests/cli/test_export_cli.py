@@ -1,9 +1,16 @@
-"""`trainguard train` then `trainguard export --format onnx`, run as a user runs them, and the ONNX
-model scored with onnxruntime against `trainguard predict` on the same rows."""
+"""`trainguard train` then `trainguard export --format onnx`, and the ONNX model scored with
+onnxruntime against `trainguard predict` on the same rows.
+
+One export runs as a user runs it (`trainguard` in its own process, the linear family's); the other
+commands run inside this process (tests/in_process.py), each saving a fresh interpreter's imports of
+scikit-learn, LightGBM and torch. `trainguard train` and `predict` as users run them are tested in
+test_train_predict_cli.py.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -14,6 +21,7 @@ import pytest
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from datagen import make_table
+from in_process import in_process
 from trainguard.datasets import path as dataset_path
 from trainguard.export import onnx_feed, onnx_predict, onnx_session
 from trainguard.track.run import Run
@@ -32,11 +40,30 @@ def trainguard(*args, cwd, check=True):
     return result
 
 
+@pytest.fixture(scope="module")
+def penguins_run(tmp_path_factory):
+    """``penguins_run(family, to)``: a run of ``trainguard train penguins.csv -t species --models
+    family`` copied to the folder ``to``. Each family is trained once per module (per xdist worker);
+    every test gets its own copy to write into."""
+    trained = {}
+
+    def copy(family, to):
+        if family not in trained:
+            cwd = tmp_path_factory.mktemp(f"penguins-{family}")
+            in_process("train", dataset_path("penguins"), "-t", "species", "--models", family,
+                       "--out", "run", cwd=cwd)
+            trained[family] = cwd / "run"
+        shutil.copytree(trained[family], to)
+        return to
+
+    return copy
+
+
 def onnx_vs_predict(run_dir, data, cwd, model_file):
     """ONNX outputs on every row of ``data`` beside what `trainguard predict --proba` writes."""
     run = Run.load(run_dir)
     proba = ["--proba"] if run.task != "regression" else []
-    trainguard("predict", run_dir, data, "-o", "preds.csv", *proba, cwd=cwd)
+    in_process("predict", run_dir, data, "-o", "preds.csv", *proba, cwd=cwd)
     expected = pd.read_csv(cwd / "preds.csv")
     session = onnx_session(model_file)
     names = [o.name for o in session.get_outputs()]
@@ -45,10 +72,11 @@ def onnx_vs_predict(run_dir, data, cwd, model_file):
 
 
 @pytest.mark.parametrize("family", ["linear", "random_forest", "gradient_boosting", "lightgbm", "mlp"])
-def test_each_family_exports_and_predicts_as_trainguard_predict(tmp_path, family):
+def test_each_family_exports_and_predicts_as_trainguard_predict(tmp_path, penguins_run, family):
     data = dataset_path("penguins")  # categorical columns and missing values in both kinds
-    trainguard("train", data, "-t", "species", "--models", family, "--out", "run", cwd=tmp_path)
-    result = trainguard("export", "run", "--format", "onnx", "-o", "penguins.onnx", cwd=tmp_path)
+    penguins_run(family, tmp_path / "run")
+    export = trainguard if family == "linear" else in_process  # one export as users run it
+    result = export("export", "run", "--format", "onnx", "-o", "penguins.onnx", cwd=tmp_path)
     assert result.stdout.strip() == "penguins.onnx"
     assert "checked on 52 test rows" in result.stderr and "labels identical" in result.stderr
     run, expected, got = onnx_vs_predict(tmp_path / "run", data, tmp_path, tmp_path / "penguins.onnx")
@@ -69,7 +97,7 @@ def test_each_family_exports_and_predicts_as_trainguard_predict(tmp_path, family
 def test_tuned_threshold_is_part_of_the_graph(tmp_path):
     frame = make_table("binary", n=400).drop(columns="signup")
     frame.to_csv(tmp_path / "churn.csv", index=False)
-    trainguard(
+    in_process(
         "train",
         "churn.csv",
         "-t",
@@ -85,7 +113,7 @@ def test_tuned_threshold_is_part_of_the_graph(tmp_path):
         cwd=tmp_path,
     )
     threshold = Run.load(tmp_path / "run").manifest["model"]["params"]["threshold"]
-    trainguard("export", "run", cwd=tmp_path)  # default: RUN/model.onnx
+    in_process("export", "run", cwd=tmp_path)  # default: RUN/model.onnx
     model_file = tmp_path / "run" / "model.onnx"
     meta = {p.key: p.value for p in onnx.load(model_file).metadata_props}
     assert json.loads(meta["trainguard.threshold"]) == pytest.approx(threshold)
@@ -103,8 +131,8 @@ def test_regression_exports(tmp_path, family):
     frame.rename(columns={"monthly_charges": "monthly charges ($)"}).to_csv(
         tmp_path / "spend.csv", index=False
     )
-    trainguard("train", "spend.csv", "-t", "churned", "--models", family, "--out", "run", cwd=tmp_path)
-    trainguard("export", "run", "-o", "spend.onnx", cwd=tmp_path)
+    in_process("train", "spend.csv", "-t", "churned", "--models", family, "--out", "run", cwd=tmp_path)
+    in_process("export", "run", "-o", "spend.onnx", cwd=tmp_path)
     _, expected, got = onnx_vs_predict(
         tmp_path / "run", tmp_path / "spend.csv", tmp_path, tmp_path / "spend.onnx"
     )
@@ -134,13 +162,13 @@ def skewed_costs(n=300, seed=0):
 def test_a_model_fitted_through_a_target_transform_exports_on_the_original_scale(tmp_path, family, transform):
     skewed_costs().to_csv(tmp_path / "costs.csv", index=False)
     (tmp_path / "space.yaml").write_text(f"{family}: {{target_transform: [{transform}]}}\n", encoding="utf-8")
-    trainguard(
+    in_process(
         "train", "costs.csv", "-t", "cost", "--models", family, "--space", "space.yaml", "--trials", "1",
         "--out", "run", cwd=tmp_path,
     )  # fmt: skip
     run = Run.load(tmp_path / "run")
     assert run.manifest["model"]["params"]["target_transform"] == transform
-    trainguard("export", "run", "-o", "costs.onnx", cwd=tmp_path)
+    in_process("export", "run", "-o", "costs.onnx", cwd=tmp_path)
     _, expected, got = onnx_vs_predict(
         tmp_path / "run", tmp_path / "costs.csv", tmp_path, tmp_path / "costs.onnx"
     )
@@ -155,10 +183,10 @@ def test_datetime_columns_export_as_seconds_since_the_epoch(binary_csv, tmp_path
     new = make_table("binary", n=120, seed=9).drop(columns="churned")
     new.loc[::7, "signup"] = None  # missing dates: NaN parts, imputed as in the pipeline
     new.to_csv(tmp_path / "new.csv", index=False)
-    trainguard("train", binary_csv, "-t", "churned", "--models", family, "--cv", "2", "--out", "run",
+    in_process("train", binary_csv, "-t", "churned", "--models", family, "--cv", "2", "--out", "run",
                cwd=tmp_path)
     assert Run.load(tmp_path / "run").schema["signup"].role == "datetime"
-    trainguard("export", "run", "-o", "churn.onnx", cwd=tmp_path)
+    in_process("export", "run", "-o", "churn.onnx", cwd=tmp_path)
     _, expected, got = onnx_vs_predict(tmp_path / "run", tmp_path / "new.csv", tmp_path,
                                        tmp_path / "churn.onnx")
     assert got["label"].tolist() == expected["prediction"].tolist()
@@ -177,9 +205,9 @@ def test_text_columns_export_with_scikit_learn_tokens(tmp_path):
     frame["notes"] = [f"{s} " + " ".join(rng.choice(words, 6)) for s in signal]
     frame.loc[rng.choice(len(frame), 25, replace=False), "notes"] = np.nan
     frame.drop(columns="signup").to_csv(tmp_path / "notes.csv", index=False)
-    trainguard("train", "notes.csv", "-t", "churned", "--models", "linear", "--out", "run", cwd=tmp_path)
+    in_process("train", "notes.csv", "-t", "churned", "--models", "linear", "--out", "run", cwd=tmp_path)
     assert Run.load(tmp_path / "run").schema["notes"].role == "text"
-    result = trainguard("export", "run", "-o", "notes.onnx", cwd=tmp_path)
+    result = in_process("export", "run", "-o", "notes.onnx", cwd=tmp_path)
     assert "labels identical" in result.stderr
     _, expected, got = onnx_vs_predict(tmp_path / "run", tmp_path / "notes.csv", tmp_path,
                                        tmp_path / "notes.onnx")
@@ -189,17 +217,17 @@ def test_text_columns_export_with_scikit_learn_tokens(tmp_path):
 
 def test_wrong_or_missing_data_are_one_line_errors(tmp_path):
     make_table("binary").drop(columns="signup").to_csv(tmp_path / "churn.csv", index=False)
-    trainguard("train", "churn.csv", "-t", "churned", "--models", "linear", "--out", "run2", cwd=tmp_path)
+    in_process("train", "churn.csv", "-t", "churned", "--models", "linear", "--out", "run2", cwd=tmp_path)
     other = make_table("binary", seed=5).drop(columns="signup")
     other.to_csv(tmp_path / "other.csv", index=False)
-    wrong = trainguard("export", "run2", "--data", "other.csv", cwd=tmp_path, check=False)
+    wrong = in_process("export", "run2", "--data", "other.csv", cwd=tmp_path, check=False)
     assert wrong.returncode == 2 and "not the rows the run was tested on" in wrong.stderr
     (tmp_path / "churn.csv").unlink()
-    gone = trainguard("export", "run2", cwd=tmp_path, check=False)
+    gone = in_process("export", "run2", cwd=tmp_path, check=False)
     assert gone.returncode == 2 and "--data FILE" in gone.stderr
 
 
-def test_a_converter_that_disagrees_fails_the_export_and_writes_nothing(tmp_path):
+def test_a_converter_that_disagrees_fails_the_export_and_writes_nothing(tmp_path, penguins_run):
     """skl2onnx's own forest converter rounds thresholds to float32: the check must catch it."""
     from skl2onnx import update_registered_converter
     from skl2onnx.operator_converters.random_forest import convert_sklearn_random_forest_classifier
@@ -210,7 +238,7 @@ def test_a_converter_that_disagrees_fails_the_export_and_writes_nothing(tmp_path
     from trainguard.export.converters import random_forest, register_converters
 
     data = dataset_path("penguins")
-    trainguard("train", data, "-t", "species", "--models", "random_forest", "--out", "run", cwd=tmp_path)
+    penguins_run("random_forest", tmp_path / "run")
     register_converters()
     update_registered_converter(
         RandomForestClassifier,
@@ -238,7 +266,7 @@ def test_a_converter_that_disagrees_fails_the_export_and_writes_nothing(tmp_path
 
 def test_a_resampling_step_is_left_out_of_the_scoring_graph(tmp_path):
     make_table("binary", n=300).drop(columns="signup").to_csv(tmp_path / "churn.csv", index=False)
-    trainguard(
+    in_process(
         "train",
         "churn.csv",
         "-t",
@@ -252,7 +280,7 @@ def test_a_resampling_step_is_left_out_of_the_scoring_graph(tmp_path):
         cwd=tmp_path,
     )
     assert Run.load(tmp_path / "run").manifest["model"]["params"]["resample"] == "SMOTE"
-    trainguard("export", "run", cwd=tmp_path)
+    in_process("export", "run", cwd=tmp_path)
     _, expected, got = onnx_vs_predict(
         tmp_path / "run", tmp_path / "churn.csv", tmp_path, tmp_path / "run" / "model.onnx"
     )
@@ -314,7 +342,7 @@ def test_a_family_skl2onnx_cannot_convert_is_named_with_the_options(tmp_path):
     assert "\n" not in message and not (tmp_path / "run" / "model.onnx").exists()
 
 
-def test_an_ensemble_exports_as_the_weighted_average_of_its_members(tmp_path):
+def test_an_ensemble_exports_as_the_weighted_average_of_its_members(tmp_path, penguins_run):
     from sklearn.base import BaseEstimator, ClassifierMixin
     from sklearn.pipeline import Pipeline
 
@@ -325,7 +353,7 @@ def test_an_ensemble_exports_as_the_weighted_average_of_its_members(tmp_path):
 
     data = dataset_path("penguins")
     for family in ("linear", "lightgbm"):
-        trainguard("train", data, "-t", "species", "--models", family, "--out", family, cwd=tmp_path)
+        penguins_run(family, tmp_path / family)
     run, other = Run.load(tmp_path / "linear"), Run.load(tmp_path / "lightgbm")
     members = [("linear", run.model), ("lightgbm", other.model)]
     ensemble = WeightedEnsemble.from_fitted(members, [0.3, 0.7], run.model.classes_)

@@ -12,6 +12,7 @@ import skops.io as sio
 
 import trainguard
 from datagen import churn_features, make_table
+from in_process import in_process
 from trainguard.datasets import path as dataset_path
 from trainguard.errors import ConfigError
 from trainguard.models import ModelContext, catboosting, resolve_candidates
@@ -141,6 +142,6 @@ def test_cli_trains_catboost_alone_on_the_bundled_penguins_and_predicts(tmp_path
     assert "catboost" in out and "Test f1_macro" in out
     assert not (tmp_path / "catboost_info").exists()  # allow_writing_files=False
     [run] = list((tmp_path / "runs").iterdir())
-    trainguard_cli("predict", run, data, "-o", "preds.csv")
+    in_process("predict", run, data, "-o", "preds.csv", cwd=tmp_path)  # catboost is imported here already
     truth = pd.read_csv(data)["species"].to_numpy()
     assert (pd.read_csv(tmp_path / "preds.csv")["prediction"].to_numpy() == truth).mean() > 0.9

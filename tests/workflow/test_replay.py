@@ -52,8 +52,9 @@ def test_a_budgeted_run_replays_to_the_same_leaderboard_model_and_test_metrics(t
 
 def test_a_replay_refuses_other_data_or_other_options_naming_what_differs(tmp_path):
     make_table("binary", n=200).to_csv(tmp_path / "churn.csv", index=False)
+    # A budgeted run, its trials capped: the refusals read its options, not how many trials it ran.
     first = trainguard("train", "churn.csv", "-t", "churned", "--models", "linear", "--budget", "15s",
-                       "--no-track", "--quiet", "--out", "run", cwd=tmp_path)
+                       "--trials", "2", "--no-track", "--quiet", "--out", "run", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     make_table("binary", n=200, seed=1).to_csv(tmp_path / "other.csv", index=False)
     other = trainguard("train", "other.csv", "--replay", "run", "--no-track", cwd=tmp_path)
