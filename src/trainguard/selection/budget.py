@@ -211,10 +211,15 @@ class Budget:
     final_stages: float = 0.0
     #: The sealed evaluation's bootstrap (:func:`bootstrap_seconds`), once measured: kept back too.
     bootstrap: float = 0.0
+    #: The sealed evaluation's bootstrap resamples per model (``bootstrap_resamples``); 0 when no
+    #: sealed evaluation follows the search (the Python search API).
+    evaluation_resamples: int = 0
+    #: The baseline's refit and evaluation (part of :attr:`final_stages`).
+    baseline_stages: float = 0.0
     #: Each searched family's score (greater is better) and final stages, for :attr:`final_stages`.
     contenders: list[tuple[float, float]] = field(default_factory=list)
-    #: The shortest finished trial of any candidate: no family's first trial is expected to be
-    #: quicker, so one is not started with less time than this left.
+    #: The shortest finished trial of any real family (not the baseline): no family's first trial
+    #: is expected to be quicker, so one is not started with less time than this left.
     cheapest_trial: float = math.inf
     #: This process's CPU time when the clock started (``time.process_time()``; 0 for a clock
     #: started with the process), to measure :func:`contention` since then.
@@ -245,13 +250,19 @@ class Budget:
         return time.monotonic() + left / max(1, families_left)
 
     def saw_candidate(self, final_stages: float, trial_seconds: Sequence[float],
-                      score: float = math.inf) -> None:
+                      score: float = math.inf, *, baseline: bool = False) -> None:
         """A family was searched: its refit and evaluation would take ``final_stages`` seconds if it
         is chosen, its trials took ``trial_seconds``, its score is ``score`` (greater is better;
-        without one it counts as the leader)."""
-        self.contenders.append((score, final_stages))
-        self.final_stages = chosen_final_stages(*zip(*self.contenders, strict=True))
-        self.cheapest_trial = min([self.cheapest_trial, *trial_seconds])
+        without one it counts as the leader). The baseline is refit and evaluated beside whichever
+        model is chosen, so its final stages are always kept back."""
+        if baseline:
+            # It fits no model either, so its trials say nothing of what a family's first costs.
+            self.baseline_stages = final_stages if math.isfinite(final_stages) else 0.0
+        else:
+            self.contenders.append((score, final_stages))
+            self.cheapest_trial = min([self.cheapest_trial, *trial_seconds])
+        leader = chosen_final_stages(*zip(*self.contenders, strict=True)) if self.contenders else 0.0
+        self.final_stages = self.baseline_stages + leader
 
     def room_for_a_family(self) -> bool:
         """Whether a family's first trial could still finish: the search has at least as long left
