@@ -14,3 +14,6 @@ class AfterChecks:
     def past_deadline(self) -> bool:
         self.left -= 1
         return self.left < 0
+
+    def seconds_left(self) -> float | None:
+        return None  # no clock: only past_deadline says when

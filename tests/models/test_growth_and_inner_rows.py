@@ -3,6 +3,7 @@ deadline."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -13,7 +14,7 @@ from datagen import make_table
 from deadlines import AfterChecks
 from trainguard.data.schema import coerce_features, infer_schema
 from trainguard.models import ModelContext
-from trainguard.models.base import RowKeys, inner_split
+from trainguard.models.base import RowKeys, inner_split, units_that_fit
 from trainguard.models.candidates import BOOSTING_STEP_ROUNDS, ExtraTrees, GradientBoosting, RandomForest
 from trainguard.selection.budget import TrialLimit
 
@@ -64,11 +65,41 @@ def test_a_forest_past_its_deadline_keeps_the_trees_grown_and_says_how_many():
     candidate, X, y = _forest()
     cut = candidate.fit(X, y, limit=TrialLimit(time.monotonic() - 1, protected=True))
     model = cut.named_steps["model"]
-    assert len(model.estimators_) == model.n_estimators == 30  # one step: still a valid model
-    assert candidate.grown_length(cut) == {"n_estimators": 30}
+    assert len(model.estimators_) == model.n_estimators == 3  # the first step: still a valid model
+    assert candidate.grown_length(cut) == {"n_estimators": 3}
     # Re-fitting with the length it was cut to, without a clock, gives the same forest.
     replayed = candidate.with_params(candidate.grown_length(cut)).fit(X, y)
     assert np.array_equal(replayed.predict_proba(X), cut.predict_proba(X))
+
+
+class SecondsLeft:
+    """A deadline ``seconds`` away that never passes by itself: only the steps' sizes stop growth."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def past_deadline(self) -> bool:
+        return False
+
+    def seconds_left(self) -> float:
+        return self.seconds
+
+
+def test_a_forest_starts_no_step_the_time_left_cannot_hold_and_shortens_the_one_that_fits_part():
+    candidate, X, y = _forest()
+    # No time for a tree after the first step: it stops at the 3 trees measured.
+    assert candidate.grown_length(candidate.fit(X, y, limit=SecondsLeft(0.0))) == {"n_estimators": 3}
+    # Time for every tree: all grown, the one-fit forest.
+    assert candidate.grown_length(candidate.fit(X, y, limit=SecondsLeft(600.0))) == {}
+
+
+def test_units_that_fit_grows_a_step_only_as_far_as_the_time_left_holds():
+    assert units_that_fit(30, seconds_per_unit=0.1, seconds_left=10.0) == 30
+    assert units_that_fit(30, seconds_per_unit=0.5, seconds_left=10.0) == 20  # part of a step
+    assert units_that_fit(30, seconds_per_unit=0.5, seconds_left=0.4) == 0  # not one tree: stop
+    assert units_that_fit(30, seconds_per_unit=0.5, seconds_left=-1.0) == 0
+    assert units_that_fit(30, seconds_per_unit=math.inf, seconds_left=1.0) == 30  # unknown cost
+    assert units_that_fit(30, seconds_per_unit=0.5, seconds_left=None) == 30  # unknown deadline
 
 
 def test_histogram_boosting_grows_in_steps_to_its_deadline_and_replays_from_the_rounds_it_grew():

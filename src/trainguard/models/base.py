@@ -10,6 +10,7 @@ boosting rounds). New model families (the PyTorch MLP, tuned search) register a 
 from __future__ import annotations
 
 import copy
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,23 @@ class Deadline(Protocol):
     (:class:`trainguard.selection.budget.TrialLimit` is one)."""
 
     def past_deadline(self) -> bool: ...
+
+    def seconds_left(self) -> float | None:
+        """Seconds until the deadline, None when unknown (then only :meth:`past_deadline` says)."""
+        ...
+
+
+def units_that_fit(step: int, seconds_per_unit: float, seconds_left: float | None) -> int:
+    """How many units (trees) the next step of a fit that grows in steps may grow: ``step``, or
+    fewer when ``seconds_left`` says only fewer are expected to finish in time (0: stop growing).
+
+    A step cannot be cut once started, so one started a second before the deadline ran its whole
+    length past it (an extra-trees step of 30 trees on 70,000 rows ended 6.5 s past the search's
+    deadline). ``seconds_per_unit`` is measured on the steps grown so far; unknown (not finite),
+    the step is grown whole."""
+    if seconds_left is None or not math.isfinite(seconds_per_unit) or seconds_per_unit <= 0:
+        return step
+    return max(0, min(step, int(seconds_left // seconds_per_unit)))
 
 
 class Candidate(ABC):

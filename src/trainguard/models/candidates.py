@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -27,6 +28,7 @@ from trainguard.models.base import (
     RowKeys,
     fitted_model,
     register,
+    units_that_fit,
     unwrap,
 )
 from trainguard.models.threads import cpu_threads, threads_for
@@ -36,6 +38,9 @@ BOOSTING_PATIENCE = 20
 #: A forest under a deadline grows this share of its trees at a time, checking the clock between
 #: steps: ten steps cost a few calls more than one fit, and a step is short enough to stop in time.
 FOREST_STEP_SHARE = 0.1
+#: Its first step grows this share (3 of 300 trees): the one step grown without knowing what a tree
+#: costs, so the one that can overrun the deadline by its whole length.
+FOREST_FIRST_STEP_SHARE = 0.01
 #: Histogram gradient boosting under a deadline grows this many rounds at a time (``warm_start``):
 #: each step bins the rows again (a few rounds' work), and 50 rounds on 60,000 rows take about a
 #: second on one busy core, so a fit stops within about a second of its deadline.
@@ -126,8 +131,13 @@ class RandomForest(Candidate):
             return pipeline.fit(X, y)
         planned = int(fitted_model(pipeline).n_estimators)
         step = max(1, int(round(FOREST_STEP_SHARE * planned)))
-        fitted_model(pipeline).set_params(warm_start=True, n_estimators=min(step, planned))
+        # The first step is a few trees only: it measures what a tree costs on these rows, so that
+        # no later step starts that cannot end by the deadline (see units_that_fit).
+        first = max(1, int(round(FOREST_FIRST_STEP_SHARE * planned)))
+        fitted_model(pipeline).set_params(warm_start=True, n_estimators=min(first, planned))
+        started = time.perf_counter()
         pipeline.fit(X, y)
+        per_tree = (time.perf_counter() - started) / min(first, planned)
         # Inside a target transform the forest that grows is the wrapper's fitted clone, fit on the
         # transformed target.
         forest, transformer = target.split(pipeline.named_steps["model"])
@@ -139,8 +149,14 @@ class RandomForest(Candidate):
             if transformer is not None:
                 yt = target.transformed(transformer, yt)
             while forest.n_estimators < planned and not limit.past_deadline():
-                forest.set_params(n_estimators=min(planned, forest.n_estimators + step))
+                grow = units_that_fit(min(step, planned - forest.n_estimators), per_tree,
+                                      limit.seconds_left())
+                if grow == 0:
+                    break
+                started = time.perf_counter()
+                forest.set_params(n_estimators=forest.n_estimators + grow)
                 forest.fit(Xt, yt)
+                per_tree = (time.perf_counter() - started) / grow
         forest.set_params(warm_start=False)
         if transformer is not None:  # the wrapper's unfitted template too, for its params
             pipeline.named_steps["model"].regressor.set_params(warm_start=False, n_estimators=planned)

@@ -15,9 +15,11 @@ callback:
   before the deadline would overrun it by its whole length.
 * :func:`abandon_trial`: checked between CV folds and between the network's epochs; a trial that
   is past its deadline, or whose finished folds say it will be, stops there.
-* :func:`search_deadline`: the reserve for the final stages grows with the costliest candidate
-  seen, since refitting the chosen model and re-predicting the test rows for its permutation
-  importance are the largest of them, and any candidate may be the one chosen.
+* :func:`search_deadline`: the reserve for the final stages is that of the family that can still
+  be chosen (:func:`chosen_final_stages`): refitting it, re-predicting the test rows for its
+  permutation importance and bootstrapping its test score (:func:`bootstrap_seconds`) are the
+  largest of them. A searched family's score is final, so one ranked below the leader is never
+  the model refit; reserving for the costliest family seen held back time nobody used.
 
 A family's first trial (its defaults) may run past the family's share, up to the search
 deadline: without one finished trial the family has no score at all. The very first family's
@@ -47,6 +49,9 @@ RESERVE_SHARE = 0.1
 RESERVE_MIN_SECONDS = 6.0
 #: The refit on train+validation sees about 15/70 more rows than a fit on train: allow for it.
 REFIT_GROWTH = 1.3
+#: The models the sealed evaluation scores, each with a bootstrap interval: the chosen one and the
+#: baseline.
+EVALUATED_MODELS = 2
 
 
 class BudgetSpent(Exception):
@@ -97,6 +102,29 @@ def contention(wall_seconds: float, cpu_seconds: float) -> float:
     if cpu_seconds <= 0 or wall_seconds <= 0:
         return 1.0
     return max(1.0, wall_seconds / cpu_seconds)
+
+
+def chosen_final_stages(scores: Sequence[float], final_stages: Sequence[float]) -> float:
+    """The final stages to reserve: those of the leader, the family ranked first by ``scores``
+    (greater is better, NaN for a family without a score; on a tie the one searched first, as the
+    leaderboard ranks). Only it can be refit: a searched family's score does not change after its
+    search, and a later family that overtakes it becomes the leader in turn. (The ensemble, which
+    refits several, is checked against its own cost before it is built.) 0 before any score."""
+    leader, best = 0.0, -math.inf
+    for value, seconds in zip(scores, final_stages, strict=True):
+        if not math.isnan(value) and value > best and math.isfinite(seconds):
+            leader, best = seconds, value
+    return leader
+
+
+def bootstrap_seconds(seconds_per_row: float, n_test_rows: int, n_resamples: int,
+                      n_models: int = EVALUATED_MODELS) -> float:
+    """Expected seconds of the sealed evaluation's bootstrap intervals: ``n_resamples`` resamples of
+    the ``n_test_rows`` test rows for each of ``n_models`` models, at ``seconds_per_row`` per
+    resampled row (measured on this machine, see
+    :func:`~trainguard.evaluate.sealed.bootstrap_seconds_per_row`). At 150,000 test rows its
+    2 x 1,000 resamples took 17 s of a 120 s budget, which the estimate did not count."""
+    return seconds_per_row * n_test_rows * n_resamples * n_models
 
 
 def search_deadline(started: float, budget: float, final_stages: float, reserve: float = 0.0) -> float:
@@ -154,8 +182,15 @@ class TrialLimit:
     def past_deadline(self) -> bool:
         """Past the deadline, protected or not: a fit that grows in steps stops growing here and
         keeps what it has (a protected trial still ends with a model)."""
+        left = self.seconds_left()
+        return left is not None and left <= 0
+
+    def seconds_left(self) -> float | None:
+        """Seconds until a fit that grows in steps stops growing (negative past it); None without a
+        deadline. A step expected to take longer is not started (see
+        :func:`~trainguard.models.base.units_that_fit`)."""
         ends = [d for d in (self.deadline, self.grow_deadline) if d is not None]
-        return bool(ends) and time.monotonic() >= min(ends)
+        return min(ends) - time.monotonic() if ends else None
 
     def spent(self) -> bool:
         """Past the deadline (for a loop that stops by flag rather than by raising)."""
@@ -171,11 +206,20 @@ class Budget:
     #: Seconds kept back for what follows the search besides the refit and the test-row
     #: predictions (see :func:`run_reserve`).
     reserve: float = 0.0
-    #: The refit and evaluation of the costliest candidate seen so far
-    #: (:func:`final_stages_seconds`): kept back too, since it may be the one chosen.
+    #: The refit and evaluation of the family that can still be chosen, the leader so far
+    #: (:func:`final_stages_seconds`, :func:`chosen_final_stages`): kept back too.
     final_stages: float = 0.0
-    #: The shortest finished trial of any candidate: no family's first trial is expected to be
-    #: quicker, so one is not started with less time than this left.
+    #: The sealed evaluation's bootstrap (:func:`bootstrap_seconds`), once measured: kept back too.
+    bootstrap: float = 0.0
+    #: The sealed evaluation's bootstrap resamples per model (``bootstrap_resamples``); 0 when no
+    #: sealed evaluation follows the search (the Python search API).
+    evaluation_resamples: int = 0
+    #: The baseline's refit and evaluation (part of :attr:`final_stages`).
+    baseline_stages: float = 0.0
+    #: Each searched family's score (greater is better) and final stages, for :attr:`final_stages`.
+    contenders: list[tuple[float, float]] = field(default_factory=list)
+    #: The shortest finished trial of any real family (not the baseline): no family's first trial
+    #: is expected to be quicker, so one is not started with less time than this left.
     cheapest_trial: float = math.inf
     #: This process's CPU time when the clock started (``time.process_time()``; 0 for a clock
     #: started with the process), to measure :func:`contention` since then.
@@ -189,7 +233,8 @@ class Budget:
         if self.seconds is None:
             return None
         slower = contention(self.elapsed(), time.process_time() - self.cpu_started)
-        return search_deadline(self.started, self.seconds, self.final_stages, self.reserve * slower)
+        return search_deadline(self.started, self.seconds, self.final_stages + self.bootstrap,
+                               self.reserve * slower)
 
     def search_left(self) -> float | None:
         """Seconds the search has left (0 when spent); None without a budget."""
@@ -204,10 +249,20 @@ class Budget:
             return None
         return time.monotonic() + left / max(1, families_left)
 
-    def saw_candidate(self, final_stages: float, trial_seconds: Sequence[float]) -> None:
-        if math.isfinite(final_stages):
-            self.final_stages = max(self.final_stages, final_stages)
-        self.cheapest_trial = min([self.cheapest_trial, *trial_seconds])
+    def saw_candidate(self, final_stages: float, trial_seconds: Sequence[float],
+                      score: float = math.inf, *, baseline: bool = False) -> None:
+        """A family was searched: its refit and evaluation would take ``final_stages`` seconds if it
+        is chosen, its trials took ``trial_seconds``, its score is ``score`` (greater is better;
+        without one it counts as the leader). The baseline is refit and evaluated beside whichever
+        model is chosen, so its final stages are always kept back."""
+        if baseline:
+            # It fits no model either, so its trials say nothing of what a family's first costs.
+            self.baseline_stages = final_stages if math.isfinite(final_stages) else 0.0
+        else:
+            self.contenders.append((score, final_stages))
+            self.cheapest_trial = min([self.cheapest_trial, *trial_seconds])
+        leader = chosen_final_stages(*zip(*self.contenders, strict=True)) if self.contenders else 0.0
+        self.final_stages = self.baseline_stages + leader
 
     def room_for_a_family(self) -> bool:
         """Whether a family's first trial could still finish: the search has at least as long left

@@ -28,10 +28,10 @@ from sklearn.pipeline import Pipeline
 
 from trainguard.evaluate.metrics import Metric
 from trainguard.evaluate.scoring import score
-from trainguard.evaluate.sealed import evaluation_predictions
+from trainguard.evaluate.sealed import bootstrap_seconds_per_row, evaluation_predictions
 from trainguard.models.base import Candidate, with_threshold
 from trainguard.models.predictions import predictions
-from trainguard.selection.budget import Budget, BudgetSpent, final_stages_seconds
+from trainguard.selection.budget import Budget, BudgetSpent, bootstrap_seconds, final_stages_seconds
 from trainguard.selection.ensemble import ROUNDS, blend_value, greedy_selection
 from trainguard.selection.replay import FamilyRecord, ReplayEngine, SearchRecord, finished_trials
 from trainguard.selection.tuner import (
@@ -257,10 +257,14 @@ def search_candidates(
                     result.oof = cross_validate(result.candidate, data, metric, keep_proba=True)[1]
                 elif not keep_oof:
                     result.oof = None
+                sign = 1.0 if metric.greater_is_better else -1.0
                 budget.saw_candidate(
                     final_stages_seconds(result.fit_seconds, result.score_seconds,
                                          _evaluation_passes(data)),
-                    [tuned.fastest_trial])
+                    [tuned.fastest_trial], score=sign * result.selection_score,
+                    baseline=candidate.is_baseline)
+                if not candidate.is_baseline and not budget.bootstrap:
+                    budget.bootstrap = _bootstrap_estimate(budget, result, data, metric)
         except BudgetSpent as exc:
             result = _unsearched(candidate, str(exc), skipped=True)
         except Exception as exc:  # noqa: BLE001 - reported in the leaderboard, never swallowed
@@ -291,6 +295,20 @@ def _evaluation_passes(data: SearchData) -> float:
     n_val = len(data.X_val) if data.X_val is not None else None
     n_test = len(data.test_rows) if data.test_rows is not None else None
     return evaluation_predictions(data.X_train.shape[1], n_test, n_val)
+
+
+def _bootstrap_estimate(budget: Budget, result: CandidateResult, data: SearchData,
+                        metric: Metric) -> float:
+    """Seconds the sealed evaluation's bootstrap will take (:func:`bootstrap_seconds`), timed on
+    the first real model's validation predictions; 0 without a budget, a sealed evaluation to
+    follow, or validation rows to time it on."""
+    n_test = len(data.test_rows) if data.test_rows is not None else 0
+    if (not budget.limited or not budget.evaluation_resamples or not n_test or result.pipeline is None
+            or data.X_val is None or not len(data.X_val)):
+        return 0.0
+    per_row = bootstrap_seconds_per_row(result.pipeline, data.X_val, data.y_val,
+                                        task=result.candidate.context.task, metric=metric)
+    return bootstrap_seconds(per_row, n_test, budget.evaluation_resamples)
 
 
 def _folds_fit(budget: Budget, fit_seconds: float, n_folds: int) -> bool:

@@ -183,7 +183,8 @@ def run_budget(settings: TrainSettings, started: float | None = None) -> Budget:
     # A clock started by the command line started with the process, and so did its CPU time.
     return Budget(seconds, started=time.monotonic() if started is None else started,
                   cpu_started=time.process_time() if started is None else 0.0,
-                  reserve=run_reserve(seconds) if seconds is not None else 0.0)
+                  reserve=run_reserve(seconds) if seconds is not None else 0.0,
+                  evaluation_resamples=settings.config.bootstrap_resamples)
 
 
 def run_destination(data: pd.DataFrame | str | os.PathLike[str], settings: TrainSettings) -> Path:
