@@ -396,6 +396,31 @@ SOURCE_METHODS = {"fetchall", "fetchmany", "fetch_df", "fetchdf", "fetch_pandas_
 GROUP_AGGS = STATS | {"transform", "agg", "aggregate", "apply", "count", "size", "nunique"}
 METRIC_RE = re.compile(r"(_score|_error|_loss|_report|^confusion_matrix|_deviance|^r2|_auc)$")
 SUBSET_METHODS = {"head", "tail", "sample", "query", "nlargest", "nsmallest", "take"}
+# Methods whose result still holds every column of the frame (rows or values may change): after
+# them a table read whole is still whole, less the columns dropped (the target-in-features check).
+COLUMN_KEEPING_METHODS = {
+    "copy",
+    "fillna",
+    "dropna",
+    "drop",
+    "drop_duplicates",
+    "replace",
+    "astype",
+    "reset_index",
+    "sort_values",
+    "sort_index",
+    "sample",
+    "head",
+    "tail",
+    "query",
+    "interpolate",
+    "ffill",
+    "bfill",
+    "assign",
+    "merge",
+    "infer_objects",
+    "convert_dtypes",
+}
 EVAL_METHODS = {
     "predict",
     "predict_proba",
@@ -840,6 +865,13 @@ class DataFlow:
             self.assign(node.target, value, node)
         elif isinstance(node, ast.Expr):
             self.expr(node.value)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:  # del df["label"]: the frame no longer holds that column
+                if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                    frame, column = self.lookup(target.value.id), _const(target.slice)
+                    if frame.dropped is not None:
+                        left = frame.dropped | {column} if isinstance(column, str) else None
+                        self.bind(target.value.id, replace(frame, dropped=left))
         elif isinstance(node, ast.Return):
             value = self.expr(node.value) if node.value is not None else EMPTY
             if self.frames:
@@ -1078,6 +1110,8 @@ class DataFlow:
         The entity column is often dropped from the features first (``X = df.drop(columns=["patient_id"])``);
         the rows still repeat each patient. ``groups=`` or a group splitter keeps them together.
         """
+        if cv.elem is not None:  # cv=GroupKFold(5).split(X, y, g): judged at the split() call
+            return
         if not grouped and not (cv.cls or "").startswith(GROUP_SPLITTER_PREFIXES):
             folds = f"{cv.cls} folds" if cv.cls else "folds"
             self.group_split(vals, line, col, f"cross-validated in {folds} that ignore the groups")
@@ -2163,7 +2197,10 @@ class DataFlow:
         line, col = node.lineno, node.col_offset
         axis = _const(_kw(node, "axis")) if _kw(node, "axis") is not None else None
         inplace = _const(_kw(node, "inplace")) is True
-        out = replace(recv, subset=False, indexer=False, mask=False)
+        # The whole-table mark (which columns were dropped) survives only methods that keep every
+        # column; any other (filter, select_dtypes, reindex, ...) leaves the columns unknown.
+        dropped = recv.dropped if name in COLUMN_KEEPING_METHODS else None
+        out = replace(recv, subset=False, indexer=False, mask=False, dropped=dropped)
         if recv.grouped_target and name in GROUP_AGGS:
             if not recv.shifted and not _mentions_shift(node) and recv.rows == FULL:
                 leak = Leak("TG105", line, col, "a per-group statistic of the target over all rows")
@@ -2246,7 +2283,12 @@ class DataFlow:
                 out,
                 grouped=True,
                 group_key=key if isinstance(key, str) else None,
-                group_by_target=any(isinstance(k, str) and k in self.target_names for k in keys),
+                group_by_target=any(
+                    isinstance(k, str)
+                    and k in self.target_names
+                    and not (GROUP_COLUMN_RE.search(k) or ID_COLUMN_RE.search(k))
+                    for k in keys
+                ),
             )
         elif name in ("rolling", "expanding", "ewm"):
             out = replace(out, time_ordered=True, windowed=True)
@@ -2299,9 +2341,7 @@ class DataFlow:
             if name == "sample" and recv.time_ordered:
                 self.time_split([recv], line, col, "DataFrame.sample")
         elif name == "drop":
-            cols = _kw(node, "columns")
-            if cols is None and node.args and (axis in (1, "columns")):
-                cols = node.args[0]
+            cols = _drop_columns(node)
             values = _const(cols) if cols is not None else None
             values = [values] if isinstance(values, str) else values
             if isinstance(values, list | tuple):
@@ -2320,7 +2360,12 @@ class DataFlow:
                 out = replace(out, rows=TEST, subset=False)  # test = df.drop(train.index): the rest
         elif name == "pop":
             column = _const(node.args[0]) if node.args else None
-            return self.column(recv, column if isinstance(column, str) else None)
+            column = column if isinstance(column, str) else None
+            if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+                # y = df.pop("label"): the frame no longer holds that column
+                left = None if recv.dropped is None or column is None else recv.dropped | {column}
+                self.bind(node.func.value.id, replace(recv, dropped=left))
+            return self.column(recv, column)
         elif name == "insert" and len(args) >= 3 and isinstance(node.func, ast.Attribute):
             if isinstance(node.func.value, ast.Name):  # df.insert(0, "amount_scaled", scaled): in place
                 self.write_column(node.func.value.id, _const(node.args[1]), args[2], node)
@@ -2432,6 +2477,20 @@ def _several_by_position(key: ast.AST | None) -> bool:
     return isinstance(positions, list) and len(positions) > 1 and all(isinstance(c, int) for c in positions)
 
 
+def _drop_columns(call: ast.Call) -> ast.AST | None:
+    """The columns a ``drop`` call removes: ``columns=``, or ``labels=``/the first argument when the
+    axis (keyword or the old positional second argument, ``drop(["c"], 1)``) is 1 or "columns"."""
+    cols = _kw(call, "columns")
+    if cols is not None:
+        return cols
+    axis = _kw(call, "axis")
+    if axis is None and len(call.args) > 1:
+        axis = call.args[1]
+    if _const(axis) not in (1, "columns"):
+        return None
+    return _kw(call, "labels") or (call.args[0] if call.args else None)
+
+
 def _dropped_column(value: ast.AST) -> tuple[str, str] | None:
     """``frame.drop(columns="c")`` or ``frame.drop("c", axis=1)``: (frame, "c"), one column only."""
     if not (
@@ -2441,9 +2500,7 @@ def _dropped_column(value: ast.AST) -> tuple[str, str] | None:
         and isinstance(value.func.value, ast.Name)
     ):
         return None
-    cols = _kw(value, "columns")
-    if cols is None and value.args and _const(_kw(value, "axis")) in (1, "columns"):
-        cols = value.args[0]
+    cols = _drop_columns(value)
     col = _const(cols) if cols is not None else None
     col = col[0] if isinstance(col, list) and len(col) == 1 else col
     return (value.func.value.id, col) if isinstance(col, str) else None
