@@ -123,3 +123,20 @@ def test_histogram_boosting_grows_in_steps_to_its_deadline_and_replays_from_the_
     assert np.array_equal(replayed.predict_proba(X), cut.predict_proba(X))
     refit = candidate.refit(cut, X, y)
     assert refit.named_steps["model"].n_iter_ == 2 * BOOSTING_STEP_ROUNDS
+
+
+def test_histogram_boosting_stopped_early_on_a_step_boundary_grows_no_extra_round(monkeypatch):
+    # scikit-learn's warm start grows another round before it checks early stopping again, so a fit
+    # whose early stopping fires exactly at the end of a step must not be grown further.
+    from trainguard.models import candidates
+
+    candidate, X, y = _forest(GradientBoosting, n=300)
+    candidate = candidate.with_params({"learning_rate": 0.3, "max_iter": 300})
+    whole = candidate.fit(X, y)
+    stop = whole.named_steps["model"].n_iter_
+    assert stop < 300  # early stopping ended it
+    monkeypatch.setattr(candidates, "BOOSTING_STEP_ROUNDS", stop)
+    stepped = candidate.fit(X, y, limit=TrialLimit(time.monotonic() + 600))
+    assert stepped.named_steps["model"].n_iter_ == stop
+    assert candidate.grown_length(stepped) == {}  # ended by early stopping, not by the clock
+    assert np.array_equal(whole.predict_proba(X), stepped.predict_proba(X))

@@ -273,11 +273,10 @@ class GradientBoosting(EarlyStoppedCandidate):
             planned = int(model.max_iter)
             model.set_params(warm_start=True, max_iter=min(BOOSTING_STEP_ROUNDS, planned))
             model.fit(Xt, y, X_val=Xv, y_val=y_val)
-            # Rounds as many as allowed means early stopping has not ended them yet.
-            while model.n_iter_ == model.max_iter < planned and not limit.past_deadline():
+            while _boosting_goes_on(model, planned) and not limit.past_deadline():
                 model.set_params(max_iter=min(planned, model.max_iter + BOOSTING_STEP_ROUNDS))
                 model.fit(Xt, y, X_val=Xv, y_val=y_val)
-            if model.n_iter_ == model.max_iter < planned:
+            if _boosting_goes_on(model, planned):
                 model.deadline_rounds_ = int(model.n_iter_)
             model.set_params(warm_start=False, max_iter=planned)
 
@@ -292,3 +291,20 @@ class GradientBoosting(EarlyStoppedCandidate):
     def grown_length(self, fitted: Any) -> dict[str, int]:
         stopped = getattr(fitted_model(unwrap(fitted)[0]), "deadline_rounds_", None)
         return {} if stopped is None else {"max_iter": int(stopped)}
+
+
+def _boosting_goes_on(model: Any, planned: int) -> bool:
+    """Whether a warm-started histogram boosting fit would grow more rounds in one fit of ``planned``.
+
+    Rounds as many as allowed means early stopping has not ended them, unless it would have ended
+    them at exactly this round: scikit-learn's warm start grows another round before it checks
+    again, so that case is read off ``validation_score_`` with its own rule (``_should_stop``: no
+    score of the last ``n_iter_no_change`` above the one before them by more than ``tol``).
+    """
+    if not model.n_iter_ == model.max_iter < planned:
+        return False
+    scores = model.validation_score_
+    reference = model.n_iter_no_change + 1
+    if len(scores) < reference:
+        return True
+    return any(score > scores[-reference] + model.tol for score in scores[-reference + 1 :])
