@@ -356,6 +356,8 @@ class EarlyStoppedCandidate(Candidate):
     #: (boosting rounds) once it passes, keeping what it grew. It then leaves on the fitted model
     #: ``deadline_rounds_``: the rounds grown when the clock stopped it, None when it did not.
     grows_to_deadline: ClassVar[bool] = False
+    #: The model's parameter that holds its length (rounds), as :meth:`grown_length` reports it.
+    length_param: ClassVar[str] = "n_estimators"
 
     @abstractmethod
     def _fit_model(self, model: Any, Xt: Any, y: pd.Series, Xv: Any | None, y_val: pd.Series | None,
@@ -429,7 +431,7 @@ class EarlyStoppedCandidate(Candidate):
 
     def grown_length(self, fitted: Any) -> dict[str, int]:
         stopped = getattr(fitted_model(unwrap(fitted)[0]), "deadline_rounds_", None)
-        return {} if stopped is None else {"n_estimators": int(stopped)}
+        return {} if stopped is None else {self.length_param: int(stopped)}
 
     def _refit(self, selected: Pipeline, X: pd.DataFrame, y: pd.Series) -> Pipeline:
         fresh = clone(selected)

@@ -213,6 +213,7 @@ class GradientBoosting(EarlyStoppedCandidate):
     inner_validation = True  # stop on rows held out of the fit's own, never on the scored ones
     smote_ready = False  # native categories and missing values: SMOTE cannot interpolate them
     grows_to_deadline = True
+    length_param = "max_iter"
     description = "histogram gradient boosting with native categories, early-stopped on inner rows"
 
     @classmethod
@@ -287,10 +288,6 @@ class GradientBoosting(EarlyStoppedCandidate):
         params = super().params(fitted)
         params["n_iter_"] = int(fitted_model(unwrap(fitted)[0]).n_iter_)
         return params
-
-    def grown_length(self, fitted: Any) -> dict[str, int]:
-        stopped = getattr(fitted_model(unwrap(fitted)[0]), "deadline_rounds_", None)
-        return {} if stopped is None else {"max_iter": int(stopped)}
 
 
 def _boosting_goes_on(model: Any, planned: int) -> bool:
