@@ -1221,7 +1221,7 @@ class DataFlow:
                 by_model[model] = where
             if len(by_model) < 2:
                 continue
-            (first_model, first), (second_model, second) = sorted(by_model.items(), key=lambda kv: kv[1])[:2]
+            (first_model, first), (second_model, second) = list(by_model.items())[:2]  # in score order
             self.hit(
                 "TG202",
                 second.line,
@@ -1998,7 +1998,8 @@ class DataFlow:
                 f"the features still hold the target column {y.column_name!r} (y is that column of the "
                 "same table); drop it from X",
             )
-        inputs = ast.unparse(node.args[0]) if node.args else ""
+        fitted_on = node.args[0] if node.args else _kw(node, "X")
+        inputs = ast.unparse(fitted_on) if fitted_on is not None else ""
         if recv.built is not None:
             self.first_fit_with.setdefault((recv.built, inputs), Position(line, col))
             self.first_fit.setdefault(recv.built, Position(line, col))
