@@ -277,3 +277,36 @@ def test_contention_scales_the_reserve_on_a_shared_machine_and_never_shrinks_it(
     busy = Budget(60.0, reserve=6.0, started=quiet.started, cpu_started=time.process_time())
     time.sleep(0.3)  # waiting, not computing: as if other processes held the cores
     assert busy.search_deadline() < quiet.search_deadline() - 5.0
+
+
+def test_folds_cut_at_different_lengths_are_scored_at_the_shortest_so_the_trial_replays():
+    frame = make_table("binary", n=160)
+    schema = infer_schema(frame, target="churned")
+    X, y = coerce_features(frame, schema), frame.churned
+    trees = resolve_candidates(["extra_trees"])[-1](ModelContext(task="binary", schema=schema, seed=0))
+    data = SearchData(X, y, None, None, folds=make_folds(3, classification=True, y=y, seed=0),
+                      classes=np.array(["no", "yes"]))
+
+    class FirstFoldOnly:
+        """The clock stops the first fold's forest after its first step, and no later fold's."""
+
+        cut = True
+
+        def check(self, steps_done, steps_total):
+            self.cut = False
+
+        def past_deadline(self):
+            return self.cut
+
+        def seconds_left(self):
+            return None
+
+    metric = get_metric("roc_auc", "binary")
+    grown: dict[str, int] = {}
+    scores, oof = cross_validate(trees, data, metric, keep_proba=True, limit=FirstFoldOnly(), grown=grown)
+    assert grown and grown["n_estimators"] < 300
+    # a replay fits every fold at the recorded length, without a clock: the same scores
+    again, again_oof = cross_validate(trees.with_params({**trees.hyperparams, **grown}), data, metric,
+                                      keep_proba=True)
+    assert scores == again
+    assert np.array_equal(oof, again_oof)

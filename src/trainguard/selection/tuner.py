@@ -137,8 +137,9 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
     ``limit`` is checked before each fold after the first and after each epoch of the network:
     :class:`BudgetSpent` ends the trial when its time is up. A family that grows in steps stops
     growing at it instead; ``grown`` then receives the shortest length a fold grew
-    (:meth:`~trainguard.models.base.Candidate.grown_length`), so the trial can be re-run exactly.
-    ``fits`` receives each fold's fitted pipeline.
+    (:meth:`~trainguard.models.base.Candidate.grown_length`), and every fold that grew longer is
+    fitted again at that length without the clock, so each fold's score is of that length and the
+    trial can be re-run exactly (``--replay``). ``fits`` receives each fold's fitted pipeline.
     """
     folds = data.folds or [(None, None)]
     scores: list[float] = []
@@ -146,14 +147,11 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
     oof = np.full((len(data.y_train), *width), np.nan) if keep_proba and data.folds else None
     per_epoch = candidate.reports_epochs and report is not None
     watch_epochs = candidate.reports_epochs and (report is not None or limit is not None)
+    lengths: list[dict[str, int]] = []  # what each fold grew to, when a clock cut it
     for k, (tr, va) in enumerate(folds):
         if limit is not None and k:
             limit.check(k, len(folds))
-        if tr is None:
-            X_a, y_a, X_b, y_b = data.X_train, data.y_train, data.X_val, data.y_val
-        else:
-            X_a, y_a = data.X_train.iloc[tr], data.y_train.iloc[tr]
-            X_b, y_b = data.X_train.iloc[va], data.y_train.iloc[va]
+        X_a, y_a, X_b, y_b = _fold_rows(data, tr, va)
         reporter = None
         if watch_epochs:
             from trainguard.selection.epoch_reporter import EpochReporter
@@ -163,8 +161,9 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
                              row_keys=data.row_keys, limit=limit)
         if fits is not None:
             fits.append(fitted)
+        lengths.append(candidate.grown_length(fitted))
         if grown is not None:
-            for name, length in candidate.grown_length(fitted).items():
+            for name, length in lengths[-1].items():
                 grown[name] = min(length, grown.get(name, length))
         if reporter is not None and reporter.verdict is not None:
             _end_trial(reporter.verdict)
@@ -173,7 +172,27 @@ def cross_validate(candidate: Candidate, data: SearchData, metric: Metric, repor
             oof[va] = predictions(fitted, X_b, data.classes)
         if report is not None and not per_epoch:
             report(k, running_mean(scores, sign))
+    if grown:
+        # Folds cut at different lengths (or not cut) would make a score no single length gives.
+        shorter = candidate.with_params({**candidate.hyperparams, **grown})
+        for k, (tr, va) in enumerate(folds):
+            if lengths[k] == grown:
+                continue
+            X_a, y_a, X_b, y_b = _fold_rows(data, tr, va)
+            fitted = fit_quietly(shorter, X_a, y_a, X_b, y_b, (), row_keys=data.row_keys)
+            if fits is not None:
+                fits[k - len(folds)] = fitted
+            scores[k] = score(metric, fitted, X_b, y_b, classes=data.classes)
+            if oof is not None and va is not None:
+                oof[va] = predictions(fitted, X_b, data.classes)
     return scores, oof
+
+
+def _fold_rows(data: SearchData, tr: Any, va: Any) -> tuple[Any, Any, Any, Any]:
+    """The rows a fold fits on and scores on: the validation part with ``cv=0`` (no folds)."""
+    if tr is None:
+        return data.X_train, data.y_train, data.X_val, data.y_val
+    return data.X_train.iloc[tr], data.y_train.iloc[tr], data.X_train.iloc[va], data.y_train.iloc[va]
 
 
 def _end_trial(verdict: Any) -> None:
