@@ -247,6 +247,22 @@ def test_train_out_existing_folder_is_refused_and_left_untouched(tmp_path: Path)
     assert sorted(p.name for p in old.iterdir()) == ["manifest.json", "notes.txt"]
 
 
+@pytest.mark.parametrize("family", ["xgboost", "catboost"])
+def test_an_optional_family_whose_package_is_missing_names_the_extra_to_install(
+    tmp_path: Path, family: str
+) -> None:
+    # The package is hidden from this one process (a user without the extra), then the real CLI runs.
+    write_good(tmp_path)
+    before = snapshot(tmp_path)
+    hide = f"import sys, runpy; sys.modules[{family!r}] = None; sys.argv[0] = 'trainguard'; "
+    hide += "runpy.run_module('trainguard', run_name='__main__')"
+    result = subprocess.run(
+        [sys.executable, "-c", hide, "train", "data.csv", "--target", "y", "--models", family],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert_bad_input(result, tmp_path, before, family, "not installed", f"trainguard[{family}]")
+
+
 # --------------------------------------------------------------------------------------------
 # 10. rows without a target are dropped with a count, not refused
 # --------------------------------------------------------------------------------------------
